@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine: `make chat` and `make test`.
+# Both create .venv/ and install into it; torch is pinned to the local CPU
+# wheel by constraints.txt (otherwise pip pulls several GB of CUDA).
+PY ?= python3
+VENV := .venv
+PIP := $(VENV)/bin/pip
+INSTALL := $(PIP) install -q -c constraints.txt
+
+.PHONY: chat test lint bench eval clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
+	$(INSTALL) --upgrade pip
+	$(INSTALL) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(INSTALL) -e '.[dev]'
+	# the browser test drives Debian's Chromium (never `playwright install`)
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	touch $@
+
+chat: $(VENV)/.installed
+	$(VENV)/bin/python app.py
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+eval: $(VENV)/.installed
+	$(VENV)/bin/qa eval eval/seed_questions.jsonl --out runs/eval
+
+bench: $(VENV)/.installed-dev
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) index/gen-* index/CURRENT runs

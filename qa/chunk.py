@@ -1,0 +1,99 @@
+"""Documents -> overlapping chunks of whole sentences, with stable ids.
+
+`chunk(doc)` packs consecutive sentences until the next one would pass
+`max_chars`; the next chunk starts with the last `overlap` sentences of the
+previous one, so a fact on a boundary is whole in at least one chunk. No
+chunk cuts a sentence, except a "sentence" longer than `hard_limit` (a
+scraped table or a line without punctuation), which is cut at a space so it
+still fits the embedder's window.
+
+Chunk ids are "<doc_id>#<ordinal>": the same document text always gives the
+same ids. `split_sentences` is shared with the answerer.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from .types import Chunk, Document
+
+
+@functools.lru_cache(maxsize=2)
+def _segmenter(lang: str):
+    import pysbd
+
+    return pysbd.Segmenter(language=lang, clean=False)
+
+
+_PARA = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str, lang: str = "fr") -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`; paragraphs never merge."""
+    spans: list[tuple[int, int]] = []
+    seg = _segmenter(lang)
+    for para in _PARA.finditer(text):
+        base, ptext = para.start(), para.group()
+        cursor = 0
+        for sent in seg.segment(ptext):
+            s = sent.strip()
+            if not s:
+                continue
+            i = ptext.find(s, cursor)
+            if i < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+                spans.append((base + cursor, base + len(ptext.rstrip())))
+                break
+            spans.append((base + i, base + i + len(s)))
+            cursor = i + len(s)
+    return _split_overlong(text, spans, 2000)
+
+
+def _split_overlong(text: str, spans, hard_limit: int) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        while e - s > hard_limit:
+            cut = text.rfind(" ", s, s + hard_limit)
+            cut = cut if cut > s else s + hard_limit
+            out.append((s, cut))
+            s = cut + 1
+        out.append((s, e))
+    return out
+
+
+def chunk(doc: Document, max_chars: int = 600, overlap: int = 1) -> list[Chunk]:
+    sents = split_sentences(doc.text)
+    if not sents:
+        return []
+    groups: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for span in sents:
+        if cur and span[1] - cur[0][0] > max_chars:
+            groups.append(cur)
+            # keep `overlap` sentences, but always make progress
+            keep = cur[-overlap:] if overlap and len(cur) > overlap else []
+            if keep and span[1] - keep[0][0] > max_chars:
+                keep = []
+            cur = list(keep)
+        cur.append(span)
+    groups.append(cur)
+    chunks = []
+    for i, g in enumerate(groups):
+        start, end = g[0][0], g[-1][1]
+        text = doc.text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}#{i}",
+                doc_id=doc.doc_id,
+                ordinal=i,
+                text=text,
+                start=start,
+                end=end,
+                hash=hashlib.sha1(text.encode()).hexdigest(),
+                title=doc.title,
+                date=doc.date,
+                source=doc.source,
+            )
+        )
+    return chunks

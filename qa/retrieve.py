@@ -1,0 +1,182 @@
+"""Query -> ranked `Hit`s: dense (FAISS), BM25, their fusion, filters.
+
+A `Retriever` holds the loaded index and the embedder for the life of the
+process: nothing is reloaded per query. Before each search it compares the
+index's CURRENT generation with the one in memory (one small file read) and
+reloads when another process has written a new one, so a running chat picks
+up `qa index` runs without a restart.
+
+Fusion: reciprocal-rank fusion by default (robust to the very different
+score scales of cosine and BM25); weighted fusion of min-max normalised
+scores as the alternative. Every hit carries its dense cosine, even when it
+came from BM25 only, because the answerer's abstention reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import store
+from .analyze import analyze
+from .config import Settings
+from .embed import Embedder, load_embedder
+from .types import Hit
+
+log = logging.getLogger(__name__)
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: str = ""  # ISO prefix, inclusive ("2023-09" keeps all of September)
+    date_to: str = ""
+    source: str = ""  # case-insensitive substring of the source/agency
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.source)
+
+    def keep(self, date: str, source: str) -> bool:
+        if self.date_from and (not date or date[: len(self.date_from)] < self.date_from):
+            return False
+        if self.date_to and (not date or date[: len(self.date_to)] > self.date_to):
+            return False
+        if self.source and self.source.lower() not in (source or "").lower():
+            return False
+        return True
+
+
+class Retriever:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or Settings()
+        self.embedder = embedder or load_embedder(
+            self.settings.embedder, self.settings.embed_batch_size
+        )
+        self._lock = threading.Lock()
+        self.data: store.IndexData | None = None
+        self.refresh()
+
+    # --- index lifecycle -----------------------------------------------------
+    def refresh(self) -> bool:
+        """Load the index if its CURRENT generation changed. True if reloaded."""
+        gen = store.current_generation(self.settings.index_dir)
+        if self.data is not None and gen == self.data.generation:
+            return False
+        with self._lock:
+            if self.data is not None and gen == self.data.generation:
+                return False
+            data = store.load(
+                self.settings.index_dir, self.embedder.name, self.settings.verify_checksums
+            )
+            if hasattr(data.faiss, "hnsw"):
+                data.faiss.hnsw.efSearch = data.manifest["faiss"].get("efSearch", 128)
+            self.data = data
+            log.info("loaded index %s (%d chunks)", data.generation, data.n_searchable)
+            return True
+
+    # --- search --------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        self.refresh()
+        data = self.data
+        k = k or self.settings.k
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        n = data.n_searchable
+        if n == 0:
+            return []
+        allowed = self._allowed(filters) if filters else None
+        if allowed is not None and not allowed.any():
+            return []
+        cand = max(k, self.settings.candidates)
+        q = query_vector
+        if q is None and mode != "bm25":
+            q = self.embedder.embed_queries([query])[0]
+
+        dense = self._dense(q, cand, allowed) if mode != "bm25" else []
+        lexical = self._bm25(query, cand, allowed) if mode != "dense" else []
+        if mode == "dense":
+            fused = [(i, s) for i, s in dense]
+        elif mode == "bm25":
+            fused = [(i, s) for i, s in lexical]
+        else:
+            fused = self._fuse(dense, lexical)
+        fused = fused[:k]
+
+        # cosine of every hit, for abstention and display
+        if q is None:
+            q = self.embedder.embed_queries([query])[0]
+        rows = [i for i, _ in fused]
+        cos = data.faiss.reconstruct_batch(np.array(rows, dtype=np.int64)) @ q if rows else []
+        dense_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
+        bm25_score = dict(lexical)
+        bm25_rank = {i: r for r, (i, _) in enumerate(lexical, 1)}
+        hits = []
+        for r, ((i, s), c) in enumerate(zip(fused, cos), 1):
+            scores = {"dense": float(c)}
+            if i in bm25_score:
+                scores["bm25"] = float(bm25_score[i])
+            if i in bm25_rank:
+                scores["bm25_rank"] = bm25_rank[i]
+            if i in dense_rank:
+                scores["dense_rank"] = dense_rank[i]
+            hits.append(Hit(chunk=data.chunks[i], score=float(s), rank=r, scores=scores))
+        return hits
+
+    def _allowed(self, filters: Filters) -> np.ndarray:
+        chunks = self.data.chunks[: self.data.n_searchable]
+        return np.fromiter((filters.keep(c.date, c.source) for c in chunks), bool, len(chunks))
+
+    def _dense(self, q: np.ndarray, cand: int, allowed) -> list[tuple[int, float]]:
+        import faiss
+
+        q = np.ascontiguousarray(q.reshape(1, -1), dtype=np.float32)
+        cand = min(cand, self.data.n_searchable)
+        if allowed is None:
+            scores, ids = self.data.faiss.search(q, cand)
+        else:
+            sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            params = (faiss.SearchParametersHNSW(sel=sel) if hasattr(self.data.faiss, "hnsw")
+                      else faiss.SearchParameters(sel=sel))  # fmt: skip
+            scores, ids = self.data.faiss.search(q, cand, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def _bm25(self, query: str, cand: int, allowed) -> list[tuple[int, float]]:
+        bm25 = self.data.bm25
+        ids = bm25.get_tokens_ids(analyze(query))
+        if not ids:
+            return []
+        scores = np.asarray(bm25.get_scores_from_ids(ids), dtype=np.float32)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        cand = min(cand, len(scores))
+        top = np.argpartition(-scores, cand - 1)[:cand]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _fuse(self, dense, lexical) -> list[tuple[int, float]]:
+        s = self.settings
+        out: dict[int, float] = {}
+        if s.fusion == "weighted":
+            for lst, w in ((dense, s.fusion_weight), (lexical, 1 - s.fusion_weight)):
+                if not lst:
+                    continue
+                vals = np.array([v for _, v in lst])
+                lo, hi = vals.min(), vals.max()
+                for i, v in lst:
+                    out[i] = out.get(i, 0.0) + w * ((v - lo) / (hi - lo) if hi > lo else 1.0)
+        else:
+            for lst in (dense, lexical):
+                for r, (i, _) in enumerate(lst, 1):
+                    out[i] = out.get(i, 0.0) + 1.0 / (s.rrf_k + r)
+        return sorted(out.items(), key=lambda kv: -kv[1])

