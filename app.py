@@ -58,16 +58,23 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
         return "", history, reply.sources_html
 
     with gr.Blocks(title="Questions sur les articles") as demo:
-        gr.Markdown("## Questions sur les articles\nPosez une question en français ou en anglais. "
-                    "Chaque phrase de la réponse renvoie au passage cité [n].")  # fmt: skip
+        gr.Markdown(
+            "## Questions sur les articles\nPosez une question en français ou en anglais. "
+            "Chaque phrase de la réponse renvoie au passage cité [n]."
+        )
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="qa-chat")
-                msg = gr.Textbox(label="Question", placeholder="Quel calibre d'obus … ?",
-                                 elem_id="qa-question", submit_btn="Envoyer")  # fmt: skip
+                msg = gr.Textbox(
+                    label="Question",
+                    placeholder="Quel calibre d'obus … ?",
+                    elem_id="qa-question",
+                    submit_btn="Envoyer",
+                )
                 with gr.Row():
-                    mode = gr.Radio(["hybrid", "dense", "bm25"], value=settings.mode,
-                                    label="Recherche")  # fmt: skip
+                    mode = gr.Radio(
+                        ["hybrid", "dense", "bm25"], value=settings.mode, label="Recherche"
+                    )
                     k = gr.Slider(1, 20, value=settings.k, step=1, label="Passages")
                 gr.ClearButton([msg, chatbot], value="Effacer")
             with gr.Column(scale=2):
@@ -77,7 +84,9 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = load_settings()
     ensure_index(settings)
     demo = build_app(settings)

@@ -47,11 +47,60 @@ def check_question(question: str, settings: Settings) -> str:
     return q
 
 
-_EN_HINTS = {"what", "which", "who", "whom", "how", "why", "when", "where", "does", "did", "is",
-             "are", "the", "of", "and", "many", "much", "according", "with", "was", "were", "has"}  # fmt: skip
-_FR_HINTS = {"quel", "quelle", "quels", "quelles", "qui", "que", "quoi", "comment", "pourquoi",
-             "combien", "ou", "est", "les", "des", "du", "la", "le", "et", "selon", "a", "sont",
-             "d", "l", "qu", "une", "un", "dans", "pour"}  # fmt: skip
+_EN_HINTS = {
+    "what",
+    "which",
+    "who",
+    "whom",
+    "how",
+    "why",
+    "when",
+    "where",
+    "does",
+    "did",
+    "is",
+    "are",
+    "the",
+    "of",
+    "and",
+    "many",
+    "much",
+    "according",
+    "with",
+    "was",
+    "were",
+    "has",
+}
+_FR_HINTS = {
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "qui",
+    "que",
+    "quoi",
+    "comment",
+    "pourquoi",
+    "combien",
+    "ou",
+    "est",
+    "les",
+    "des",
+    "du",
+    "la",
+    "le",
+    "et",
+    "selon",
+    "a",
+    "sont",
+    "d",
+    "l",
+    "qu",
+    "une",
+    "un",
+    "dans",
+    "pour",
+}
 
 
 def detect_language(text: str) -> str:
@@ -63,8 +112,12 @@ def detect_language(text: str) -> str:
 
 _NUMBER_Q = re.compile(
     r"\b(combien|quel(le)?s? (calibre|montant|nombre|somme|quantit)|how (many|much)|what "
-    r"(calibre|caliber|amount|number|sum|size)|quel (âge|age)|how old)\b", re.I)  # fmt: skip
-_WHO_Q = re.compile(r"^\s*(qui|who|whom)\b|\b(quel|which) (dirigeant|responsable|official|leader)", re.I)
+    r"(calibre|caliber|amount|number|sum|size)|quel (âge|age)|how old)\b",
+    re.I,
+)
+_WHO_Q = re.compile(
+    r"^\s*(qui|who|whom)\b|\b(quel|which) (dirigeant|responsable|official|leader)", re.I
+)
 _WHEN_Q = re.compile(r"^\s*(quand|when)\b|\b(quel jour|quelle date|what date|which day)\b", re.I)
 
 
@@ -111,9 +164,12 @@ def _score_sentences(question: str, hits: list[Hit], idf: _Idf, settings: Settin
                 cue += 0.15
             if wants_name and re.search(r"(?<![.!?«“\"] )(?<!^)\b[A-Z][a-zé]+ [A-Z][a-zé]+", sent):
                 cue += 0.1
-            if wants_date and re.search(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-                                        r"|janvier|février|mars|avril|mai|juin|juillet|août"
-                                        r"|septembre|octobre|novembre|décembre|\d{4})\b", sent):  # fmt: skip
+            if wants_date and re.search(
+                r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+                r"|janvier|février|mars|avril|mai|juin|juillet|août"
+                r"|septembre|octobre|novembre|décembre|\d{4})\b",
+                sent,
+            ):
                 cue += 0.1
             score = 0.6 * overlap + 0.4 * prior * hit.scores.get("dense", 0.0) + cue
             cands.append(_Candidate(sent, hit, score, terms))
@@ -166,8 +222,14 @@ def extractive_answer(
         best_overlap = max(sum(idf(t) for t in q_terms & c.terms) / q_weight for c in cands)
     conf = confidence(hits, best_overlap)
     if not cands or conf < settings.abstain_threshold:
-        return Answer(question=question, answer=ABSTAIN[lang], abstained=True,
-                      hits=tuple(hits[:k]), language=lang, query=query)  # fmt: skip
+        return Answer(
+            question=question,
+            answer=ABSTAIN[lang],
+            abstained=True,
+            hits=tuple(hits[:k]),
+            language=lang,
+            query=query,
+        )
 
     chosen: list[_Candidate] = []
     top = cands[0].score

@@ -40,8 +40,9 @@ def ensure_index(settings: Settings, progress: bool = True) -> None:
         return
     from .indexer import build_index
 
-    log.warning("no index in %s yet: indexing %s (first start only)", settings.index_dir,
-                settings.docs_dir)  # fmt: skip
+    log.warning(
+        "no index in %s yet: indexing %s (first start only)", settings.index_dir, settings.docs_dir
+    )
     report = build_index([settings.docs_dir], settings, progress=progress)
     log.warning("index built: %s", report.summary())
 
@@ -83,11 +84,15 @@ def render_sources(ans: Answer) -> str:
     cited = {c.hit.chunk.chunk_id for c in ans.citations}
     others = [h for h in ans.hits if h.chunk.chunk_id not in cited]
     if others:
-        parts.append(f"<details class='qa-uncited'><summary>{len(others)} autres passages "
-                     "retrouvés (non cités)</summary>")  # fmt: skip
+        parts.append(
+            f"<details class='qa-uncited'><summary>{len(others)} autres passages "
+            "retrouvés (non cités)</summary>"
+        )
         for h in others:
-            parts.append(f'<div class="qa-passage qa-other"><div class="qa-meta">{_meta_line(h)}'
-                         f'</div><div class="qa-text">{_highlight(h.chunk.text, [])}</div></div>')  # fmt: skip
+            parts.append(
+                f'<div class="qa-passage qa-other"><div class="qa-meta">{_meta_line(h)}'
+                f'</div><div class="qa-text">{_highlight(h.chunk.text, [])}</div></div>'
+            )
         parts.append("</details>")
     parts.append("</div>")
     return "".join(parts)
@@ -115,8 +120,13 @@ class ChatService:
                 self._retriever = Retriever(self.settings)
             return self._retriever
 
-    def respond(self, message: str, mode: str | None = None, k: int | None = None,
-                filters: Filters | None = None) -> Reply:  # fmt: skip
+    def respond(
+        self,
+        message: str,
+        mode: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Reply:
         try:
             ans = extractive_answer(message, self.retriever, mode=mode, k=k, filters=filters)
         except QuestionError as e:

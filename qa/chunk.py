@@ -2,7 +2,8 @@
 
 `chunk(doc)` packs consecutive sentences until the next one would pass
 `max_chars`; the next chunk starts with the last `overlap` sentences of the
-previous one, so a fact on a boundary is whole in at least one chunk. No
+previous one, so a fact on a boundary is whole in at least one chunk (a
+chunk can pass `max_chars` by those carried sentences). No
 chunk cuts a sentence, except a "sentence" longer than `hard_limit` (a
 scraped table or a line without punctuation), which is cut at a space so it
 still fits the embedder's window.
@@ -71,11 +72,9 @@ def chunk(doc: Document, max_chars: int = 600, overlap: int = 1) -> list[Chunk]:
     for span in sents:
         if cur and span[1] - cur[0][0] > max_chars:
             groups.append(cur)
-            # keep `overlap` sentences, but always make progress
-            keep = cur[-overlap:] if overlap and len(cur) > overlap else []
-            if keep and span[1] - keep[0][0] > max_chars:
-                keep = []
-            cur = list(keep)
+            # Carry `overlap` sentences over. A chunk may then pass max_chars by
+            # the carried sentences; the embedder's window (~2000 chars) has room.
+            cur = cur[-overlap:] if overlap and len(cur) > overlap else []
         cur.append(span)
     groups.append(cur)
     chunks = []

@@ -98,7 +98,7 @@ def _read_queries(path: str) -> list[dict]:
                 if line.strip():
                     rec = json.loads(line)
                     if "question" not in rec:
-                        raise ValueError(f"{path}:{n}: missing \"question\"")
+                        raise ValueError(f'{path}:{n}: missing "question"')
                     rec.setdefault("id", str(n))
                     out.append(rec)
     except FileNotFoundError:
@@ -140,8 +140,11 @@ def cmd_info(args) -> int:
 
     s = _settings(args)
     m = read_manifest(s.index_dir)
-    print(json.dumps({k: m[k] for k in m if k not in ("files", "documents")}, indent=1,
-                     ensure_ascii=False))  # fmt: skip
+    print(
+        json.dumps(
+            {k: m[k] for k in m if k not in ("files", "documents")}, indent=1, ensure_ascii=False
+        )
+    )
     return 0
 
 
@@ -162,8 +165,11 @@ def cmd_search(args) -> int:
     if args.queries:
         for rec in _read_queries(args.queries):
             hits = r.search(rec["question"], filters=filters)
-            print(json.dumps({"id": rec["id"], "hits": [h.to_dict() for h in hits]},
-                             ensure_ascii=False))  # fmt: skip
+            print(
+                json.dumps(
+                    {"id": rec["id"], "hits": [h.to_dict() for h in hits]}, ensure_ascii=False
+                )
+            )
         return 0
     from .answer import check_question
 
@@ -217,8 +223,13 @@ def cmd_ask(args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "ask": cmd_ask, "remove": cmd_remove,
-            "info": cmd_info}  # fmt: skip
+COMMANDS = {
+    "index": cmd_index,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "remove": cmd_remove,
+    "info": cmd_info,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

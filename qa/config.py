@@ -85,7 +85,9 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
             continue
         name = key[3:].lower()
         if name not in known:
-            raise ValueError(f"unknown setting {key}; known: QA_{', QA_'.join(k.upper() for k in known)}")
+            raise ValueError(
+                f"unknown setting {key}; known: QA_{', QA_'.join(k.upper() for k in known)}"
+            )
         values[name] = _coerce(raw, known[name].type)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

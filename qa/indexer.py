@@ -56,8 +56,13 @@ class IndexReport:
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="chunk" if "mbed" in desc else "file",
-                disable=not enabled, leave=False)  # fmt: skip
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="chunk" if "mbed" in desc else "file",
+        disable=not enabled,
+        leave=False,
+    )
 
 
 def build_faiss(vectors: np.ndarray, dim: int, hnsw_threshold: int):
@@ -101,7 +106,9 @@ def _load_previous(settings: Settings, embedder: Embedder) -> store.IndexData | 
         log.warning("previous index unusable, rebuilding from scratch: %s", e)
         return None
     if prev.embedder != embedder.name:
-        log.warning("embedder changed (%s -> %s): re-embedding everything", prev.embedder, embedder.name)
+        log.warning(
+            "embedder changed (%s -> %s): re-embedding everything", prev.embedder, embedder.name
+        )
     return prev
 
 
@@ -128,8 +135,11 @@ def build_index(
     files = list(iter_files(paths))  # raises IngestError for a missing path
     with store.writer_lock(settings.index_dir):
         prev = _load_previous(settings, embedder)
-        chunking = {"max_chars": settings.chunk_chars, "overlap": settings.chunk_overlap,
-                    "splitter": "pysbd-fr"}  # fmt: skip
+        chunking = {
+            "max_chars": settings.chunk_chars,
+            "overlap": settings.chunk_overlap,
+            "splitter": "pysbd-fr",
+        }
         same_chunking = prev is not None and prev.manifest.get("chunking") == chunking
         prev_docs = {d["doc_id"]: d for d in prev.documents} if prev else {}
         prev_chunks: dict[str, list[Chunk]] = {}
@@ -157,9 +167,16 @@ def build_index(
                     docs[d.doc_id] = old
                     continue
                 (report.changed if old else report.added).append(d.doc_id)
-                docs[d.doc_id] = {"doc_id": d.doc_id, "sha256": d.sha256, "title": d.title,
-                                  "date": d.date, "source": d.source, "author": d.author,
-                                  "path": d.path, "chars": len(d.text)}  # fmt: skip
+                docs[d.doc_id] = {
+                    "doc_id": d.doc_id,
+                    "sha256": d.sha256,
+                    "title": d.title,
+                    "date": d.date,
+                    "source": d.source,
+                    "author": d.author,
+                    "path": d.path,
+                    "chars": len(d.text),
+                }
                 doc_chunks[d.doc_id] = chunk(d, settings.chunk_chars, settings.chunk_overlap)
             bar.update(1)
         bar.close()
@@ -180,8 +197,10 @@ def build_index(
             report.chunks, report.duplicates = len(prev.chunks), len(prev.duplicates)
             return report
         if not docs:
-            raise IngestError("no document could be indexed" + (
-                f" ({len(report.failed)} files failed)" if report.failed else ""))  # fmt: skip
+            raise IngestError(
+                "no document could be indexed"
+                + (f" ({len(report.failed)} files failed)" if report.failed else "")
+            )
 
         # 2. near-duplicates
         t = time.perf_counter()

@@ -52,7 +52,8 @@ _INLINE_JUNK = re.compile(r"\s*\((?:Fichier\ )?photo[^()]{0,40}\)|\s*\[ad_\d+\]"
 # --- metadata lines ----------------------------------------------------------
 _BYLINE = re.compile(r"^\s*(?:Publié par|Par|By|Written by)\s*:?\s*(?P<v>[^\n]{2,80})$", re.I)
 _UPDATED = re.compile(
-    r"^\s*(?:Dernière mise à jour|Mis à jour(?: le)?|Publié le|Last updated|Updated)\s*:?\s*(?P<v>.+)$",
+    r"^\s*(?:Dernière mise à jour|Mis à jour(?: le)?|Publié le|Last updated|Updated)"
+    r"\s*:?\s*(?P<v>.+)$",
     re.I,
 )
 _LEADING_DATE = re.compile(r"^\s*date\s+(?P<v>\d{4}-\d{2}(?:-\d{2})?)\s*")
@@ -66,25 +67,56 @@ _SYNDICATION = re.compile(
 _PUBLISHER = re.compile(r"personnel de (?P<v>[A-Z][\w.]+)|staff of (?P<w>[A-Z][\w.]+)")
 
 _MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12, "january": 1, "february": 2, "march": 3, "april": 4,
-    "may": 5, "june": 6, "july": 7, "august": 8, "september": 9, "october": 10,
-    "november": 11, "december": 12,
-}  # fmt: skip
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+
+
+def _month(word: str) -> int | None:
+    """Month number from a French or English name or abbreviation ("août", "Aug", "sept")."""
+    w = word.lower().rstrip(".")
+    if w in _MONTHS:
+        return _MONTHS[w]
+    found = {n for name, n in _MONTHS.items() if len(w) >= 3 and name.startswith(w)}
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_date(text: str) -> str:
     """First date found in `text` as ISO (YYYY-MM-DD or YYYY-MM), or ""."""
-    m = re.search(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b", text)
+    m = re.search(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)", text)
     if m:
         return "-".join(g for g in m.groups() if g)
-    m = re.search(r"\b(\d{1,2})(?:er)?\s+([a-zéûA-ZÉÛ]+)\.?\s+(\d{4})\b", text)
-    if m and m.group(2).lower() in _MONTHS:
-        return f"{m.group(3)}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    m = re.search(r"\b(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?\s+(\d{4})\b", text)
+    if m and _month(m.group(2)):
+        return f"{m.group(3)}-{_month(m.group(2)):02d}-{int(m.group(1)):02d}"
     m = re.search(r"\b([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", text)
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{m.group(3)}-{_MONTHS[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
+    if m and _month(m.group(1)):
+        return f"{m.group(3)}-{_month(m.group(1)):02d}-{int(m.group(2)):02d}"
     return ""
 
 

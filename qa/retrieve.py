@@ -146,8 +146,11 @@ class Retriever:
             scores, ids = self.data.faiss.search(q, cand)
         else:
             sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
-            params = (faiss.SearchParametersHNSW(sel=sel) if hasattr(self.data.faiss, "hnsw")
-                      else faiss.SearchParameters(sel=sel))  # fmt: skip
+            params = (
+                faiss.SearchParametersHNSW(sel=sel)
+                if hasattr(self.data.faiss, "hnsw")
+                else faiss.SearchParameters(sel=sel)
+            )
             scores, ids = self.data.faiss.search(q, cand, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 

@@ -178,9 +178,7 @@ def save(index_dir: str | Path, data: IndexData) -> str:
     faiss.write_index(data.faiss, str(tmp / "dense.faiss"))
     data.bm25.save(str(tmp / "bm25"), show_progress=False)
 
-    files = sorted(
-        p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()
-    )
+    files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
     manifest = dict(data.manifest)
     manifest.update(
         format=FORMAT,
@@ -305,7 +303,9 @@ def load(index_dir: str | Path, embedder_name: str | None = None, verify: bool =
     if bm25.scores["num_docs"] != n_search:
         problems.append(f"bm25 has {bm25.scores['num_docs']} rows for {n_search} chunks")
     if index.d != manifest["embedder"]["dim"]:
-        problems.append(f"dense.faiss has dimension {index.d}, manifest says {manifest['embedder']['dim']}")
+        problems.append(
+            f"dense.faiss has dimension {index.d}, manifest says {manifest['embedder']['dim']}"
+        )
     if any(c.chunk_id in duplicates for c in chunks[:n_search]):
         problems.append("duplicate chunks are out of order")
     if problems:

@@ -18,9 +18,9 @@ def idx(settings, seed_copy, monkeypatch, capsys):
 
 
 def test_search_json(idx, capsys):
-    assert main(["search", "Holmenkollen Oslo", "--json", "--k", "3", "--mode", "bm25"]) == 0
+    assert main(["search", "Holmenkollen Oslo", "--json", "--k", "2", "--mode", "bm25"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["query"] == "Holmenkollen Oslo" and len(d["hits"]) == 3
+    assert d["query"] == "Holmenkollen Oslo" and len(d["hits"]) == 2
     h = d["hits"][0]
     assert {"doc_id", "chunk_id", "score", "text"} <= set(h)
     assert h["doc_id"] == "000_083c620a5da298f5.txt" and "Holmenkollen" in h["text"]
@@ -28,7 +28,9 @@ def test_search_json(idx, capsys):
 
 def test_search_and_ask_queries_file(idx, tmp_path, capsys):
     q = tmp_path / "q.jsonl"
-    q.write_text('{"id": "a", "question": "Stoltenberg Vilnius"}\n{"id": "b", "question": "Kirby"}\n')
+    q.write_text(
+        '{"id": "a", "question": "Stoltenberg Vilnius"}\n{"id": "b", "question": "Kirby"}\n'
+    )
     assert main(["search", "--queries", str(q), "--k", "2"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"] and len(lines[0]["hits"]) == 2
@@ -43,8 +45,20 @@ def test_filters(idx, capsys):
     assert main(["search", "munitions", "--json", "--k", "20", "--source", "ats"]) == 0
     hits = json.loads(capsys.readouterr().out)["hits"]
     assert hits and {h["doc_id"] for h in hits} == {"004_46166f39458f7f75.txt"}
-    assert main(["search", "munitions", "--json", "--date-from", "2023-08-01",
-                 "--date-to", "2023-08-31"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "search",
+                "munitions",
+                "--json",
+                "--date-from",
+                "2023-08-01",
+                "--date-to",
+                "2023-08-31",
+            ]
+        )
+        == 0
+    )
     hits = json.loads(capsys.readouterr().out)["hits"]
     assert {h["doc_id"] for h in hits} == {"003_4b0051bde1c53c49.txt"}
 
@@ -59,11 +73,13 @@ def test_remove_and_info(idx, capsys):
 
 @pytest.mark.parametrize(
     "argv,msg",
-    [(["index", "/no/such/dir"], "no such file"),
-     (["ask", "   "], "question is empty"),
-     (["ask", "x" * 5000], "limit is"),
-     (["search", "--queries", "/no/q.jsonl"], "no such file")],
-)  # fmt: skip
+    [
+        (["index", "/no/such/dir"], "no such file"),
+        (["ask", "   "], "question is empty"),
+        (["ask", "x" * 5000], "limit is"),
+        (["search", "--queries", "/no/q.jsonl"], "no such file"),
+    ],
+)
 def test_bad_input_one_line(idx, capsys, argv, msg):
     assert main(argv) != 0
     err = capsys.readouterr().err.strip()

@@ -56,7 +56,9 @@ def test_remove_by_doc_id_and_add_mode(settings, seed_copy, tmp_path):
     assert r.removed == ["002_79c30380bc51d99a.txt"] and r.embedded == 0
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "new.txt").write_text("Le Japon annonce une aide humanitaire à l'Ukraine de 5 millions.")
+    (extra / "new.txt").write_text(
+        "Le Japon annonce une aide humanitaire à l'Ukraine de 5 millions."
+    )
     r = build_index([extra], settings, sync=False)
     assert r.added == ["new.txt"] and not r.removed
     docs = {d["doc_id"] for d in store.load(settings.index_dir).documents}
@@ -79,8 +81,9 @@ def test_embedder_mismatch_refused(settings, seed_copy):
         Retriever(settings.replace(embedder="other-fake"))
 
 
-@pytest.mark.parametrize("victim", ["manifest.json", "chunks.jsonl", "dense.faiss",
-                                    "bm25/vocab.index.json"])  # fmt: skip
+@pytest.mark.parametrize(
+    "victim", ["manifest.json", "chunks.jsonl", "dense.faiss", "bm25/vocab.index.json"]
+)
 def test_corrupt_file_named_in_error(settings, seed_copy, victim):
     build_index([seed_copy], settings)
     gen = store.current_generation(settings.index_dir)
@@ -123,7 +126,9 @@ def test_old_generations_pruned_and_reader_reloads(settings, seed_copy):
     build_index([seed_copy], settings)
     ret = Retriever(settings)
     g1 = ret.data.generation
-    (seed_copy / "new.txt").write_text("Les chars Leopard allemands arrivent en Ukraine au printemps.")
+    (seed_copy / "new.txt").write_text(
+        "Les chars Leopard allemands arrivent en Ukraine au printemps."
+    )
     build_index([seed_copy], settings)
     (seed_copy / "new2.txt").write_text("La Pologne forme des équipages de chars Leopard.")
     build_index([seed_copy], settings)

@@ -54,9 +54,14 @@ def test_text_is_nfc_and_readable():
 
 @pytest.mark.parametrize(
     "text,iso",
-    [("30 août 2023, 23h23 IST", "2023-08-30"), ("1er mars 2024", "2024-03-01"),
-     ("2023-09-14T10:00", "2023-09-14"), ("Aug 30, 2023", "2023-08-30"), ("hier", "")],
-)  # fmt: skip
+    [
+        ("30 août 2023, 23h23 IST", "2023-08-30"),
+        ("1er mars 2024", "2024-03-01"),
+        ("2023-09-14T10:00", "2023-09-14"),
+        ("Aug 30, 2023", "2023-08-30"),
+        ("hier", ""),
+    ],
+)
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
 
@@ -70,10 +75,13 @@ def test_latin1_and_cp1252_files_are_decoded(tmp_path):
 
 @pytest.mark.parametrize(
     "name,content,message",
-    [("empty.txt", b"", "empty file"), ("blank.txt", b"  \n\n ", "empty file"),
-     ("bin.txt", b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
-     ("x.pdf", b"%PDF-1.4", "unsupported file type")],
-)  # fmt: skip
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("bin.txt", b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
+        ("x.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
 def test_bad_files_raise_one_line(tmp_path, name, content, message):
     p = tmp_path / name
     p.write_bytes(content)
@@ -88,20 +96,32 @@ def test_missing_path():
 
 
 def test_markdown_html_jsonl(tmp_path):
-    (tmp_path / "a.md").write_text("# Titre du jour\n\nLe **général** Milley a parlé à [Oslo](http://x).\n")
+    (tmp_path / "a.md").write_text(
+        "# Titre du jour\n\nLe **général** Milley a parlé à [Oslo](http://x).\n"
+    )
     (d,) = read_file(tmp_path / "a.md", tmp_path)
     assert d.title == "Titre du jour" and d.text == "Le général Milley a parlé à Oslo."
 
-    recs = [{"id": "a1", "title": "T", "date": "2023-09-14", "source": "AFP",
-             "text": "Kim Jong Un a rencontré Vladimir Poutine en Russie cette semaine."},
-            {"id": "a2", "text": ""}]  # fmt: skip
+    recs = [
+        {
+            "id": "a1",
+            "title": "T",
+            "date": "2023-09-14",
+            "source": "AFP",
+            "text": "Kim Jong Un a rencontré Vladimir Poutine en Russie cette semaine.",
+        },
+        {"id": "a2", "text": ""},
+    ]
     (tmp_path / "b.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\nnot json\n")
     (d,) = read_file(tmp_path / "b.jsonl", tmp_path)
     assert d.doc_id == "b.jsonl:a1" and d.source == "AFP" and d.date == "2023-09-14"
 
-    html = ("<html><head><title>Obus pour Moscou</title></head><body><nav>Accueil | Menu</nav>"
-            "<article><h1>Obus pour Moscou</h1><p>" + "La Corée du Nord livre des obus. " * 20
-            + "</p></article><footer>Mentions légales</footer></body></html>")  # fmt: skip
+    html = (
+        "<html><head><title>Obus pour Moscou</title></head><body><nav>Accueil | Menu</nav>"
+        "<article><h1>Obus pour Moscou</h1><p>"
+        + "La Corée du Nord livre des obus. " * 20
+        + "</p></article><footer>Mentions légales</footer></body></html>"
+    )
     (tmp_path / "c.html").write_text(html)
     (d,) = read_file(tmp_path / "c.html", tmp_path)
     assert "La Corée du Nord livre des obus." in d.text and "Mentions légales" not in d.text
