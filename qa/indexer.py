@@ -6,7 +6,11 @@ FAISS index), so running `qa index` twice embeds nothing the second time.
 FAISS and BM25 are rebuilt from those vectors and terms each run: that is
 cheap next to embedding, and it makes removal exact.
 
-Bad files never stop a run: each one is logged and listed in the report.
+Bad files never stop a run: each one is logged and listed in the report,
+whatever goes wrong inside it. A run that changes the embedder or the
+chunking re-embeds everything and says so in its summary (never silently).
+A broken previous index is rebuilt by a full run; an add/remove run refuses
+it, because rebuilding from a partial file list would drop documents.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class IndexReport:
     duplicates: int = 0
     embedded: int = 0  # chunks that went through the embedder this run
     generation: str = ""  # empty when nothing changed and nothing was written
+    notes: list[str] = field(default_factory=list)  # e.g. why everything was re-embedded
     seconds: dict = field(default_factory=dict)  # per stage
 
     def summary(self) -> str:
@@ -50,7 +55,8 @@ class IndexReport:
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed; "
             f"{self.chunks} chunks ({self.duplicates} duplicates), {self.embedded} embedded"
         )
-        return s + (f"; wrote {self.generation}" if self.generation else "; index unchanged")
+        s += f"; wrote {self.generation}" if self.generation else "; index unchanged"
+        return s + "".join(f" ({n})" for n in self.notes)
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -97,18 +103,25 @@ def build_bm25(chunks: list[Chunk]):
     return bm25
 
 
-def _load_previous(settings: Settings, embedder: Embedder) -> store.IndexData | None:
+def _load_previous(
+    settings: Settings, embedder: Embedder, report: IndexReport, full: bool
+) -> store.IndexData | None:
     if store.current_generation(settings.index_dir) is None:
         return None
     try:
         prev = store.load(settings.index_dir, verify=settings.verify_checksums)
     except store.IndexError_ as e:
+        if not full:  # add/remove: rebuilding from the files named would drop the others
+            raise store.IndexError_(
+                f"{e}; an add or remove cannot repair it, run `qa index` on the whole folder"
+            ) from None
         log.warning("previous index unusable, rebuilding from scratch: %s", e)
+        report.notes.append("previous index was unusable: rebuilt from scratch")
         return None
-    if prev.embedder != embedder.name:
-        log.warning(
-            "embedder changed (%s -> %s): re-embedding everything", prev.embedder, embedder.name
-        )
+    if prev.embedder != embedder.name or int(prev.manifest["embedder"]["dim"]) != embedder.dim:
+        note = f"embedder changed from {prev.embedder} to {embedder.name}: re-embedded everything"
+        log.warning("%s", note)
+        report.notes.append(note)
     return prev
 
 
@@ -132,15 +145,27 @@ def build_index(
     report = IndexReport()
     t = time.perf_counter()
 
-    files = list(iter_files(paths))  # raises IngestError for a missing path
+    walk_errors: list[tuple[str, str]] = []
+    files = list(iter_files(paths, walk_errors))  # raises IngestError for a missing path
+    report.failed.extend(walk_errors)
     with store.writer_lock(settings.index_dir):
-        prev = _load_previous(settings, embedder)
+        store.cleanup(settings.index_dir)  # what a killed run left behind
+        prev = _load_previous(settings, embedder, report, full=sync)
         chunking = {
             "max_chars": settings.chunk_chars,
             "overlap": settings.chunk_overlap,
             "splitter": "pysbd-fr",
         }
         same_chunking = prev is not None and prev.manifest.get("chunking") == chunking
+        if prev is not None and not same_chunking:
+            if not sync:
+                raise IngestError(
+                    "the chunk settings differ from the index's; run `qa index` on the whole "
+                    "folder to re-chunk every document"
+                )
+            report.notes.append("chunk settings changed: re-chunked and re-embedded everything")
+        same_embedder = prev is not None and prev.embedder == embedder.name
+        same_embedder = same_embedder and int(prev.manifest["embedder"]["dim"]) == embedder.dim
         prev_docs = {d["doc_id"]: d for d in prev.documents} if prev else {}
         prev_chunks: dict[str, list[Chunk]] = {}
         for c in prev.chunks if prev else []:
@@ -151,12 +176,15 @@ def build_index(
         doc_chunks: dict[str, list[Chunk]] = {}
         bar = _progress(len(files), "Reading", progress)
         for path, root in files:
+            found: list[Document] = []
             try:
-                found: list[Document] = read_file(path, root)
+                found = read_file(path, root)
             except IngestError as e:
-                log.warning("skipped %s", e)
+                log.info("skipped %s", e)
                 report.failed.append((str(path), str(e)))
-                found = []
+            except Exception as e:  # a bug or a library choking on junk: skip the file, go on
+                log.info("skipped %s", path, exc_info=True)
+                report.failed.append((str(path), f"{path}: cannot read ({type(e).__name__}: {e})"))
             for d in found:
                 if d.doc_id in remove:
                     continue
@@ -177,7 +205,13 @@ def build_index(
                     "path": d.path,
                     "chars": len(d.text),
                 }
-                doc_chunks[d.doc_id] = chunk(d, settings.chunk_chars, settings.chunk_overlap)
+                try:
+                    doc_chunks[d.doc_id] = chunk(d, settings.chunk_chars, settings.chunk_overlap)
+                except Exception as e:
+                    log.info("skipped %s", d.doc_id, exc_info=True)
+                    report.failed.append((str(path), f"{d.doc_id}: cannot chunk ({e})"))
+                    (report.changed if old else report.added).remove(d.doc_id)
+                    del docs[d.doc_id]
             bar.update(1)
         bar.close()
         for doc_id, old in prev_docs.items():
@@ -193,7 +227,7 @@ def build_index(
         report.seconds["ingest_chunk"] = time.perf_counter() - t
 
         nothing_new = not (report.added or report.changed or report.removed)
-        if prev is not None and nothing_new and prev.embedder == embedder.name and same_chunking:
+        if prev is not None and nothing_new and same_embedder and same_chunking:
             report.chunks, report.duplicates = len(prev.chunks), len(prev.duplicates)
             return report
         if not docs:
@@ -212,7 +246,7 @@ def build_index(
 
         # 3. embed what the cache does not have
         t = time.perf_counter()
-        cache = store.vectors_by_hash(prev) if prev and prev.embedder == embedder.name else {}
+        cache = store.vectors_by_hash(prev) if same_embedder else {}
         vectors = np.zeros((len(searchable), embedder.dim), dtype=np.float32)
         todo = []
         for i, c in enumerate(searchable):

@@ -7,9 +7,14 @@ sign-offs; the clearly non-article lines are dropped, the informative ones
 is kept as written, only NFC-normalised, with one blank line between
 paragraphs. A paragraph repeated verbatim inside one article is kept once.
 
+Crawler output is hostile: empty files, binaries named .txt, Windows-1252
+or Latin-1 text, 50 MB one-line dumps, pages that are mostly navigation,
+files we may not read. Each such file raises `IngestError` with one line
+naming it; nothing here lets another exception through for a bad file.
+
 Shortcuts: the rules below are regexes tuned on French/English wire copy;
 anything they do not recognise stays in the text rather than being guessed
-away.
+away. Non-UTF-8 text is assumed Western European first (see `_decode`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import logging
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +35,11 @@ from .types import Document
 log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a single article is never this big; crawler junk is
+# Size limits, checked before a file is read. A news article is 2-50 kB of
+# text; a long feature 200 kB. Past MAX_ARTICLE_BYTES it is a crawler dump,
+# and sentence splitting a 50 MB one-line file would take minutes.
+MAX_ARTICLE_BYTES = 1_000_000  # one .txt/.md file, and one article's text anywhere
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an .html page with its markup, a .jsonl collection
 
 
 class IngestError(Exception):
@@ -179,22 +189,71 @@ def clean_text(raw: str) -> tuple[str, _Meta]:
     return "\n\n".join(paras), meta
 
 
+# Every non-ASCII character French (and most Western European) news uses.
+_WESTERN = set(
+    "àâäáãåçéèêëíìîïñóòôöõøúùûüýÿœæßÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØÚÙÛÜÝŸŒÆ"
+    "\u00a0’‘‚“”„«»‹›–—…•·€£¥¢°§¶©®™´¨ªº¹²³½¼¾¡¿†‡‰"
+)
+
+
+def _looks_western(text: str) -> bool:
+    """Only Western characters, and few of them: French has a few % accented
+    letters, Greek or Cyrillic bytes read as cp1252 give mostly non-ASCII."""
+    other = [c for c in text if ord(c) > 127]
+    letters = sum(c.isalpha() for c in text)
+    if len(other) > 0.6 * max(letters, 1):
+        return False
+    return sum(c in _WESTERN for c in other) >= 0.97 * len(other)
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:100_000]
+    bad = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    return bad > 0.02 * len(sample)
+
+
 def _decode(data: bytes, name: str) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with a BOM, else
+    Windows-1252 when that gives only Western characters (charset-normalizer
+    alone reads short French cp1252 text as cp1250: "été à Genève" ->
+    "été ŕ Genčve"), else charset-normalizer's best guess."""
     if not data.strip():
         raise IngestError(f"{name}: empty file")
-    if b"\x00" in data[:8192]:
+    text = None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if text is None and b"\x00" in data[:8192]:
         raise IngestError(f"{name}: binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+    if text is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        try:
+            text = data.decode("cp1252")
+            if not _looks_western(text):
+                text = None
+            else:
+                log.info("%s: not UTF-8, decoded as Windows-1252", name)
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:2_000_000]).best()
-    if best is None:
-        raise IngestError(f"{name}: cannot detect the text encoding (binary or corrupt?)")
-    log.info("%s: decoded as %s", name, best.encoding)
-    return data.decode(best.encoding, errors="replace")
+        best = from_bytes(data[:2_000_000]).best()
+        if best is None:
+            raise IngestError(f"{name}: binary file or unknown text encoding, not text")
+        log.info("%s: not UTF-8, decoded as %s", name, best.encoding)
+        text = data.decode(best.encoding, errors="replace")
+    if _mostly_control(text):
+        raise IngestError(f"{name}: binary file (control characters), not text")
+    if not text.strip():
+        raise IngestError(f"{name}: empty file")
+    return text
 
 
 def _sha256(data: bytes) -> str:
@@ -227,12 +286,27 @@ def _from_html(raw: str, name: str) -> tuple[str, _Meta]:
         title=d.get("title") or "",
         date=parse_date(d.get("date") or ""),
         source=d.get("sitename") or d.get("hostname") or "",
-        author=d.get("author") or "",
+        author=_clean_author(d.get("author") or ""),
     )
     return d.get("text") or "", meta
 
 
+def _clean_author(author: str) -> str:
+    """trafilatura's "Par Jean Dupont; Publié Le" -> "Jean Dupont"."""
+    parts = []
+    for part in author.split(";"):
+        part = re.sub(r"^\s*(?:par|by|written by)\s+", "", part.strip(), flags=re.I)
+        if part and not re.match(r"(?:publié|mis à jour|updated|published)\b", part, re.I):
+            parts.append(part)
+    return "; ".join(parts)
+
+
 def _make(doc_id: str, raw_text: str, sha: str, path: str, hint: _Meta | None = None) -> Document:
+    if len(raw_text) > MAX_ARTICLE_BYTES:
+        raise IngestError(
+            f"{doc_id}: {len(raw_text) / 1e6:.1f} M characters is too long for one article "
+            f"(limit {MAX_ARTICLE_BYTES / 1e6:g} M)"
+        )
     text, meta = clean_text(raw_text)
     if len(text.strip()) < 20:
         raise IngestError(f"{doc_id}: no article text left after cleaning")
@@ -256,10 +330,16 @@ def read_file(path: Path, root: Path | None = None) -> list[Document]:
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         raise IngestError(f"{doc_id}: unsupported file type {ext or '(none)'}")
+    limit = MAX_ARTICLE_BYTES if ext in {".txt", ".md", ".markdown"} else MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise IngestError(f"{doc_id}: {size / 1e6:.0f} MB is too large for one article")
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError(f"{doc_id}: not a regular file")
+        if st.st_size > limit:
+            raise IngestError(
+                f"{doc_id}: {st.st_size / 1e6:.1f} MB is too large for a {ext} file "
+                f"(limit {limit / 1e6:g} MB); skipped as crawler junk"
+            )
         data = path.read_bytes()
     except PermissionError:
         raise IngestError(f"{doc_id}: permission denied") from None
@@ -306,16 +386,29 @@ def _from_jsonl(raw: str, doc_id: str, path: str) -> Iterator[Document]:
         raise IngestError(f"{doc_id}: no usable article in the JSONL file")
 
 
-def iter_files(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, root) pairs for every file under the given paths, sorted, hidden ones skipped."""
+def iter_files(
+    paths: list[Path], errors: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """(file, root) pairs for every file under the given paths, sorted, hidden ones skipped.
+
+    A folder that cannot be listed is appended to `errors` as (path, message)."""
     for p in paths:
         p = Path(p)
         if not p.exists():
             raise IngestError(f"{p}: no such file or directory")
-        if p.is_file():
+        if not p.is_dir():
             yield p, p.parent
             continue
-        for dirpath, dirnames, filenames in os.walk(p):
+
+        def unreadable(e: OSError, root=p):
+            where = Path(e.filename or root)
+            rel = where.relative_to(root).as_posix() if where != root else str(root)
+            msg = f"{rel}/: cannot list folder ({e.strerror})"
+            log.info("skipped %s", msg)
+            if errors is not None:
+                errors.append((str(where), msg))
+
+        for dirpath, dirnames, filenames in os.walk(p, onerror=unreadable):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for f in sorted(filenames):
                 if not f.startswith("."):
