@@ -119,8 +119,8 @@ def cmd_index(args) -> int:
 
     s = _settings(args)
     report = build_index(args.paths or None, s, sync=not args.add, progress=not args.quiet)
-    for f, why in report.failed:
-        print(f"warning: {why}", file=sys.stderr)
+    for f, why in report.failed:  # one line per bad file, then the summary
+        print(f"qa: warning: skipped {why}", file=sys.stderr)
     print(f"{s.index_dir}: {report.summary()}")
     return 0
 
@@ -158,18 +158,20 @@ def _retriever(args):
 
 
 def cmd_search(args) -> int:
-    if bool(args.query) == bool(args.queries):
+    if (args.query is None) == (args.queries is None):
         raise ValueError("give either a QUERY or --queries FILE.jsonl")
     r = _retriever(args)
     filters = _filters(args)
     if args.queries:
+        from .answer import QuestionError, check_question
+
         for rec in _read_queries(args.queries):
-            hits = r.search(rec["question"], filters=filters)
-            print(
-                json.dumps(
-                    {"id": rec["id"], "hits": [h.to_dict() for h in hits]}, ensure_ascii=False
-                )
-            )
+            try:
+                q = check_question(rec["question"], r.settings)
+                out = {"id": rec["id"], "hits": [h.to_dict() for h in r.search(q, filters=filters)]}
+            except QuestionError as e:
+                out = {"id": rec["id"], "hits": [], "error": str(e)}
+            print(json.dumps(out, ensure_ascii=False))
         return 0
     from .answer import check_question
 
@@ -199,7 +201,7 @@ def _print_answer(ans) -> None:
 def cmd_ask(args) -> int:
     from .answer import QuestionError, extractive_answer
 
-    if bool(args.question) == bool(args.queries):
+    if (args.question is None) == (args.queries is None):
         raise ValueError("give either a QUESTION or --queries FILE.jsonl")
     r = _retriever(args)
     filters = _filters(args)
@@ -245,12 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = load_settings(index_dir=args.index_dir).index_dir
         _setup_logging(args.verbose, index_dir)
         return COMMANDS[args.cmd](args)
-    except (IngestError, IndexError_, QuestionError, ValueError, RuntimeError) as e:
+    except (IngestError, IndexError_, QuestionError, ValueError, RuntimeError, OSError) as e:
         log.debug("failed", exc_info=True)
         print(f"qa: error: {e}", file=sys.stderr)
         return 2 if isinstance(e, ValueError) and not isinstance(e, QuestionError) else 1
     except KeyboardInterrupt:
-        print("qa: interrupted; the previous index is untouched", file=sys.stderr)
+        print("qa: interrupted; the index is left at its last complete generation", file=sys.stderr)
         return 130
     finally:
         logging.getLogger().handlers.clear()
