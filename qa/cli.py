@@ -81,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="show what the index holds")
     _add_common(p)
+
+    p = sub.add_parser("eval", help="evaluate retrieval on a question set (JSONL, SQuAD, BEIR)")
+    p.add_argument("questions", help="questions .jsonl, SQuAD .json, or a BEIR folder")
+    p.add_argument("--format", default="auto", choices=["auto", "jsonl", "squad", "beir"])
+    p.add_argument("--modes", default="bm25,dense,hybrid", help="comma-separated (+rerank)")
+    p.add_argument("--k", type=int, default=10, help="metric cutoff (default 10)")
+    p.add_argument("--out", default="runs/eval", help="report folder (default runs/eval)")
+    p.add_argument("--answers", action="store_true", help="also score the extractive answers")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_common(p)
     return ap
 
 
@@ -225,12 +235,35 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from .config import load_settings
+    from .eval import evaluate, report_markdown, write_report
+
+    s = load_settings(embedder=args.embedder)
+    report = evaluate(
+        args.questions,
+        s,
+        modes=args.modes,
+        k=args.k,
+        fmt=args.format,
+        index_dir=args.index_dir,
+        answers=args.answers,
+        progress=not args.quiet,
+    )
+    paths = write_report(report, args.out)
+    md = report_markdown(report)
+    print(md.split("\n## Timing")[0].rstrip())
+    print(f"\nreport: {paths['md']} (also report.json, report.png, TREC runs and qrels)")
+    return 0
+
+
 COMMANDS = {
     "index": cmd_index,
     "search": cmd_search,
     "ask": cmd_ask,
     "remove": cmd_remove,
     "info": cmd_info,
+    "eval": cmd_eval,
 }
 
 
