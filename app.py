@@ -286,11 +286,10 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                     eval_answers = gr.Checkbox(False, label=t("eval_answers", L))
                 eval_btn = gr.Button(t("eval_run", L), variant="primary")
                 eval_status = gr.Markdown()
-                with gr.Row():
-                    eval_table = gr.Markdown(label=t("eval_metrics", L), elem_id="qa-eval-table")
-                    eval_plot = gr.Image(
-                        label=t("eval_plot", L), type="filepath", interactive=False, height=330
-                    )
+                eval_table = gr.Markdown(label=t("eval_metrics", L), elem_id="qa-eval-table")
+                eval_plot = gr.Image(
+                    label=t("eval_plot", L), type="filepath", interactive=False, height=360
+                )
                 eval_fail = gr.Dataframe(
                     headers=[t(c, L) for c in FAIL_COLS],
                     interactive=False,
@@ -312,9 +311,19 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
         )
         doc_outputs = [docs, doc_pick, source, doc_count]
         index_btn.click(
-            upload, [files, lang], [upload_status, files, *doc_outputs], api_name="upload"
+            upload,
+            [files, lang],
+            [upload_status, files, *doc_outputs],
+            api_name="upload",
+            show_progress_on=[files],
         )
-        remove_btn.click(remove, [doc_pick, lang], [upload_status, *doc_outputs], api_name="remove")
+        remove_btn.click(
+            remove,
+            [doc_pick, lang],
+            [upload_status, *doc_outputs],
+            api_name="remove",
+            show_progress_on=[docs],
+        )
         refresh_btn.click(doc_view, [lang], doc_outputs, api_visibility="private")
         demo.load(doc_view, [lang], doc_outputs, api_visibility="private")
         gr.api(documents, api_name="documents")
@@ -323,6 +332,7 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
             [eval_set, eval_file, eval_modes, eval_k, eval_answers, lang],
             [eval_status, eval_table, eval_plot, eval_fail, eval_files],
             api_name="evaluate",
+            show_progress_on=[eval_plot],
         )
         eval_file.upload(lambda: "uploaded", None, eval_set, api_visibility="private")
 

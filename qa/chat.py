@@ -79,8 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_empty": "Les passages cités apparaîtront ici.",
         "cited": "Passages cités",
         "uncited": "{n} autres passages retrouvés (non cités)",
-        "searched": "Recherche effectuée",
-        "filters": "filtres",
+        "searched": "Recherche effectuée : « {q} »",
+        "filters": "filtres : {f}",
         "searching": "Recherche : « {q} »…",
         "no_source": "Aucun passage retrouvé.",
         "file": "Fichier",
@@ -174,8 +174,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_empty": "The cited passages will appear here.",
         "cited": "Cited passages",
         "uncited": "{n} more retrieved passages (not cited)",
-        "searched": "Search run",
-        "filters": "filters",
+        "searched": "Search run: “{q}”",
+        "filters": "filters: {f}",
         "searching": "Searching: “{q}”…",
         "no_source": "No passage found.",
         "file": "File",
@@ -505,9 +505,9 @@ def render_answer(ans: Answer, lang: str = "fr", filters: Filters | None = None)
     text = re.sub(r"\[(\d+)\]", r'<a href="#qa-src-\1" class="qa-cite">[\1]</a>', text)
     note = []
     if ans.query and ans.query != ans.question:
-        note.append(f"{t('searched', lang)} : « {html.escape(ans.query, quote=False)} »")
+        note.append(t("searched", lang, q=html.escape(ans.query, quote=False)))
     if ftxt := _filters_text(filters):
-        note.append(f"{t('filters', lang)} : {html.escape(ftxt, quote=False)}")
+        note.append(t("filters", lang, f=html.escape(ftxt, quote=False)))
     if note:
         text += f'\n\n<small class="qa-query">{" — ".join(note)}</small>'
     return text
@@ -830,7 +830,8 @@ class ChatService:
             plot=next((p for p in paths.values() if str(p).endswith(".png")), None),
             failures=_eval_failures(report),
             files=[p for p in paths.values() if Path(p).suffix in (".json", ".md", ".jsonl")],
-            message=t("eval_done", lang, n=_n_questions(report), s=time.perf_counter() - t0),
+            message=t("eval_done", lang, n=_n_questions(report), s=time.perf_counter() - t0)
+            + ("" if report.get("failures") else " " + t("eval_no_failures", lang)),
             report=report,
         )
 

@@ -19,15 +19,16 @@ from qa.chat import (
 from qa.retrieve import Filters
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-ARTICLE = """Publié le 12 mars 2024
-
-Saint-Ours — La commune de Saint-Ours-les-Roches a inauguré samedi la
-passerelle des Dômes, un pont suspendu long de 340 mètres au-dessus de la vallée de la Sioule.
-
-Le chantier a duré dix-huit mois et a coûté 4,2 millions d'euros, financés pour moitié par la
-région. Le maire, Jeanne Fayolle, attend 80 000 visiteurs par an.
-/AFP
-"""
+ARTICLE = "\n\n".join(  # one paragraph a line, as scraped articles come
+    [
+        "Publié le 12 mars 2024",
+        "Saint-Ours — La commune de Saint-Ours-les-Roches a inauguré samedi la passerelle des "
+        "Dômes, un pont suspendu long de 340 mètres au-dessus de la vallée de la Sioule.",
+        "Le chantier a duré dix-huit mois et a coûté 4,2 millions d'euros, financés pour moitié "
+        "par la région. Le maire, Jeanne Fayolle, attend 80 000 visiteurs par an.",
+        "/AFP\n",
+    ]
+)
 ARTICLE_Q = "Quelle est la longueur de la passerelle des Dômes ?"
 
 
