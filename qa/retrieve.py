@@ -69,7 +69,10 @@ class Retriever:
             if self.data is not None and gen == self.data.generation:
                 return False
             data = store.load(
-                self.settings.index_dir, self.embedder.name, self.settings.verify_checksums
+                self.settings.index_dir,
+                self.embedder.name,
+                self.settings.verify_checksums,
+                embedder_dim=self.embedder.dim,
             )
             if hasattr(data.faiss, "hnsw"):
                 data.faiss.hnsw.efSearch = data.manifest["faiss"].get("efSearch", 128)
@@ -87,7 +90,7 @@ class Retriever:
         query_vector: np.ndarray | None = None,
     ) -> list[Hit]:
         self.refresh()
-        data = self.data
+        data = self.data  # one snapshot: a concurrent refresh must not mix generations
         k = k or self.settings.k
         mode = mode or self.settings.mode
         if mode not in MODES:
@@ -95,7 +98,7 @@ class Retriever:
         n = data.n_searchable
         if n == 0:
             return []
-        allowed = self._allowed(filters) if filters else None
+        allowed = self._allowed(data, filters) if filters else None
         if allowed is not None and not allowed.any():
             return []
         cand = max(k, self.settings.candidates)
@@ -103,8 +106,8 @@ class Retriever:
         if q is None and mode != "bm25":
             q = self.embedder.embed_queries([query])[0]
 
-        dense = self._dense(q, cand, allowed) if mode != "bm25" else []
-        lexical = self._bm25(query, cand, allowed) if mode != "dense" else []
+        dense = self._dense(data, q, cand, allowed) if mode != "bm25" else []
+        lexical = self._bm25(data, query, cand, allowed) if mode != "dense" else []
         if mode == "dense":
             fused = [(i, s) for i, s in dense]
         elif mode == "bm25":
@@ -133,29 +136,29 @@ class Retriever:
             hits.append(Hit(chunk=data.chunks[i], score=float(s), rank=r, scores=scores))
         return hits
 
-    def _allowed(self, filters: Filters) -> np.ndarray:
-        chunks = self.data.chunks[: self.data.n_searchable]
+    def _allowed(self, data: store.IndexData, filters: Filters) -> np.ndarray:
+        chunks = data.chunks[: data.n_searchable]
         return np.fromiter((filters.keep(c.date, c.source) for c in chunks), bool, len(chunks))
 
-    def _dense(self, q: np.ndarray, cand: int, allowed) -> list[tuple[int, float]]:
+    def _dense(self, data, q: np.ndarray, cand: int, allowed) -> list[tuple[int, float]]:
         import faiss
 
         q = np.ascontiguousarray(q.reshape(1, -1), dtype=np.float32)
-        cand = min(cand, self.data.n_searchable)
+        cand = min(cand, data.n_searchable)
         if allowed is None:
-            scores, ids = self.data.faiss.search(q, cand)
+            scores, ids = data.faiss.search(q, cand)
         else:
             sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
             params = (
                 faiss.SearchParametersHNSW(sel=sel)
-                if hasattr(self.data.faiss, "hnsw")
+                if hasattr(data.faiss, "hnsw")
                 else faiss.SearchParameters(sel=sel)
             )
-            scores, ids = self.data.faiss.search(q, cand, params=params)
+            scores, ids = data.faiss.search(q, cand, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def _bm25(self, query: str, cand: int, allowed) -> list[tuple[int, float]]:
-        bm25 = self.data.bm25
+    def _bm25(self, data, query: str, cand: int, allowed) -> list[tuple[int, float]]:
+        bm25 = data.bm25
         ids = bm25.get_tokens_ids(analyze(query))
         if not ids:
             return []
