@@ -359,7 +359,8 @@ def read_file(path: Path, root: Path | None = None) -> list[Document]:
 
 
 def _from_jsonl(raw: str, doc_id: str, path: str) -> Iterator[Document]:
-    n = 0
+    """One document per line; bad lines are skipped and counted in one warning."""
+    n, bad, seen = 0, [], set()
     for lineno, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
@@ -367,23 +368,42 @@ def _from_jsonl(raw: str, doc_id: str, path: str) -> Iterator[Document]:
             rec = json.loads(line)
             text = rec.get("text") or rec.get("content") or rec.get("body") or ""
         except (json.JSONDecodeError, AttributeError):
-            log.warning("%s:%d: not a JSON object, skipped", doc_id, lineno)
+            bad.append(f"{lineno}: not a JSON object")
             continue
         sub_id = f"{doc_id}:{rec.get('id', lineno)}"
+        if not isinstance(text, str) or sub_id in seen:
+            why = "repeated id" if sub_id in seen else "text is not a string"
+            bad.append(f"{lineno}: {why}")
+            continue
+        seen.add(sub_id)
+
+        def field(name: str) -> str:
+            v = rec.get(name)
+            return v if isinstance(v, str) else ""
+
         hint = _Meta(
-            title=rec.get("title") or "",
+            title=field("title"),
             date=parse_date(str(rec.get("date") or "")),
-            source=rec.get("source") or "",
-            author=rec.get("author") or "",
+            source=field("source"),
+            author=field("author"),
         )
         sha = _sha256(line.encode())
         try:
             yield _make(sub_id, text, sha, path, hint)
             n += 1
         except IngestError as e:
-            log.warning("%s", e)
+            bad.append(f"{lineno}: {str(e).split(': ', 1)[-1]}")
+    for b in bad:
+        log.info("%s:%s, skipped", doc_id, b)
     if n == 0:
-        raise IngestError(f"{doc_id}: no usable article in the JSONL file")
+        raise IngestError(
+            f"{doc_id}: no usable article in the JSONL file"
+            + (f" ({len(bad)} bad lines, first: line {bad[0]})" if bad else "")
+        )
+    if bad:
+        log.warning(
+            "%s: %d of %d lines skipped (first: line %s)", doc_id, len(bad), n + len(bad), bad[0]
+        )
 
 
 def iter_files(

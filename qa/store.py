@@ -119,10 +119,13 @@ def library_versions() -> dict:
 
 
 def current_generation(index_dir: str | Path) -> str | None:
+    """The live generation's name, None before the first save. Garbage in
+    CURRENT comes back as is (printable), for loads to report."""
     try:
-        return (Path(index_dir) / "CURRENT").read_text().strip() or None
+        raw = (Path(index_dir) / "CURRENT").read_bytes()
     except FileNotFoundError:
         return None
+    return raw.decode("ascii", errors="replace").strip() or None
 
 
 # --- lock --------------------------------------------------------------------
