@@ -37,6 +37,7 @@ def _setup_logging(verbose: int, index_dir: str) -> None:
         pass
     for noisy in ("bm25s", "httpx", "faiss", "sentence_transformers", "datasketch"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # our warning names the file
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -146,10 +147,10 @@ def cmd_remove(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from .store import read_manifest
+    from .store import load
 
     s = _settings(args)
-    m = read_manifest(s.index_dir)
+    m = load(s.index_dir, verify=s.verify_checksums).manifest  # a health check too
     print(
         json.dumps(
             {k: m[k] for k in m if k not in ("files", "documents")}, indent=1, ensure_ascii=False
@@ -268,6 +269,20 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:  # Ctrl-C at any point, imports included: one line, no traceback
+        return _main(argv)
+    except KeyboardInterrupt:
+        words = sys.argv[1:] if argv is None else argv
+        writes = any(w in ("index", "remove") for w in words[:1])
+        print(
+            "qa: interrupted"
+            + ("; the index is left at its last complete generation" if writes else ""),
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = build_parser().parse_args(argv)
@@ -284,9 +299,6 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("failed", exc_info=True)
         print(f"qa: error: {e}", file=sys.stderr)
         return 2 if isinstance(e, ValueError) and not isinstance(e, QuestionError) else 1
-    except KeyboardInterrupt:
-        print("qa: interrupted; the index is left at its last complete generation", file=sys.stderr)
-        return 130
     finally:
         logging.getLogger().handlers.clear()
 
