@@ -37,7 +37,7 @@ from qa.config import Settings, load_settings  # noqa: E402
 from qa.retrieve import MODES  # noqa: E402
 
 CSS = """
-#qa-sources { max-height: 78vh; overflow-y: auto; }
+#qa-sources { max-height: 78vh; overflow-y: auto !important; }
 .qa-passage { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 8px 12px; margin: 8px 0; transition: box-shadow .3s, background .3s; }
 .qa-passage.qa-flash { box-shadow: 0 0 0 3px var(--color-accent); }
