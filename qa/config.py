@@ -34,6 +34,9 @@ class Settings:
     # Above this many vectors the FAISS index switches from exact to HNSW
     # (docs/bench.md has the measurements behind it).
     hnsw_threshold: int = 200_000
+    # Embed every sentence once at index time so answers can pick the
+    # sentence that answers, also across languages (~1.8x indexing time).
+    sentence_vectors: bool = True
     verify_checksums: bool = True  # sha256 every index file on load
 
     # --- retrieval ---------------------------------------------------------

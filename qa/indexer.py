@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import sentences as sentence_vectors
 from . import store
 from .analyze import ANALYZER_VERSION, analyze
 from .chunk import chunk
@@ -45,6 +46,7 @@ class IndexReport:
     chunks: int = 0
     duplicates: int = 0
     embedded: int = 0  # chunks that went through the embedder this run
+    embedded_sentences: int = 0  # sentences embedded for the answerer this run
     generation: str = ""  # empty when nothing changed and nothing was written
     notes: list[str] = field(default_factory=list)  # e.g. why everything was re-embedded
     seconds: dict = field(default_factory=dict)  # per stage
@@ -227,7 +229,10 @@ def build_index(
         report.seconds["ingest_chunk"] = time.perf_counter() - t
 
         nothing_new = not (report.added or report.changed or report.removed)
-        if prev is not None and nothing_new and same_embedder and same_chunking:
+        has_sentences = prev is not None and settings.sentence_vectors == (
+            prev.sentences is not None
+        )
+        if prev is not None and nothing_new and same_embedder and same_chunking and has_sentences:
             report.chunks, report.duplicates = len(prev.chunks), len(prev.duplicates)
             return report
         if not docs:
@@ -264,6 +269,18 @@ def build_index(
         report.embedded = len(todo)
         report.seconds["embed"] = time.perf_counter() - t
 
+        # 3b. sentence vectors for the answerer (qa/sentences.py says why)
+        sentences = None
+        if settings.sentence_vectors:
+            t = time.perf_counter()
+            old = prev.sentences if prev is not None and same_embedder else None
+            bar = _progress(0, "Embedding sentences", progress)
+            sentences, report.embedded_sentences = sentence_vectors.build(
+                searchable, embedder, old, bar.update
+            )
+            bar.close()
+            report.seconds["embed_sentences"] = time.perf_counter() - t
+
         # 4. FAISS + BM25
         t = time.perf_counter()
         index = build_faiss(vectors, embedder.dim, settings.hnsw_threshold)
@@ -288,6 +305,7 @@ def build_index(
             duplicates=dups,
             faiss=index,
             bm25=bm25,
+            sentences=sentences,
         )
         report.generation = store.save(settings.index_dir, data)
         report.seconds["save"] = time.perf_counter() - t

@@ -65,6 +65,7 @@ class IndexData:
     bm25: object
     generation: str = ""
     path: Path | None = None
+    sentences: object = None  # qa.sentences.SentenceVectors, or None if not built
     by_id: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -221,6 +222,8 @@ def _write_generation(tmp: Path, name: str, data: IndexData) -> dict:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     faiss.write_index(data.faiss, str(tmp / "dense.faiss"))
     data.bm25.save(str(tmp / "bm25"), show_progress=False)
+    if data.sentences is not None:
+        data.sentences.save(tmp)
 
     files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
     manifest = dict(data.manifest)
@@ -429,6 +432,12 @@ def _load(root: Path, embedder_name, verify: bool, embedder_dim) -> IndexData:
         bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=True, show_progress=False)
     except Exception as e:
         raise _fail(gen_dir / "bm25", f"corrupt BM25 index ({type(e).__name__})") from None
+    from .sentences import SentenceVectors
+
+    try:
+        sentences = SentenceVectors.load(gen_dir)
+    except (OSError, ValueError) as e:
+        raise _fail(gen_dir / "sentences.npy", f"corrupt sentence vectors ({e})") from None
 
     counts, dim = manifest["counts"], int(manifest["embedder"]["dim"])
     n_search = len(chunks) - len(duplicates)
@@ -468,6 +477,7 @@ def _load(root: Path, embedder_name, verify: bool, embedder_dim) -> IndexData:
         bm25=bm25,
         generation=gen_dir.name,
         path=gen_dir,
+        sentences=sentences,
     )
 
 

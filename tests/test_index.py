@@ -42,7 +42,8 @@ def test_changed_and_removed_files(settings, seed_copy, fake_embedder):
     assert r.changed == ["004_46166f39458f7f75.txt"]
     assert r.removed == ["001_a40ff9a2a54cd64d.txt"]
     assert 0 < r.embedded <= 2  # only the chunks whose text changed
-    assert fake_embedder.calls - before == r.embedded
+    assert r.embedded_sentences == 1  # the one new sentence
+    assert fake_embedder.calls - before == r.embedded + r.embedded_sentences
     ret = Retriever(settings)
     for mode in ("dense", "bm25", "hybrid"):
         hits = ret.search("chars Leopard", k=50, mode=mode)
