@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 BUNDLED_QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
-EVAL_TYPES = (".jsonl", ".json", ".csv", ".tsv")
+EVAL_TYPES = (".jsonl", ".json", ".zip")  # project JSONL, SQuAD JSON, zipped BEIR folder
 
 # --- interface strings ---------------------------------------------------------
 
@@ -113,8 +113,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "remove_none": "Choisissez un document à retirer.",
         "refresh": "Actualiser",
         "eval_intro": "Mesure la recherche (et, en option, les réponses) sur un jeu de "
-        "questions : celui fourni avec le projet, ou le vôtre (.jsonl, .json, .csv, .tsv "
-        "— les formats de `qa eval`).",
+        "questions : celui fourni avec le projet, ou le vôtre dans un format de `qa eval` : "
+        "JSONL du projet, SQuAD (.json) ou dossier BEIR zippé (.zip).",
         "eval_set": "Jeu de questions",
         "eval_bundled": "Questions fournies (eval/seed_questions.jsonl)",
         "eval_uploaded": "Fichier envoyé",
@@ -208,8 +208,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "remove_none": "Choose a document to remove.",
         "refresh": "Refresh",
         "eval_intro": "Measures retrieval (and optionally the answers) on a question set: "
-        "the one bundled with the project, or yours (.jsonl, .json, .csv, .tsv — the "
-        "formats of `qa eval`).",
+        "the one bundled with the project, or yours in a format of `qa eval`: the "
+        "project's JSONL, SQuAD (.json) or a zipped BEIR folder (.zip).",
         "eval_set": "Question set",
         "eval_bundled": "Bundled questions (eval/seed_questions.jsonl)",
         "eval_uploaded": "Uploaded file",
@@ -807,11 +807,13 @@ class ChatService:
             from .eval import evaluate, write_report
         except ImportError:
             return EvalView(message=t("eval_unavailable", lang))
-        path = Path(questions) if questions else BUNDLED_QUESTIONS
         modes = tuple(m for m in (modes or ()) if m in MODES) or MODES
         out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="qa-eval-"))
         t0 = time.perf_counter()
         try:
+            path = Path(questions) if questions else BUNDLED_QUESTIONS
+            if path.suffix.lower() == ".zip":
+                path = _unzip_beir(path, out / "questions", 10 * self.settings.max_upload_mb)
             report = evaluate(
                 path,
                 settings=self.settings,
@@ -834,6 +836,33 @@ class ChatService:
             + ("" if report.get("failures") else " " + t("eval_no_failures", lang)),
             report=report,
         )
+
+
+def _unzip_beir(path: Path, dest: Path, limit_mb: int) -> Path:
+    """A zipped BEIR folder -> the folder holding corpus.jsonl and queries.jsonl."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            size = sum(i.file_size for i in infos)
+            if size > limit_mb * 1024 * 1024:
+                raise ValueError(
+                    f"{path.name}: {size / 1e6:.0f} MB unpacked; the limit is {limit_mb} MB"
+                )
+            for i in infos:
+                name = Path(i.filename)
+                if name.is_absolute() or ".." in name.parts:
+                    raise ValueError(f"{path.name}: unsafe path {i.filename!r} in the zip")
+            z.extractall(dest)
+    except zipfile.BadZipFile:
+        raise ValueError(f"{path.name}: not a zip file") from None
+    found = [q.parent for q in dest.rglob("queries.jsonl") if (q.parent / "corpus.jsonl").is_file()]
+    if len(found) != 1:
+        raise ValueError(
+            f"{path.name}: the zip must hold one BEIR folder (corpus.jsonl, queries.jsonl, qrels/)"
+        )
+    return found[0]
 
 
 def _generator_from_answer_module(name: str, settings: Settings) -> Callable:

@@ -100,3 +100,21 @@ def test_upload_refuses_other_file_types(client, tmp_path):
         assert "Traceback" not in str(e)
         return
     assert "unsupported file type" in status
+
+
+def test_no_file_beyond_what_the_app_needs_is_served(app_server):
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    root = Path(__file__).resolve().parent.parent
+    for path in (
+        app_server.index_dir / "CURRENT",
+        root / "README.md",
+        root / "seeds" / "000_083c620a5da298f5.txt",
+        Path("/etc/passwd"),
+    ):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            opener.open(f"{app_server.url}gradio_api/file={path}", timeout=10)
+        assert e.value.code in (403, 404), path

@@ -241,6 +241,36 @@ def test_evaluation_of_an_unreadable_file_is_a_message(service, tmp_path):
     assert view.message.startswith("Erreur") and not view.table_md
 
 
+def test_evaluation_of_an_uploaded_zipped_beir_folder(service, tmp_path):
+    import json
+    import zipfile
+
+    pytest.importorskip("qa.eval")
+    corpus = [
+        {"_id": "d1", "title": "Obus", "text": "La Corée du Nord livre des obus de 152 mm."},
+        {"_id": "d2", "title": "Drones", "text": "L'Iran a fourni des drones Shahed à Moscou."},
+        {"_id": "d3", "title": "Otan", "text": "Les ministres de l'Otan se réunissent à Vilnius."},
+    ]
+    queries = [{"_id": "q1", "text": "obus de 152 mm"}, {"_id": "q2", "text": "drones Shahed"}]
+    z = tmp_path / "beir.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("mini/corpus.jsonl", "\n".join(json.dumps(c) for c in corpus))
+        f.writestr("mini/queries.jsonl", "\n".join(json.dumps(q) for q in queries))
+        f.writestr("mini/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
+    view = service.run_evaluation(z, modes=["bm25"], k=5, out_dir=tmp_path / "ev")
+    assert view.message.startswith("2 questions"), view.message
+    assert "| bm25 | **" in view.table_md or "| bm25 | 1.000" in view.table_md
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as f:
+        f.writestr("../../escape.txt", "x")
+    view = service.run_evaluation(evil, out_dir=tmp_path / "ev2")
+    assert "unsafe path" in view.message and not (tmp_path / "escape.txt").exists()
+    notzip = tmp_path / "fake.zip"
+    notzip.write_text("nope")
+    assert "not a zip file" in service.run_evaluation(notzip, out_dir=tmp_path / "ev3").message
+
+
 # --- with the real embedder ---------------------------------------------------------
 
 
@@ -285,3 +315,62 @@ def test_gradio_handler_streams(real_settings):
     assert "Recherche effectuée" in history[-1]["content"]
     _, history, _ = list(fn(Q, [], "hybrid", 5, "sept", "", "", "extractive", "en"))[-1]
     assert history[-1]["content"].startswith("⚠️ Cannot read the date")
+
+
+# --- app.py: safe defaults ------------------------------------------------------------
+
+
+def test_auth_from_the_environment():
+    import app
+
+    assert app.parse_auth("") is None and app.parse_auth(None) is None
+    assert app.parse_auth("ana:s3cr:et") == ("ana", "s3cr:et")
+    for bad in ("ana", ":pw", "ana:"):
+        with pytest.raises(ValueError, match="user:password"):
+            app.parse_auth(bad)
+
+
+def test_launch_defaults_are_safe(monkeypatch, settings):
+    import app
+
+    monkeypatch.delenv("QA_AUTH", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    kw = app.launch_kwargs(settings)
+    assert kw["server_name"] == "127.0.0.1" and kw["server_port"] == 7860
+    assert kw["max_file_size"] == "20mb" and kw["auth"] is None
+    assert (
+        kw["allowed_paths"] == [] and str(Path(settings.index_dir).resolve()) in kw["blocked_paths"]
+    )
+    assert kw["show_error"] is False
+    monkeypatch.setenv("QA_AUTH", "ana:pw")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7999")
+    kw = app.launch_kwargs(settings)
+    assert kw["auth"] == ("ana", "pw") and kw["server_port"] == 7999
+
+
+def test_generator_menu_lists_only_configured_generators(settings):
+    from qa.chat import available_generators
+
+    assert available_generators(settings) == ["extractive"]
+    assert available_generators(settings.replace(generator="transformers")) == [
+        "extractive",
+        "transformers",
+    ]
+
+
+def test_a_configured_generator_that_streams_plugs_in(service):
+    """A generator yielding partial Answers is streamed as it composes."""
+    import dataclasses
+
+    from qa.answer import extractive_answer
+
+    def fake_llm(question, retriever, **kw):
+        full = extractive_answer(question, retriever, **kw)
+        words = full.answer.split(" ")
+        for i in range(1, len(words)):
+            yield dataclasses.replace(full, answer=" ".join(words[:i]), citations=())
+        yield full
+
+    service.answerers["fake-llm"] = fake_llm
+    replies = list(service.stream(Q, generator="fake-llm"))
+    assert len(replies) > 10 and replies[-1].final and "[1]" in replies[-1].markdown
