@@ -22,7 +22,7 @@ questions is done here, so a question with an empty run counts as 0, and
 questions without relevant documents (unanswerable ones) are left out of
 retrieval metrics but count for abstention.
 
-Shortcuts: TREC scores are rank-based (depth - rank + 1), so ties cannot
+Shortcuts: TREC scores are rank-based (n - rank + 1), so ties cannot
 reorder a run; the run and qrels themselves ride in the report dict under
 "_runs" / "_qrels" for `write_report`, never in report.json.
 """
@@ -118,6 +118,10 @@ def _jsonl_records(p: Path):
                     yield n, rec
     except UnicodeDecodeError:
         raise ValueError(f"{p}: not UTF-8 text") from None
+    except FileNotFoundError:
+        raise ValueError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{p}: a folder, not a JSONL file (use --format beir?)") from None
 
 
 def _load_jsonl(p: Path) -> QuestionSet:
@@ -151,6 +155,13 @@ def _load_squad(p: Path) -> QuestionSet:
         raise ValueError(f"{p}: not a valid JSON file") from None
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise ValueError(f'{p}: not SQuAD JSON (no "data" list)')
+    try:
+        return _squad_records(data, p)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"{p}: not SQuAD v1.1 JSON ({type(e).__name__}: {e})") from None
+
+
+def _squad_records(data: dict, p: Path) -> QuestionSet:
     contexts: dict[str, str] = {}  # context text -> document id
     corpus, questions = [], []
     for article in data["data"]:
@@ -248,13 +259,19 @@ def _relevance(qs: QuestionSet, data, corpus_index: bool):
         by_doc.setdefault(_map_doc(c.doc_id, corpus_index), []).append(c)
     doc_qrels: dict[str, dict[str, int]] = {}
     chunk_qrels: dict[str, dict[str, int]] = {}
-    warnings, missing, listed = [], set(), 0
+    listed = {d for q in qs.questions if q.answerable for d in q.doc_ids or []}
+    missing = listed - in_index
+    if listed and missing == listed:
+        raise ValueError(
+            f"none of the gold documents (e.g. {sorted(missing)[0]}) are in the index "
+            f"{data.path.parent if data.path else ''}; index the matching articles or pass "
+            "--index-dir"
+        )
+    warnings = []
     for q in qs.questions:
         if not q.answerable:
             continue
         if q.doc_ids:
-            listed += len(q.doc_ids)
-            missing |= {d for d in q.doc_ids if d not in in_index}
             docs = q.grades or {d: 1 for d in q.doc_ids}
         elif q.answers:
             docs = {d: 1 for d, cs in by_doc.items() if any(_holds(c.text, q.answers) for c in cs)}
@@ -275,16 +292,6 @@ def _relevance(qs: QuestionSet, data, corpus_index: bool):
                 chunk_qrels[q.id] = rel
             else:
                 warnings.append(f"{q.id}: gold span not found in the passages of its documents")
-    if (
-        listed
-        and len(missing)
-        and not any(d in in_index for q in qs.questions for d in (q.doc_ids or []))
-    ):
-        raise ValueError(
-            f"none of the gold documents (e.g. {sorted(missing)[0]}) are in the index "
-            f"{data.path.parent if data.path else ''}; index the matching articles or pass "
-            "--index-dir"
-        )
     if missing:
         warnings.append(
             f"{len(missing)} gold documents are not in the index: {sorted(missing)[:5]}"
@@ -731,7 +738,7 @@ def report_markdown(report: dict) -> str:
             f"{t} (n={by_type[m][t]['n']}) · {m}": by_type[m][t]
             for t in types
             for m in by_type
-            if t in by_type[m]
+            if t in by_type[m] and any(c in by_type[m][t] for c in cols)
         }
         lines += _table(rows, cols, "type · mode", bold=False)
     emb = timing.get("query_embedding", {})
