@@ -435,10 +435,16 @@ class _VectorCache:
     def __getattr__(self, name):
         return getattr(self._r, name)
 
-    def search(self, query, *args, **kw):
+    def _call(self, name, query, *args, **kw):
         if kw.get("query_vector") is None and query in self._v:
             kw["query_vector"] = self._v[query]
-        return self._r.search(query, *args, **kw)
+        return getattr(self._r, name)(query, *args, **kw)
+
+    def search(self, query, *args, **kw):
+        return self._call("search", query, *args, **kw)
+
+    def retrieve(self, query, *args, **kw):  # what the answerer calls
+        return self._call("retrieve", query, *args, **kw)
 
 
 def _as_question_set(questions, fmt: str) -> QuestionSet:

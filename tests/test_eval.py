@@ -237,6 +237,23 @@ def test_existing_index_is_reused(squad_eval, tmp_path, capsys):
         assert again["modes"][mode]["MRR@10"] == first["modes"][mode]["MRR@10"]
 
 
+def test_rerank_mode_when_the_retriever_has_it(settings, monkeypatch):
+    from qa import retrieve
+
+    if "rerank" not in getattr(retrieve, "MODES", ()) or not hasattr(retrieve, "_RERANKERS"):
+        pytest.skip("this retriever has no rerank step")
+
+    class FakeCrossEncoder:  # word overlap, reversed ties: enough to exercise the path
+        def predict(self, pairs, batch_size=16):
+            return [len(set(q.lower().split()) & set(t.lower().split())) for q, t in pairs]
+
+    monkeypatch.setitem(retrieve._RERANKERS, "fake-ce", FakeCrossEncoder())
+    report = evaluate(SQUAD, settings.replace(reranker="fake-ce"), modes="hybrid,rerank")
+    assert list(report["modes"]) == ["hybrid", "rerank"]
+    assert 0 < report["modes"]["rerank"]["MRR@10"] <= 1
+    assert report["timing"]["modes"]["rerank"]["qps"] > 0
+
+
 # --- the Python API, BEIR and the project's JSONL ----------------------------------
 
 
