@@ -28,13 +28,13 @@ from qa.chat import (  # noqa: E402
     ChatService,
     DateError,
     available_generators,
+    available_modes,
     ensure_index,
     make_filters,
     t,
     user_error,
 )
 from qa.config import Settings, load_settings  # noqa: E402
-from qa.retrieve import MODES  # noqa: E402
 
 CSS = """
 #qa-sources { max-height: 78vh; overflow-y: auto !important; }
@@ -92,6 +92,7 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
     settings = settings or load_settings()
     service = service or ChatService(settings)
     generators = available_generators(settings)
+    mode_choices = available_modes(settings)
     L = "fr"  # initial language; the radio switches every label below
 
     # --- handlers (thin: qa/chat.py does the work) ---------------------------
@@ -219,7 +220,7 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                         with gr.Accordion(t("settings", L), open=False) as settings_box:
                             with gr.Row():
                                 mode = gr.Radio(
-                                    list(MODES), value=settings.mode, label=t("mode", L)
+                                    mode_choices, value=settings.mode, label=t("mode", L)
                                 )
                                 k = gr.Slider(1, 20, value=settings.k, step=1, label=t("k", L))
                             with gr.Row():
@@ -280,7 +281,7 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                     eval_file = gr.File(label=t("eval_file", L), file_types=list(EVAL_TYPES))
                 with gr.Row():
                     eval_modes = gr.CheckboxGroup(
-                        list(MODES), value=["bm25", "dense", "hybrid"], label=t("eval_modes", L)
+                        mode_choices, value=["bm25", "dense", "hybrid"], label=t("eval_modes", L)
                     )
                     eval_k = gr.Slider(1, 50, value=10, step=1, label=t("eval_k", L))
                     eval_answers = gr.Checkbox(False, label=t("eval_answers", L))

@@ -551,6 +551,11 @@ def uploads_dir(settings: Settings) -> Path:
     return Path(settings.index_dir) / "uploads"
 
 
+def available_modes(settings: Settings) -> list[str]:
+    """Retrieval modes the settings can run ("rerank" needs a cross-encoder)."""
+    return [m for m in MODES if m != "rerank" or settings.reranker]
+
+
 def available_generators(settings: Settings) -> list[str]:
     """ "extractive" plus the generator the settings configure, if any."""
     out = ["extractive"]
@@ -717,7 +722,9 @@ class ChatService:
     ) -> Iterator[Answer]:
         """Answers for `question`, searched with `query`: partial ones while the
         answer is composed, the complete one last."""
-        fn = self.answerers.get(generator or "extractive")
+        if generator not in self.answerers and generator not in available_generators(self.settings):
+            generator = "extractive"  # not configured: never build what the API names
+        fn = self.answerers.get(generator)
         if fn is None:  # a configured generator qa.answer knows how to build
             fn = _generator_from_answer_module(generator, self.settings)
             self.answerers[generator] = fn

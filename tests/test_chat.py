@@ -374,3 +374,13 @@ def test_a_configured_generator_that_streams_plugs_in(service):
     service.answerers["fake-llm"] = fake_llm
     replies = list(service.stream(Q, generator="fake-llm"))
     assert len(replies) > 10 and replies[-1].final and "[1]" in replies[-1].markdown
+    # a generator the settings do not configure is never built from an API call
+    reply = service.respond(Q, generator="openai")
+    assert not reply.error and "openai" not in service.answerers
+
+
+def test_mode_menu_offers_rerank_only_with_a_reranker(settings):
+    from qa.chat import available_modes
+
+    assert available_modes(settings)[:3] == ["hybrid", "dense", "bm25"]
+    assert "rerank" not in available_modes(settings)
