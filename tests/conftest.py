@@ -95,60 +95,78 @@ def real_retriever(real_settings):
 
 
 @pytest.fixture(scope="session")
-def app_server(real_settings, tmp_path_factory):
-    """app.py running as a subprocess on a free loopback port, over a copy of the
-    session's real index (tests may add and remove documents there).
-    Yields a namespace: url, index_dir, log (path of the app's output)."""
+def start_app(real_settings, tmp_path_factory):
+    """Factory: start(**env) runs app.py as a subprocess on a free loopback port,
+    over a copy of the session's real index (tests may add and remove documents
+    there), and returns a namespace: url, index_dir, log (the app's output).
+    Every app started is terminated at the end of the session."""
     import socket
     import subprocess
     import sys
     import time
+    import urllib.error
     import urllib.request
     from types import SimpleNamespace
 
-    root = tmp_path_factory.mktemp("app")
-    index = root / "index"
-    shutil.copytree(real_settings.index_dir, index, ignore=shutil.ignore_patterns(".lock"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env.update(
-        QA_INDEX_DIR=str(index),
-        QA_HOST="127.0.0.1",
-        GRADIO_SERVER_PORT=str(port),
-        GRADIO_TEMP_DIR=str(root / "gradio"),
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-    )
-    log = root / "app.log"
-    url = f"http://127.0.0.1:{port}/"
+    procs = []
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+
+    def start(**extra_env):
+        root = tmp_path_factory.mktemp("app")
+        index = root / "index"
+        shutil.copytree(real_settings.index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+        env.update(
+            QA_INDEX_DIR=str(index),
+            QA_HOST="127.0.0.1",
+            GRADIO_SERVER_PORT=str(port),
+            GRADIO_TEMP_DIR=str(root / "gradio"),
+            NO_PROXY="127.0.0.1,localhost",
+            no_proxy="127.0.0.1,localhost",
         )
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-                try:
-                    opener.open(url, timeout=2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"app.py did not answer on {url}:\n{log.read_text()[-3000:]}")
-                    time.sleep(0.5)
-            yield SimpleNamespace(url=url, index_dir=index, log=log)
-        finally:
+        env.update(extra_env)
+        log = root / "app.log"
+        url = f"http://127.0.0.1:{port}/"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, str(ROOT / "app.py")],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        procs.append(proc)
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                opener.open(url, timeout=2).close()
+                break
+            except urllib.error.HTTPError:  # answering (e.g. 401 behind a login)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"app.py did not answer on {url}:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        return SimpleNamespace(url=url, index_dir=index, log=log, proc=proc)
+
+    try:
+        yield start
+    finally:
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(start_app):
+    """The app, started once per session (see start_app)."""
+    return start_app()

@@ -58,6 +58,17 @@ def test_chat_endpoint_answers_with_citations_and_sources(client):
     assert f"Search run: “{Q} Combien ?”" in text(history[-1])
 
 
+def test_chat_endpoint_streams_the_answer(client):
+    job = client.submit(Q, [], api_name="/chat")
+    job.result(timeout=120)
+    answers = [text(out[1][-1]) for out in job.outputs()]
+    assert len(answers) >= 3, answers  # the search, then at least one partial, then final
+    assert answers[0].startswith("<em>Recherche : « Quel calibre")
+    final = answers[-1]
+    for partial in answers[1:-1]:
+        assert final.startswith(partial) and partial.endswith("</a>")
+
+
 def test_chat_endpoint_errors_are_messages(client):
     _, history, _ = client.predict("   ", [], "hybrid", 5, api_name="/chat")
     assert text(history[-1]) == "⚠️ La question est vide."
@@ -118,3 +129,22 @@ def test_no_file_beyond_what_the_app_needs_is_served(app_server):
         with pytest.raises(urllib.error.HTTPError) as e:
             opener.open(f"{app_server.url}gradio_api/file={path}", timeout=10)
         assert e.value.code in (403, 404), path
+
+
+def test_optional_login_from_the_environment(start_app):
+    import urllib.error
+    import urllib.request
+
+    from gradio_client import Client
+
+    app = start_app(QA_AUTH="ana:s3cret")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with pytest.raises(urllib.error.HTTPError) as e:
+        opener.open(f"{app.url}gradio_api/info", timeout=10)
+    assert e.value.code == 401
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do
+        Client(app.url, auth=("ana", "wrong"), verbose=False)
+    client = Client(app.url, auth=("ana", "s3cret"), verbose=False)
+    _, history, _ = client.predict(Q, [], "hybrid", 5, api_name="/chat")
+    assert "[1]" in text(history[-1])
+    app.proc.terminate()
