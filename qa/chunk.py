@@ -14,18 +14,25 @@ same ids. `split_sentences` is shared with the answerer.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
+import threading
 
 from .types import Chunk, Document
 
+_local = threading.local()
 
-@functools.lru_cache(maxsize=2)
+
 def _segmenter(lang: str):
-    import pysbd
+    """One pysbd Segmenter per thread: `segment` keeps the text being split
+    on the instance (`original_text`), so a Segmenter shared by two chat
+    threads splits one text with the other's and the answers change."""
+    segs = _local.__dict__.setdefault("segmenters", {})
+    if lang not in segs:
+        import pysbd
 
-    return pysbd.Segmenter(language=lang, clean=False)
+        segs[lang] = pysbd.Segmenter(language=lang, clean=False)
+    return segs[lang]
 
 
 _PARA = re.compile(r"[^\n]+")

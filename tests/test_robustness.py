@@ -594,3 +594,26 @@ def test_ctrl_c_leaves_previous_index(indexed, seed_copy):
         assert p.returncode == 0
     assert not list(Path(indexed.index_dir).glob(".tmp-*"))
     store.load(indexed.index_dir, FAKE)
+
+
+def test_sentence_splitting_is_thread_safe():
+    """Chat threads split passages at the same time (pysbd keeps the text being
+    split on its Segmenter): every split must match the single-threaded one."""
+    from qa.chunk import split_sentences
+
+    texts = [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+    ref = [split_sentences(t) for t in texts]
+    bad = []
+
+    def work(i):
+        for r in range(20):
+            j = (i + r) % len(texts)
+            if split_sentences(texts[j]) != ref[j]:
+                bad.append(j)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not bad
