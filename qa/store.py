@@ -425,7 +425,11 @@ def _load(root: Path, embedder_name, verify: bool, embedder_dim) -> IndexData:
     except TypeError:
         raise _fail(gen_dir / "chunks.jsonl", "corrupt (unexpected chunk record)") from None
     try:
-        index = faiss.read_index(str(gen_dir / "dense.faiss"), faiss.IO_FLAG_MMAP)
+        # Map the vectors from the file instead of copying them into memory:
+        # IO_FLAG_MMAP_IFC covers flat and HNSW storage (IO_FLAG_MMAP alone only
+        # maps IVF lists and still copied a flat index: +1 x its size in RSS).
+        flag = getattr(faiss, "IO_FLAG_MMAP_IFC", faiss.IO_FLAG_MMAP)
+        index = faiss.read_index(str(gen_dir / "dense.faiss"), flag)
     except RuntimeError:
         raise _fail(gen_dir / "dense.faiss", "corrupt FAISS file") from None
     try:
