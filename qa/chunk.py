@@ -14,6 +14,7 @@ same ids. `split_sentences` is shared with the answerer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -39,7 +40,15 @@ _PARA = re.compile(r"[^\n]+")
 
 
 def split_sentences(text: str, lang: str = "fr") -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of `text`; paragraphs never merge."""
+    """(start, end) offsets of the sentences of `text`; paragraphs never merge.
+
+    Cached: the answerer splits the same retrieved passages again and again,
+    and pysbd costs ~2 ms per passage."""
+    return list(_split_cached(text, lang))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _split_cached(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     seg = _segmenter(lang)
     for para in _PARA.finditer(text):
@@ -55,7 +64,7 @@ def split_sentences(text: str, lang: str = "fr") -> list[tuple[int, int]]:
                 break
             spans.append((base + i, base + i + len(s)))
             cursor = i + len(s)
-    return _split_overlong(text, spans, 2000)
+    return tuple(_split_overlong(text, spans, 2000))
 
 
 def _split_overlong(text: str, spans, hard_limit: int) -> list[tuple[int, int]]:

@@ -48,7 +48,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 
 def _add_retrieval(p: argparse.ArgumentParser) -> None:
     p.add_argument("--k", type=int, help="number of passages (default 5)")
-    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], help="default hybrid")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25", "rerank"], help="default hybrid")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--queries", metavar="FILE.jsonl", help='one {"id", "question"} per line')
     p.add_argument("--date-from", default="", help="keep articles dated on/after (YYYY[-MM[-DD]])")

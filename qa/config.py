@@ -46,7 +46,8 @@ class Settings:
     rrf_k: int = 60  # RRF constant
     fusion_weight: float = 0.5  # dense weight for weighted fusion
     candidates: int = 50  # taken from each side before fusion
-    reranker: str = ""  # optional CrossEncoder id/path; empty = off
+    reranker: str = ""  # optional CrossEncoder id/path for mode "rerank"; empty = off
+    rerank_top: int = 30  # fused candidates the cross-encoder rescores
 
     # --- answers -----------------------------------------------------------
     generator: str = "extractive"  # extractive | transformers | openai
@@ -55,9 +56,9 @@ class Settings:
     openai_api_key: str = ""
     max_answer_sentences: int = 3
     answer_passages: int = 5  # passages the answerer reads
-    # Answers abstain when the best sentence scores below this
-    # (calibrated on eval/seed_questions.jsonl, see docs/answers.md).
-    abstain_threshold: float = 0.35
+    # Answers abstain when their confidence is below this (qa/answer.py;
+    # calibrated on eval/seed_questions.jsonl, see docs/answers.md).
+    abstain_threshold: float = 0.5
     max_question_chars: int = 2000
 
     # --- app ---------------------------------------------------------------

@@ -27,7 +27,34 @@ from .embed import Embedder, load_embedder
 from .types import Hit
 
 log = logging.getLogger(__name__)
-MODES = ("hybrid", "dense", "bm25")
+MODES = ("hybrid", "dense", "bm25", "rerank")  # rerank = hybrid, then a cross-encoder
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    data: store.IndexData
+    query_vector: np.ndarray
+
+
+_RERANKERS: dict = {}
+
+
+def load_reranker(spec: str):
+    """A sentence-transformers CrossEncoder by model id (if cached) or local path, loaded once."""
+    if spec not in _RERANKERS:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import CrossEncoder
+
+        try:
+            _RERANKERS[spec] = CrossEncoder(spec, device="cpu")
+        except Exception as e:
+            raise RuntimeError(
+                f"cannot load reranker {spec!r}: {str(e).splitlines()[0] if str(e) else e!r}"
+            ) from None
+    return _RERANKERS[spec]
 
 
 @dataclass(frozen=True)
@@ -89,22 +116,36 @@ class Retriever:
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
     ) -> list[Hit]:
+        return self.retrieve(query, k, mode, filters, query_vector).hits
+
+    def retrieve(
+        self,
+        query: str,
+        k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> Retrieval:
+        """Hits plus the index snapshot and query vector they came from (the
+        answerer reads sentence vectors from the same generation)."""
         self.refresh()
         data = self.data  # one snapshot: a concurrent refresh must not mix generations
         k = k or self.settings.k
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        n = data.n_searchable
-        if n == 0:
-            return []
-        allowed = self._allowed(data, filters) if filters else None
-        if allowed is not None and not allowed.any():
-            return []
-        cand = max(k, self.settings.candidates)
+        if mode == "rerank" and not self.settings.reranker:
+            raise ValueError(
+                "mode rerank needs a cross-encoder: set QA_RERANKER to a model id/path"
+            )
         q = query_vector
-        if q is None and mode != "bm25":
+        if q is None:
             q = self.embedder.embed_queries([query])[0]
+        n = data.n_searchable
+        allowed = self._allowed(data, filters) if filters and n else None
+        if n == 0 or (allowed is not None and not allowed.any()):
+            return Retrieval([], data, q)
+        cand = max(k, self.settings.candidates)
 
         dense = self._dense(data, q, cand, allowed) if mode != "bm25" else []
         lexical = self._bm25(data, query, cand, allowed) if mode != "dense" else []
@@ -114,11 +155,11 @@ class Retriever:
             fused = [(i, s) for i, s in lexical]
         else:
             fused = self._fuse(dense, lexical)
+        if mode == "rerank":
+            fused = self._rerank(data, query, fused[: max(k, self.settings.rerank_top)])
         fused = fused[:k]
 
         # cosine of every hit, for abstention and display
-        if q is None:
-            q = self.embedder.embed_queries([query])[0]
         rows = [i for i, _ in fused]
         cos = data.faiss.reconstruct_batch(np.array(rows, dtype=np.int64)) @ q if rows else []
         dense_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
@@ -134,7 +175,15 @@ class Retriever:
             if i in dense_rank:
                 scores["dense_rank"] = dense_rank[i]
             hits.append(Hit(chunk=data.chunks[i], score=float(s), rank=r, scores=scores))
-        return hits
+        return Retrieval(hits, data, q)
+
+    def _rerank(self, data, query: str, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        if not fused:
+            return fused
+        model = load_reranker(self.settings.reranker)
+        scores = model.predict([(query, data.chunks[i].text) for i, _ in fused], batch_size=16)
+        order = np.argsort(-np.asarray(scores), kind="stable")
+        return [(fused[j][0], float(scores[j])) for j in order]
 
     def _allowed(self, data: store.IndexData, filters: Filters) -> np.ndarray:
         chunks = data.chunks[: data.n_searchable]

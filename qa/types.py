@@ -93,6 +93,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()  # everything retrieved, cited or not
     language: str = "fr"
     query: str = ""  # the search actually run (differs for follow-ups)
+    confidence: float = 0.0  # 0..1 that the passages answer the question
 
     def to_dict(self, with_hits: bool = False) -> dict:
         d = {
@@ -100,6 +101,7 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "language": self.language,
+            "confidence": round(float(self.confidence), 4),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [asdict(s) for s in self.sentences],
         }
