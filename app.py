@@ -238,7 +238,6 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                                 label=t("generator", L),
                                 visible=len(generators) > 1,
                             )
-                        clear = gr.Button(t("clear", L), size="sm", variant="secondary")
                     with gr.Column(scale=2):
                         sources = gr.HTML(
                             f'<p class="qa-empty">{t("sources_empty", L)}</p>',
@@ -304,10 +303,10 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
         # --- events ------------------------------------------------------------
         chat_inputs = [msg, chatbot, mode, k, date_from, date_to, source, generator, lang]
         msg.submit(chat, chat_inputs, [msg, chatbot, sources], api_name="chat")
-        clear.click(
-            lambda lang: ([], f'<p class="qa-empty">{t("sources_empty", lang)}</p>', ""),
+        chatbot.clear(  # the chat's own bin icon empties the sources panel too
+            lambda lang: f'<p class="qa-empty">{t("sources_empty", lang)}</p>',
             [lang],
-            [chatbot, sources, msg],
+            [sources],
             api_visibility="private",
         )
         doc_outputs = [docs, doc_pick, source, doc_count]
@@ -361,7 +360,6 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                 u("date_to"),
                 u("source"),
                 u("generator"),
-                gr.update(value=t("clear", lang)),
                 u("sources"),
                 u("upload", mb=settings.max_upload_mb),
                 gr.update(value=t("upload_button", lang)),
@@ -406,7 +404,6 @@ def build_app(settings: Settings | None = None, service: ChatService | None = No
                 date_to,
                 source,
                 generator,
-                clear,
                 sources,
                 files,
                 index_btn,

@@ -65,7 +65,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "question_placeholder": "Ex. : Quel calibre d'obus la Corée du Nord pourrait-elle "
         "fournir à la Russie ?",
         "send": "Envoyer",
-        "clear": "Effacer la conversation",
         "examples": "Exemples",
         "settings": "Réglages de la recherche",
         "mode": "Mode de recherche",
@@ -160,7 +159,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "Question",
         "question_placeholder": "E.g.: What calibre of shells could North Korea supply to Russia?",
         "send": "Send",
-        "clear": "Clear the conversation",
         "examples": "Examples",
         "settings": "Search settings",
         "mode": "Search mode",

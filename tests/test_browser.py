@@ -109,6 +109,11 @@ def test_ask_click_citation_see_highlighted_passage(page):
     assert out.stat().st_size > 10_000
     if os.environ.get("QA_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(out, ROOT / "docs" / "screenshot.png")
+
+    # the chat's bin icon starts over: no conversation, no sources
+    chat.get_by_role("button", name=re.compile(r"^(Clear|Effacer la conversation)$")).click()
+    expect(page.locator("#qa-sources")).to_contain_text("Les passages cités apparaîtront ici.")
+    expect(page.locator("#qa-src-1")).to_have_count(0)
     assert not page.errors, page.errors
 
 
