@@ -102,6 +102,8 @@ def crawler_folder(d: Path) -> tuple[set[str], dict[str, str]]:
     (d / "cp1252.txt").write_bytes(ARTICLE_CP1252.encode("cp1252"))
     (d / "latin1.txt").write_bytes(ARTICLE_LATIN1.encode("latin-1"))
     (d / "page.html").write_text(boilerplate_page())
+    (d / "utf16.txt").write_bytes(ARTICLE_LATIN1.replace("Escalade", "Course").encode("utf-16"))
+    (d / "bom.md").write_bytes(b"\xef\xbb\xbf# Titre\n\n" + ARTICLE_CP1252.encode())
     good = {p.name for p in d.iterdir()}
     bad = {
         "empty.txt": "empty file",
@@ -115,6 +117,7 @@ def crawler_folder(d: Path) -> tuple[set[str], dict[str, str]]:
         "nav_only.html": "no article text",
         "locked.txt": "permission denied",
         "broken.jsonl": "no usable article",
+        "pipe.txt": "not a regular file",
     }
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.md").write_bytes(b"  \n\t\n \r\n")
@@ -132,6 +135,7 @@ def crawler_folder(d: Path) -> tuple[set[str], dict[str, str]]:
     (d / "nav_only.html").write_text(boilerplate_page(article=False))
     (d / "locked.txt").write_text("Un article que personne n'a le droit de lire.\n" * 3)
     (d / "broken.jsonl").write_text('{"id": 1, "text": "court"}\nnot json\n[1, 2]\n')
+    os.mkfifo(d / "pipe.txt")  # reading it would block forever
     return good, bad
 
 
@@ -184,6 +188,8 @@ def test_crawler_junk_one_warning_each(cli_env, tmp_path, monkeypatch, capsys):
     assert "L’œuvre du député « Dupont »" in text["cp1252.txt"]
     assert "jusqu’en 2027" in text["cp1252.txt"]
     assert "la marmite en chocolat a été brisée" in text["latin1.txt"]
+    assert "La fête de l'Course a réuni" in text["utf16.txt"]
+    assert text["bom.md"].startswith("L’œuvre du député")
     page = text["page.html"]
     assert all(s in page for s in ARTICLE_HTML_SENTENCES)
     assert not [b for b in BOILERPLATE if b in page], page
