@@ -42,7 +42,9 @@ class Settings:
     # --- retrieval ---------------------------------------------------------
     mode: str = "hybrid"  # hybrid | dense | bm25
     k: int = 5  # passages returned / shown
-    fusion: str = "rrf"  # rrf | weighted
+    # Convex combination of min-max normalised scores beat RRF at every chunk
+    # size measured (docs/retrieval.md); 0.5 is the untuned, equal weight.
+    fusion: str = "weighted"  # weighted | rrf
     rrf_k: int = 60  # RRF constant
     fusion_weight: float = 0.5  # dense weight for weighted fusion
     candidates: int = 50  # taken from each side before fusion

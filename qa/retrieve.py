@@ -6,10 +6,11 @@ index's CURRENT generation with the one in memory (one small file read) and
 reloads when another process has written a new one, so a running chat picks
 up `qa index` runs without a restart.
 
-Fusion: reciprocal-rank fusion by default (robust to the very different
-score scales of cosine and BM25); weighted fusion of min-max normalised
-scores as the alternative. Every hit carries its dense cosine, even when it
-came from BM25 only, because the answerer's abstention reads it.
+Fusion: a convex combination of min-max normalised dense and BM25 scores
+over each side's top `candidates` (default; it beat reciprocal-rank fusion
+at every chunk size measured, docs/retrieval.md), or RRF. Every hit carries
+its dense cosine, even when it came from BM25 only, because the answerer's
+abstention reads it.
 """
 
 from __future__ import annotations

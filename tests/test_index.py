@@ -155,3 +155,23 @@ def test_duplicates_collapsed(settings, seed_copy):
 def test_no_index_yet(settings):
     with pytest.raises(store.IndexError_, match="run `qa index` first"):
         Retriever(settings)
+
+
+def test_syndicated_copy_with_edits_collapses(settings, seed_copy):
+    """The same wire story republished with another header, footer and a
+    retouched sentence: five hits must never be one dispatch twice."""
+    text = (seed_copy / "004_46166f39458f7f75.txt").read_text()
+    text = text.replace("a plaidé mercredi", "a plaidé ce mercredi").replace("/ATS", "")
+    (seed_copy / "zz_repost.txt").write_text(
+        "Publié par : Rédaction Web\nDernière mise à jour : 14 juin 2023\n"
+        + text
+        + "\nLire aussi : nos autres articles\n(Belga)\n"
+    )
+    r = build_index([seed_copy], settings)
+    assert r.duplicates >= 4
+    ret = Retriever(settings)
+    for q in ("Stoltenberg soutien militaire contre-offensive", "stocks de munitions Vilnius"):
+        hits = ret.search(q, k=5)
+        texts = [h.chunk.text for h in hits]
+        assert len({h.chunk.doc_id for h in hits} & {"zz_repost.txt", "004_46166f39458f7f75.txt"})
+        assert not any(a[:80] == b[:80] for i, a in enumerate(texts) for b in texts[i + 1 :])
