@@ -17,8 +17,10 @@ be tested without a browser:
 - `STRINGS` / `t`: the interface in French (default) and English.
 
 Answer generators plug in through `ChatService.answer_stream`, which yields
-`Answer` objects, partial ones first; the extractive answerer composes the
-whole answer at once, so its stream reveals it sentence by sentence.
+`Answer` objects, partial ones first: a configured generator
+(`QA_GENERATOR`, qa/generate.py) streams checked sentences as the model
+writes them; the extractive answerer composes the whole answer at once, so
+its stream reveals it sentence by sentence.
 """
 
 from __future__ import annotations
@@ -724,7 +726,7 @@ class ChatService:
             generator = "extractive"  # not configured: never build what the API names
         fn = self.answerers.get(generator)
         if fn is None:  # a configured generator qa.answer knows how to build
-            fn = _generator_from_answer_module(generator, self.settings)
+            fn = _configured_generator(generator, self.settings)
             self.answerers[generator] = fn
         out = fn(question, self.retriever, filters=filters, mode=mode, k=k, query=query)
         if isinstance(out, Answer):
@@ -870,17 +872,27 @@ def _unzip_beir(path: Path, dest: Path, limit_mb: int) -> Path:
     return found[0]
 
 
-def _generator_from_answer_module(name: str, settings: Settings) -> Callable:
-    """A configured generator's answer function from qa.answer, when it offers one
-    (`stream_answer` or `generate_answer` taking generator=...); extractive otherwise."""
-    from . import answer as answer_mod
+def _configured_generator(name: str, settings: Settings) -> Callable:
+    """The answer function of a configured generator: `qa.generate.generate_answer`
+    (partial answers while the model writes, each sentence checked), with the
+    model built once, by the first question that asks for it."""
+    try:
+        from . import generate
+    except ImportError:
+        log.warning("generator %r is not available; answering extractively", name)
+        return extractive_answer
+    gen_settings = settings.replace(generator=name)
+    lock, built = threading.Lock(), []
 
-    for attr in ("stream_answer", "generate_answer"):
-        fn = getattr(answer_mod, attr, None)
-        if callable(fn):
-            return lambda q, r, **kw: fn(q, r, settings=settings.replace(generator=name), **kw)
-    log.warning("generator %r is not available; answering extractively", name)
-    return extractive_answer
+    def answer(question, retriever, **kw):
+        with lock:
+            if not built:
+                built.append(generate.make_generator(gen_settings))
+        return generate.generate_answer(
+            question, retriever, settings=gen_settings, generator=built[0], **kw
+        )
+
+    return answer
 
 
 def _n_questions(report: dict) -> int:

@@ -379,6 +379,37 @@ def test_a_configured_generator_that_streams_plugs_in(service):
     assert not reply.error and "openai" not in service.answerers
 
 
+def test_configured_generator_streams_through_qa_generate(settings):
+    """QA_GENERATOR=<name>: the chat streams qa.generate's checked partial answers."""
+    generate = pytest.importorskip("qa.generate")
+    from qa.indexer import build_index
+
+    calls = []
+
+    class Scripted:
+        name = "scripted"
+
+        def stream(self, messages):
+            calls.append(messages)
+            text = (
+                "La Corée du Nord pourrait fournir à Moscou des obus d'artillerie de 152 mm [1]. "
+                "Le général Milley doute que cela soit décisif [1]."
+            )
+            for i in range(0, len(text), 12):
+                yield text[i : i + 12]
+
+    built = []
+    generate.register_generator("scripted", lambda s: built.append(s) or Scripted())
+    s = settings.replace(generator="scripted", abstain_threshold=0.0)
+    build_index([s.docs_dir], s)
+    svc = ChatService(s)
+    replies = list(svc.stream(Q, generator="scripted"))
+    assert len(calls) == 1 and replies[-1].final and not replies[-1].error
+    assert "[1]" in replies[-1].markdown and 'id="qa-src-1"' in replies[-1].sources_html
+    list(svc.stream(Q, generator="scripted"))
+    assert len(calls) == 2 and len(built) == 1  # one generator built, used twice
+
+
 def test_mode_menu_offers_rerank_only_with_a_reranker(settings):
     from qa.chat import available_modes
 
