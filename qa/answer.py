@@ -261,6 +261,22 @@ def compose(question, lang, chosen, hits, query, conf) -> Answer:
     )
 
 
+def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
+    """The passages the answerer reads: the fused top ones, plus dense's own
+    top ones. Fusion ranks the right article well but can push the passage
+    that answers a paraphrase below BM25's word matches (docs/retrieval.md);
+    the sentence scores then choose. Costs one more FAISS search."""
+    n = settings.answer_passages
+    hits = list(got.hits[:n])
+    if (mode or settings.mode) in ("hybrid", "rerank"):
+        dense = retriever.retrieve(
+            query, k=n, mode="dense", filters=filters, query_vector=got.query_vector
+        ).hits
+        seen = {h.chunk.chunk_id for h in hits}
+        hits += [h for h in dense if h.chunk.chunk_id not in seen]
+    return hits
+
+
 def extractive_answer(
     question: str,
     retriever: Retriever,
@@ -279,7 +295,11 @@ def extractive_answer(
     hits = got.hits
     idf = _Idf(got.data.bm25)
     cands = score_sentences(
-        query, hits[: settings.answer_passages], got.query_vector, got.data.sentences, idf
+        query,
+        _reading_list(retriever, got, query, settings, mode, filters),
+        got.query_vector,
+        got.data.sentences,
+        idf,
     )
     conf = confidence(features(query, cands, hits, idf, lang))
     if not cands or conf < settings.abstain_threshold:
