@@ -314,3 +314,10 @@ def extractive_answer(
         )
     chosen = select(cands, settings.max_answer_sentences)
     return compose(question, lang, chosen, hits[:k], query, conf)
+
+
+def generate_answer(*args, **kwargs):
+    """Answer with the configured generator (qa/generate.py), streaming partial Answers."""
+    from .generate import generate_answer as _generate
+
+    return _generate(*args, **kwargs)

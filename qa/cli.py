@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with cited passages")
     p.add_argument("question", nargs="?")
+    p.add_argument("--generator", help="extractive (default), transformers or openai")
+    p.add_argument("--model", help="generator model: id, folder or .gguf; server model name")
     _add_retrieval(p)
     _add_common(p)
 
@@ -198,8 +200,9 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _print_answer(ans) -> None:
-    print(ans.answer)
+def _print_answer(ans, with_answer: bool = True) -> None:
+    if with_answer:
+        print(ans.answer)
     if ans.citations:
         print()
     for c in ans.citations:
@@ -209,6 +212,27 @@ def _print_answer(ans) -> None:
         print("    " + ch.text.replace("\n", " ")[:400])
 
 
+def _stream_generated(answers) -> None:
+    """Print checked sentences as they pass, then the sources and what was removed."""
+    shown, ans = "", None
+    for ans in answers:
+        if ans.answer != "…" and ans.answer.startswith(shown):
+            sys.stdout.write(ans.answer[len(shown) :])
+            sys.stdout.flush()
+            shown = ans.answer
+    if ans.answer != shown:  # abstention, or the extractive fallback
+        if shown:
+            print("\n\n(no generated sentence kept; extractive answer:)")
+        sys.stdout.write(ans.answer)
+    print()
+    _print_answer(ans, with_answer=False)
+    removed = [s for s in ans.sentences if not s.supported]
+    if removed:
+        print("\nRemoved, not supported by the cited passages:")
+    for s in removed:
+        print(f"  - {s.text} (support {s.support:.2f})")
+
+
 def cmd_ask(args) -> int:
     from .answer import QuestionError, extractive_answer
 
@@ -216,10 +240,27 @@ def cmd_ask(args) -> int:
         raise ValueError("give either a QUESTION or --queries FILE.jsonl")
     r = _retriever(args)
     filters = _filters(args)
+    s = r.settings.replace(generator=args.generator, generator_model=args.model)
+    stream = None
+    if s.generator != "extractive":  # opt-in: QA_GENERATOR or --generator
+        from .generate import generate_answer, make_generator
+
+        gen = make_generator(s)
+
+        def stream(q):
+            return generate_answer(q, r, settings=s, filters=filters, generator=gen)
+
+    def answer(q):
+        if stream is None:
+            return extractive_answer(q, r, filters=filters)
+        for ans in stream(q):
+            pass
+        return ans
+
     if args.queries:
         for rec in _read_queries(args.queries):
             try:
-                d = extractive_answer(rec["question"], r, filters=filters).to_dict()
+                d = answer(rec["question"]).to_dict()
             except QuestionError as e:
                 d = {"question": rec["question"], "error": str(e)}
             d["id"] = rec["id"]
@@ -228,7 +269,10 @@ def cmd_ask(args) -> int:
             else:
                 print(f"{rec['id']}: {d.get('answer', d.get('error'))}")
         return 0
-    ans = extractive_answer(args.question, r, filters=filters)
+    if stream is not None and not args.json:
+        _stream_generated(stream(args.question))
+        return 0
+    ans = answer(args.question)
     if args.json:
         print(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:

@@ -261,10 +261,18 @@ class OpenAIGenerator:
         self.name = f"openai:{model or '(server default)'}@{self.base_url}"
 
     def _client(self):
+        from urllib.parse import urlsplit
+
         import httpx
 
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        return httpx.Client(timeout=httpx.Timeout(self.timeout, connect=10.0), headers=headers)
+        host = urlsplit(self.base_url).hostname or ""
+        loopback = host in ("localhost", "::1") or host.startswith("127.")
+        return httpx.Client(
+            timeout=httpx.Timeout(self.timeout, connect=10.0),
+            headers=headers,
+            trust_env=not loopback,  # a proxy from the environment never sees loopback calls
+        )
 
     def _unreachable(self, e) -> GeneratorError:
         return GeneratorError(
@@ -431,7 +439,7 @@ def build_messages(question: str, hits: list[Hit], lang: str | None = None) -> l
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _MARKERS_AFTER = r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*"
 _BOUNDARY = re.compile(
-    r"[.!?…]+[\"»”’)]*" + _MARKERS_AFTER + r"(?=\s+[\"«“(\[\-–—*•]?\s*[A-ZÀ-ÖØ-Þ0-9])"
+    r"[.!?…]+[\"»”’)]*" + _MARKERS_AFTER + r"(?=\s+[\"«“(\-–—*•]?\s*[A-ZÀ-ÖØ-Þ0-9])"
     r"|\n\s*\n?"
 )
 _ABBREV = re.compile(r"(?:^|[\s(])(?:[A-Z]|M|MM|Mme|Mmes|Mlle|Dr|Pr|Me|Mgr|St|Ste|av|apr|cf)$")
@@ -466,8 +474,9 @@ def parse_markers(sentence: str) -> tuple[str, list[int]]:
             n = int(x)
             if n not in nums:
                 nums.append(n)
-    core = _MARKER.sub("", sentence)
-    core = re.sub(r"\s+([.!?…,;:])", r"\1", core)
+    core = re.sub(r"\s*" + _MARKER.pattern, "", sentence)
+    core = re.sub(r"(?<=[^.][.!?…])\s*\.$", "", core)  # "text. [1]." -> "text."
+    core = re.sub(r"(?<=\w)\s+\.$", ".", core)  # "text [1] ." -> "text."
     return " ".join(core.split()), nums
 
 
