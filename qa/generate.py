@@ -449,21 +449,32 @@ _BULLET = re.compile(r"^\s*(?:[-–—*•]|\d+[.)])\s+")
 def split_generated(text: str, final: bool = False) -> tuple[list[str], str]:
     """(complete sentences, the rest still being written). A sentence ends at
     . ! ? … (with any [n] markers right after it) followed by a capital or a
-    digit, or at a line break. With `final`, the rest is a sentence too."""
-    out, start = [], 0
+    digit, or at a line break. A line of markers alone ("[2]" above a quote)
+    belongs to the sentence after it. With `final`, the rest is a sentence too."""
+    pieces, start = [], 0
     for m in _BOUNDARY.finditer(text):
         if m.group().startswith(".") and _ABBREV.search(text[start : m.start()]):
             continue
-        piece = text[start : m.end()].strip()
-        if piece:
-            out.append(piece)
+        pieces.append((start, m.end()))
         start = m.end()
-    rest = text[start:]
     if final:
-        if rest.strip():
-            out.append(rest.strip())
-        rest = ""
-    return [_BULLET.sub("", s) for s in out if _BULLET.sub("", s).strip()], rest
+        pieces.append((start, len(text)))
+        start = len(text)
+    out, carry = [], None
+    for a, b in pieces:
+        piece = _BULLET.sub("", text[a:b].strip())
+        if not piece.strip():
+            continue
+        if not re.search(r"[^\W\d_]", _MARKER.sub("", piece)):  # markers only
+            carry = a if carry is None else carry
+            continue
+        out.append(
+            f"{_BULLET.sub('', text[carry:a].strip())} {piece}" if carry is not None else piece
+        )
+        carry = None
+    if carry is not None and not final:
+        start = carry  # wait for the sentence these markers introduce
+    return out, text[start:]
 
 
 def parse_markers(sentence: str) -> tuple[str, list[int]]:
