@@ -47,7 +47,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .analyze import STOPWORDS, analyze, fold
-from .answer import detect_language, extractive_answer
+from .answer import EN_FRAME, detect_language, extractive_answer
 from .chunk import split_sentences
 from .config import Settings
 from .retrieve import Filters, Retriever
@@ -673,8 +673,9 @@ class Checked:
 class SupportChecker:
     """Scores generated sentences against the shown passages they cite."""
 
-    def __init__(self, hits: list[Hit], embedder, sentence_vectors=None):
+    def __init__(self, hits: list[Hit], embedder, sentence_vectors=None, lang: str = ""):
         self.hits = list(hits)
+        self.lang = lang  # the question's: a French question wants French sentences
         self.embedder = embedder
         self.vectors = sentence_vectors
         self._passages: dict[int, _Passage] = {}
@@ -740,6 +741,8 @@ class SupportChecker:
             c.reason = f"names not in the cited passage: {', '.join(c.missing_names)}"
         elif c.support < 0.5:
             c.reason = "too far from the cited passage"
+        elif self.lang == "fr" and c.lang != "fr":
+            c.reason = "not in French, the question's language"
         else:
             c.supported = True
         if not c.best:
@@ -748,6 +751,15 @@ class SupportChecker:
 
 
 # --- composing the checked answer -------------------------------------------
+
+
+def _frame(lang: str, kept: list[AnswerSentence], body: str) -> str:
+    """An English question answered in French quotes gets the English frame
+    the extractive answer uses (decided by the first sentence, so that
+    partial answers only ever grow)."""
+    if lang == "en" and kept and detect_language(kept[0].text) == "fr":
+        return EN_FRAME + body
+    return body
 
 
 def compose_checked(
@@ -788,7 +800,7 @@ def compose_checked(
         return dataclasses.replace(base, sentences=tuple(base.sentences) + tuple(rejected))
     return dataclasses.replace(
         base,
-        answer=" ".join(parts) if parts else "…",
+        answer=_frame(base.language, kept, " ".join(parts)) if parts else "…",
         citations=tuple(citations),
         sentences=tuple(kept) + tuple(rejected),
     )
@@ -819,7 +831,7 @@ def generate_answer(
     )
     shown = got.hits[: settings.answer_passages]
     messages = build_messages(base.question, shown, base.language)
-    checker = SupportChecker(shown, retriever.embedder, got.data.sentences)
+    checker = SupportChecker(shown, retriever.embedder, got.data.sentences, base.language)
     checked: list[Checked] = []
     buf = ""
     t0 = time.perf_counter()

@@ -215,11 +215,25 @@ def test_abstention_comes_first_and_the_model_is_not_asked(settings, fake_retrie
     assert len(answers) == 1 and answers[0].abstained and gen.messages == []
 
 
-def test_english_question_gets_the_english_prompt(fake_retriever):
-    gen = Scripted(lambda p: f"The passage says: « {first_sentence(p[1])} » [1]")
+def test_english_question_gets_the_english_prompt_and_frame(fake_retriever):
+    from qa.answer import EN_FRAME
+
+    gen = Scripted(lambda p: f"{first_sentence(p[1])} [1]")  # a French quote
     final = list(generate_answer(Q_EN, fake_retriever, generator=gen))[-1]
     assert "in English" in gen.messages[0][0]["content"]
-    assert final.language == "en"
+    assert final.language == "en" and final.sentences[0].supported
+    assert final.answer.startswith(EN_FRAME)  # English frame around the French quote
+
+
+def test_a_french_question_wants_french_sentences(fake_embedder):
+    from qa.generate import SupportChecker
+    from qa.types import Chunk, Hit
+
+    text = "North Korea could supply Russia with artillery shells, the officials said."
+    hit = Hit(Chunk("a#0", "a", 0, text, 0, len(text), "h"), 1.0, 1)
+    fr = SupportChecker([hit], fake_embedder, lang="fr").check(text + " [1]")
+    en = SupportChecker([hit], fake_embedder, lang="en").check(text + " [1]")
+    assert en.supported and not fr.supported and "French" in fr.reason
 
 
 def test_shim_in_qa_answer_and_registered_generators(fake_retriever):
