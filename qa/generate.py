@@ -619,24 +619,30 @@ def _name_found(name: str, words: set) -> bool:
 
 
 # Support thresholds, calibrated on copied / cut / paraphrased / translated
-# sentences against invented, off-passage and injected ones (docs/answers.md).
-# e5 cosines are compressed (unrelated French sentences on one topic still
-# reach ~0.85), so a French sentence must also share its content words with
-# the passage; an English sentence about French text cannot, and is judged on
-# its cosine, its names and its numbers.
-MIN_COS_FR = 0.85  # French sentence sharing >= MIN_OVERLAP of its content words
-MIN_COS_FR_ALONE = 0.93  # French sentence sharing less
+# sentences against invented, off-passage, garbled and injected ones
+# (docs/answers.md). e5 cosines are compressed (unrelated French sentences on
+# one topic still reach ~0.85, a garbled copy ~0.95), so a French sentence
+# must also reuse most of its content words from the passage; an English
+# sentence about French text cannot, and is judged on its cosine, its names
+# and its numbers.
+MIN_OVERLAP_FR = 0.7  # share of a French sentence's content words found in the passage
+MIN_COS_FR = 0.85  # ... with at least that share
+MIN_OVERLAP_FR_LOW = 0.5
+MIN_COS_FR_LOW = 0.96  # ... with a share between 0.5 and 0.7; below 0.5, never
 MIN_COS_EN = 0.86  # other languages (the question's language is English)
-MIN_OVERLAP = 0.5
 
 
 def support_score(cos: float, overlap: float, lang: str = "fr") -> float:
     """0..1; 0.5 at the threshold that applies (the names and numbers rules
     come on top): a squashed cosine margin, like the answerer's confidence."""
-    if lang == "fr":
-        need = MIN_COS_FR if overlap >= MIN_OVERLAP else MIN_COS_FR_ALONE
-    else:
+    if lang != "fr":
         need = MIN_COS_EN
+    elif overlap >= MIN_OVERLAP_FR:
+        need = MIN_COS_FR
+    elif overlap >= MIN_OVERLAP_FR_LOW:
+        need = MIN_COS_FR_LOW
+    else:
+        return 0.0
     z = (cos - need) / 0.02
     return 1.0 / (1.0 + float(np.exp(-max(-30.0, min(30.0, z)))))
 
