@@ -31,10 +31,11 @@ from bench.common import table  # noqa: E402
 SECTIONS = ("pipeline", "embed", "query", "answer", "study")
 
 
-def _child(args: list[str], timeout: int = 7200) -> dict:
+def _child(args: list[str], timeout: int = 7200, env: dict | None = None) -> dict:
     r = subprocess.run(
         [sys.executable, "-m", "bench.index_bench", *args],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -89,7 +90,12 @@ def section_pipeline(res: dict, work: Path, full: bool) -> None:
         f"{seeds['pipeline_embed_para_s']:.2f}/s (x{seeds['ratio_pipeline_to_raw']:.2f} of raw). "
         f"Per CPU-second (steadier on a shared machine): qa.embed "
         f"x{seeds['cpu_ratio_embedder_to_raw']:.2f}, pipeline embed stage "
-        f"x{seeds['cpu_ratio_pipeline_to_raw']:.2f} of the raw engine"
+        f"x{seeds['cpu_ratio_pipeline_to_raw']:.2f} of the raw engine.\n"
+        f"The embed stage embedded {seeds['embed_stage_texts']} texts "
+        f"({seeds['embed_stage_tokens']} tokens) for {seeds['embed_texts']} chunks "
+        f"({seeds['chunk_tokens']} tokens): per token it ran at "
+        f"x{seeds['tok_ratio_pipeline_to_raw']:.2f} of the raw engine's speed "
+        f"(x{seeds['tok_cpu_ratio_pipeline_to_raw']:.2f} per CPU-second)"
     )
 
 
@@ -270,7 +276,7 @@ def section_query(res: dict, sizes: list[int], work: Path, reps: int) -> None:
 
 
 def section_study(res: dict, sizes: list[int], full: bool) -> None:
-    say("\n## Exact vs approximate dense search\n")
+    say("\n## Exact vs approximate dense search (OMP_WAIT_POLICY=PASSIVE unless noted)\n")
     for n in sizes:
         say(f"study at {n} vectors ...")
         # 1M: HNSW is built (and its efSearch swept) by the query benchmark already
@@ -280,6 +286,15 @@ def section_study(res: dict, sizes: list[int], full: bool) -> None:
         if "error" in s:
             say(f"  failed: {s['error']}")
             continue
+        # the same flat searches under libgomp's default wait policy (spin, then sleep)
+        env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+        env["BENCH_OMP_LIBGOMP_DEFAULT"] = "1"
+        spin = _child(["study", str(n), "--no-hnsw", "--no-ivf"], env=env)
+        if "error" not in spin:
+            res[f"study_{n}_libgomp_default"] = spin
+            s["rows"] += [
+                {**r, "index": r["index"] + ", libgomp default wait"} for r in spin["rows"]
+            ]
         say(
             table(
                 s["rows"],
