@@ -212,6 +212,7 @@ class TransformersGenerator:
             t0 = time.perf_counter()
             first = None
             n = 0
+            out: list[str] = []
             th = threading.Thread(target=run, name="qa-generate", daemon=True)
             th.start()
             try:
@@ -219,17 +220,22 @@ class TransformersGenerator:
                     if text:
                         first = first or time.perf_counter()
                         n += 1
+                        out.append(text)
                         yield text
             finally:
                 stop.set()
                 th.join()
                 dt = time.perf_counter() - t0
+                new = len(tok("".join(out), add_special_tokens=False)["input_ids"])
                 self.last_stats = {
                     "deltas": n,
                     "seconds": dt,
                     "first_delta_s": (first - t0) if first else None,
                     "prompt_tokens": int(inputs["input_ids"].shape[1]),
+                    "new_tokens": new,
+                    "tokens_per_s": new / (dt - (first - t0)) if first and dt > first - t0 else 0,
                 }
+                log.info("generated %d tokens in %.1f s (%s)", new, dt, self.name)
         if errors:
             raise GeneratorError(f"generation failed ({self.name}): {_first_line(errors[0])}")
 

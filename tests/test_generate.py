@@ -326,7 +326,8 @@ def test_transformers_smollm2_gguf_streams_a_checked_answer(real_retriever, real
     print(
         f"\nSmolLM2 via transformers: load {load_s:.1f} s, {st['deltas']} deltas in "
         f"{st['seconds']:.1f} s (first after {st['first_delta_s']:.1f} s, "
-        f"prompt {st['prompt_tokens']} tokens); {len(answers) - 1} partial answers; "
+        f"prompt {st['prompt_tokens']} tokens, {st['new_tokens']} new tokens at "
+        f"{st['tokens_per_s']:.1f}/s); {len(answers) - 1} partial answers; "
         f"{sum(s.supported for s in final.sentences)}/{len(final.sentences)} sentences kept"
     )
     assert len(deltas) > 1  # streamed, not returned at once
