@@ -214,15 +214,17 @@ def _print_answer(ans, with_answer: bool = True) -> None:
 
 def _stream_generated(answers) -> None:
     """Print checked sentences as they pass, then the sources and what was removed."""
+    from .generate import PartialAnswer
+
     shown, ans = "", None
     for ans in answers:
-        if ans.answer != "…" and ans.answer.startswith(shown):
-            sys.stdout.write(ans.answer[len(shown) :])
+        if isinstance(ans, PartialAnswer) and ans.answer != "…":
+            sys.stdout.write(ans.answer[len(shown) :])  # partial answers only grow
             sys.stdout.flush()
             shown = ans.answer
     if ans.answer != shown:  # abstention, or the extractive fallback
-        if shown:
-            print("\n\n(no generated sentence kept; extractive answer:)")
+        if not ans.abstained:
+            print(("\n\n" if shown else "") + "(no generated sentence passed; extractive answer:)")
         sys.stdout.write(ans.answer)
     print()
     _print_answer(ans, with_answer=False)

@@ -105,6 +105,8 @@ def resolve_model(spec: str, gguf_file: str | None = None) -> tuple[str, str | N
     if gguf_file:
         return spec, gguf_file
     p = Path(spec).expanduser()
+    if spec.startswith(("/", "./", "../", "~")) and not p.exists():
+        raise GeneratorError(f"cannot load generator model {spec!r}: no such file or folder")
     if spec.lower().endswith(".gguf"):
         if not p.is_file():
             raise GeneratorError(f"cannot load generator model {spec!r}: no such file")
@@ -765,6 +767,12 @@ class SupportChecker:
 # --- composing the checked answer -------------------------------------------
 
 
+@dataclass(frozen=True)
+class PartialAnswer(Answer):
+    """An answer still being written: its checked sentences so far ("…" when
+    none has passed yet). The final answer is a plain `Answer`."""
+
+
 def _frame(lang: str, kept: list[AnswerSentence], body: str) -> str:
     """An English question answered in French quotes gets the English frame
     the extractive answer uses (decided by the first sentence, so that
@@ -810,12 +818,15 @@ def compose_checked(
     ]
     if not kept and not partial:
         return dataclasses.replace(base, sentences=tuple(base.sentences) + tuple(rejected))
-    return dataclasses.replace(
+    out = dataclasses.replace(
         base,
         answer=_frame(base.language, kept, " ".join(parts)) if parts else "…",
         citations=tuple(citations),
         sentences=tuple(kept) + tuple(rejected),
     )
+    if partial:
+        return PartialAnswer(**{f.name: getattr(out, f.name) for f in dataclasses.fields(out)})
+    return out
 
 
 def generate_answer(

@@ -182,6 +182,8 @@ def test_check_keeps_supported_flags_unsupported_drops_bad_markers(fake_retrieve
     # partial answers: checked sentences only, never the unchecked text
     partials = answers[:-1]
     assert len(partials) >= 3
+    assert all(isinstance(a, generate.PartialAnswer) for a in partials)
+    assert not isinstance(final, generate.PartialAnswer)
     assert all("PWNED" not in a.answer for a in partials)
     assert partials[0].answer == f"{first_sentence(p[3])} [1]"
 
@@ -271,6 +273,12 @@ def test_cli_ask_with_a_generator_streams_then_prints_sources(settings, capsys, 
         assert "PWNED" not in d["answer"] and [c["n"] for c in d["citations"]] == [1]
         assert main(["ask", Q, "--generator", "nope", *common]) == 2
         assert "unknown generator" in capsys.readouterr().err
+        gen.reply = "PWNED [1]."
+        assert main(["ask", Q, "--generator", "scripted-cli", *common]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("(no generated sentence passed; extractive answer:)\n")
+        assert main(["ask", Q, "--generator", "transformers", "--model", "./nowhere", *common]) == 1
+        assert capsys.readouterr().err.strip().endswith("no such file or folder")
     finally:
         generate.FACTORIES.pop("scripted-cli", None)
 
