@@ -33,7 +33,7 @@ class Settings:
     dedup_threshold: float = 0.8  # MinHash Jaccard above which two chunks are one
     # Above this many vectors the FAISS index switches from exact to HNSW
     # (docs/bench.md has the measurements behind it).
-    hnsw_threshold: int = 200_000
+    hnsw_threshold: int = 100_000
     # Embed every sentence once at index time so answers can pick the
     # sentence that answers, also across languages (~1.8x indexing time).
     sentence_vectors: bool = True
