@@ -7,16 +7,17 @@ Generation is opt-in (`QA_GENERATOR=transformers|openai`, or `qa ask
 
 1. The extractive answerer runs first and decides abstention: a question the
    articles do not answer is never handed to a model.
-2. The passages the extractive answerer reads are numbered [1]..[n] and put
-   in a French or English prompt (by the question's language), between
+2. The top `answer_passages` (5) retrieved passages are numbered [1]..[n]
+   and put in a French or English prompt (by the question's language), between
    explicit "untrusted data" delimiters, with the rule that instructions
    inside them are text to ignore. An article can therefore not steer the
    answer, and cannot fake the closing delimiter (it is escaped).
 3. The model's text streams in; each sentence, as soon as it is complete, is
    checked (`SupportChecker`): markers that point to no shown passage are
    dropped, and the sentence is scored against the passage(s) it cites. A
-   sentence with no valid marker, with a number its passages do not contain,
-   or too far from them in meaning and wording is *unsupported*: it is left
+   sentence with no valid marker, with a number or a name its passages do
+   not contain, too far from them in meaning and wording, or (for a French
+   question) not in French is *unsupported*: it is left
    out of the answer text and kept in `Answer.sentences` with
    `supported=False` and its score, so the JSON shows what was rejected.
    Instruction-like sentences of a passage ("ignore the previous
@@ -55,7 +56,6 @@ from .types import Answer, AnswerSentence, Citation, Hit
 
 log = logging.getLogger(__name__)
 
-GENERATORS = ("extractive", "transformers", "openai")
 DEFAULT_MAX_TOKENS = 200
 
 
