@@ -91,9 +91,9 @@ def section_pipeline(res: dict, work: Path, full: bool) -> None:
         f"Per CPU-second (steadier on a shared machine): qa.embed "
         f"x{seeds['cpu_ratio_embedder_to_raw']:.2f}, pipeline embed stage "
         f"x{seeds['cpu_ratio_pipeline_to_raw']:.2f} of the raw engine.\n"
-        f"The embed stage embedded {seeds['embed_stage_texts']} texts "
-        f"({seeds['embed_stage_tokens']} tokens) for {seeds['embed_texts']} chunks "
-        f"({seeds['chunk_tokens']} tokens): per token it ran at "
+        f"The two embedding stages embedded {seeds['embed_stage_texts']} texts "
+        f"({seeds['embed_stage_tokens']} tokens: chunks, then their sentences) for "
+        f"{seeds['embed_texts']} chunks ({seeds['chunk_tokens']} tokens): per token they ran at "
         f"x{seeds['tok_ratio_pipeline_to_raw']:.2f} of the raw engine's speed "
         f"(x{seeds['tok_cpu_ratio_pipeline_to_raw']:.2f} per CPU-second)"
     )
