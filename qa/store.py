@@ -30,7 +30,7 @@ import os
 import platform
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -66,10 +66,6 @@ class IndexData:
     generation: str = ""
     path: Path | None = None
     sentences: object = None  # qa.sentences.SentenceVectors, or None if not built
-    by_id: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self):
-        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
 
     @property
     def n_searchable(self) -> int:
