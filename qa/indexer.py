@@ -129,6 +129,21 @@ def _load_previous(
     return prev
 
 
+UPLOADS = "uploads"  # <index_dir>/uploads/: where the chat copies uploaded files
+
+
+def _uploads_to_keep(settings: Settings, paths: list[Path]) -> Path | None:
+    up = Path(settings.index_dir) / UPLOADS
+    if not up.is_dir() or not any(up.iterdir()):
+        return None
+    upr = up.resolve()
+    for p in paths:
+        pr = p.resolve()
+        if pr == upr or pr in upr.parents:
+            return None  # already given, or inside a given folder
+    return up
+
+
 def build_index(
     paths: Iterable[str | Path] | None = None,
     settings: Settings | None = None,
@@ -147,6 +162,11 @@ def build_index(
     paths = [Path(p) for p in (paths if paths is not None else [settings.docs_dir])]
     remove = set(remove)
     report = IndexReport()
+    if sync and (kept := _uploads_to_keep(settings, paths)):
+        # The chat copies uploads into the index folder; a rebuild from the
+        # user's own folders must not silently drop them.
+        paths.append(kept)
+        report.notes.append(f"kept the chat's uploads ({kept})")
     t = time.perf_counter()
 
     walk_errors: list[tuple[str, str]] = []
@@ -237,6 +257,11 @@ def build_index(
         if prev is not None and nothing_new and same_embedder and same_chunking and has_sentences:
             report.chunks, report.duplicates = len(prev.chunks), len(prev.duplicates)
             return report
+        if not docs and report.removed and not files:
+            raise IngestError(
+                f"removing {', '.join(sorted(report.removed))} would leave the index empty; "
+                f"an index needs at least one document (delete {settings.index_dir} to start over)"
+            )
         if not docs:
             raise IngestError(
                 "no document could be indexed"

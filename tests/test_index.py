@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,30 @@ def test_remove_by_doc_id_and_add_mode(settings, seed_copy, tmp_path):
     assert "new.txt" in docs and "000_083c620a5da298f5.txt" in docs
     with pytest.raises(Exception, match="not in the index"):
         build_index([], settings, sync=False, remove=["nope.txt"])
+
+
+def test_removing_every_document_is_refused_and_keeps_the_index(settings, seed_copy):
+    build_index([seed_copy / "000_083c620a5da298f5.txt"], settings)
+    gen = store.current_generation(settings.index_dir)
+    with pytest.raises(Exception, match="would leave the index empty"):
+        build_index([], settings, sync=False, remove=["000_083c620a5da298f5.txt"])
+    assert store.current_generation(settings.index_dir) == gen
+    assert len(store.load(settings.index_dir).documents) == 1
+
+
+def test_rebuild_keeps_chat_uploads(settings, seed_copy, tmp_path):
+    build_index([seed_copy], settings)
+    up = Path(settings.index_dir) / "uploads"
+    up.mkdir()
+    (up / "upload.txt").write_text("Le Japon annonce une aide humanitaire à l'Ukraine.")
+    build_index([up / "upload.txt"], settings, sync=False)
+    r = build_index([seed_copy], settings)  # a plain rebuild from the user's folder
+    assert "upload.txt" not in r.removed and any("uploads" in n for n in r.notes)
+    docs = {d["doc_id"] for d in store.load(settings.index_dir).documents}
+    assert "upload.txt" in docs and len(docs) == 6
+    # given explicitly: not added twice, no note
+    r = build_index([seed_copy, up], settings)
+    assert not r.notes and not r.removed
 
 
 def test_bad_files_do_not_stop_the_run(settings, seed_copy):
