@@ -270,7 +270,7 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
     hits = list(got.hits[:n])
     if (mode or settings.mode) in ("hybrid", "rerank"):
         dense = retriever.retrieve(
-            query, k=n, mode="dense", filters=filters, query_vector=got.query_vector
+            query, k=n, mode="dense", filters=filters, query_vector=got.query_vector, data=got.data
         ).hits
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in dense if h.chunk.chunk_id not in seen]

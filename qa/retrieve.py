@@ -126,11 +126,14 @@ class Retriever:
         mode: str | None = None,
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
+        data: store.IndexData | None = None,
     ) -> Retrieval:
         """Hits plus the index snapshot and query vector they came from (the
-        answerer reads sentence vectors from the same generation)."""
-        self.refresh()
-        data = self.data  # one snapshot: a concurrent refresh must not mix generations
+        answerer reads sentence vectors from the same generation). Pass
+        `data` (a previous Retrieval's) to search that same generation again."""
+        if data is None:
+            self.refresh()
+            data = self.data  # one snapshot: a concurrent refresh must not mix generations
         k = k or self.settings.k
         mode = mode or self.settings.mode
         if mode not in MODES:

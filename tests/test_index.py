@@ -200,3 +200,19 @@ def test_syndicated_copy_with_edits_collapses(settings, seed_copy):
         texts = [h.chunk.text for h in hits]
         assert len({h.chunk.doc_id for h in hits} & {"zz_repost.txt", "004_46166f39458f7f75.txt"})
         assert not any(a[:80] == b[:80] for i, a in enumerate(texts) for b in texts[i + 1 :])
+
+
+def test_retrieve_can_pin_a_generation(settings, seed_copy):
+    """The answerer's second search must read the generation of its first one,
+    even when another process published a newer one in between."""
+    build_index([seed_copy], settings)
+    ret = Retriever(settings)
+    first = ret.retrieve("chars Leopard", k=3, mode="bm25")
+    (seed_copy / "004_46166f39458f7f75.txt").unlink()
+    build_index([seed_copy], settings)
+    again = ret.retrieve("chars Leopard", k=50, mode="dense", data=first.data)
+    assert again.data is first.data
+    assert any(h.chunk.doc_id.startswith("004") for h in again.hits)
+    fresh = ret.retrieve("chars Leopard", k=50, mode="dense")
+    assert fresh.data.generation != first.data.generation
+    assert not any(h.chunk.doc_id.startswith("004") for h in fresh.hits)
