@@ -77,14 +77,26 @@ _NUMBER_Q = re.compile(
     re.I,
 )
 _WHO_Q = re.compile(
-    r"^\s*(qui|who|whom)\b|\b(quel|which|what) (dirigeant|responsable|ministre|chercheur|official|"
+    r"^\s*(qui|who|whom)\b|comment s.appelle|quel est le nom\b|what is the name\b|"
+    r"\b(quel|which|what) (dirigeant|responsable|ministre|chercheur|official|"
     r"leader|minister|expert|general|général|président|president)",
     re.I,
 )
-_WHEN_Q = re.compile(r"^\s*(quand|when)\b|\b(quel jour|quelle date|what date|which day)", re.I)
+_WHEN_Q = re.compile(
+    r"^\s*(quand|when)\b|\b(quels? (jour|mois)|quelle (date|année|annee)|(what|which) "
+    r"(date|day|month|year)|day of the week)",
+    re.I,
+)
 _DATE_WORDS = re.compile(
     r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|février|mars|avril|mai|"
     r"juin|juillet|août|septembre|octobre|novembre|décembre|\d{4}|hier|semaine|mois)\b",
+    re.I,
+)
+# Quantities are often spelled out in news text ("un million d'obus").
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|"
+    r"quarante|cinquante|soixante|cent|cents|mille|millions?|milliards?|dizaines?|centaines?|"
+    r"milliers?|two|three|four|five|ten|twelve|twenty|hundreds?|thousands?|billions?)\b",
     re.I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?«“\"]\s)\b[A-ZÉÈ][a-zéèëïç]+(?:[ -][A-ZÉÈ][a-zéèëïç]+)+")
@@ -124,7 +136,7 @@ W_COS, W_OVERLAP, W_RANK, W_CUE, W_NOVEL, W_NEXT = 3.0, 0.25, 0.05, 0.05, 0.2, 0
 
 def _cue(question: str, sent: str) -> float:
     cue = 0.0
-    if _NUMBER_Q.search(question) and re.search(r"\d", sent):
+    if _NUMBER_Q.search(question) and _NUMBER_WORDS.search(sent):
         cue += 1.0
     if _WHO_Q.search(question) and _NAME.search(sent):
         cue += 1.0
