@@ -30,6 +30,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from . import answertype
 from .analyze import analyze, fold
 from .chunk import split_sentences
 from .config import Settings
@@ -71,37 +72,6 @@ def detect_language(text: str) -> str:
     return "en" if en > fr else "fr"
 
 
-_NUMBER_Q = re.compile(
-    r"\b(combien|quel(le)?s? (calibre|montant|nombre|somme|quantit\w*|pourcentage|chiffre)|"
-    r"how (many|much)|what (calibre|caliber|amount|number|sum|size|percentage))\b",
-    re.I,
-)
-_WHO_Q = re.compile(
-    r"^\s*(qui|who|whom)\b|comment s.appelle|quel est le nom\b|what is the name\b|"
-    r"\b(quel|which|what) (dirigeant|responsable|ministre|chercheur|official|"
-    r"leader|minister|expert|general|général|président|president)",
-    re.I,
-)
-_WHEN_Q = re.compile(
-    r"^\s*(quand|when)\b|\b(quels? (jour|mois)|quelle (date|année|annee)|(what|which) "
-    r"(date|day|month|year)|day of the week)",
-    re.I,
-)
-_DATE_WORDS = re.compile(
-    r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|février|mars|avril|mai|"
-    r"juin|juillet|août|septembre|octobre|novembre|décembre|\d{4}|hier|semaine|mois)\b",
-    re.I,
-)
-# Quantities are often spelled out in news text ("un million d'obus").
-_NUMBER_WORDS = re.compile(
-    r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|"
-    r"quarante|cinquante|soixante|cent|cents|mille|millions?|milliards?|dizaines?|centaines?|"
-    r"milliers?|two|three|four|five|ten|twelve|twenty|hundreds?|thousands?|billions?)\b",
-    re.I,
-)
-_NAME = re.compile(r"(?<!^)(?<![.!?«“\"]\s)\b[A-ZÉÈ][a-zéèëïç]+(?:[ -][A-ZÉÈ][a-zéèëïç]+)+")
-
-
 @dataclass
 class _Candidate:
     text: str
@@ -134,17 +104,6 @@ class _Idf:
 W_COS, W_OVERLAP, W_RANK, W_CUE, W_NOVEL, W_NEXT = 3.0, 0.25, 0.05, 0.05, 0.2, 0.2
 
 
-def _cue(question: str, sent: str) -> float:
-    cue = 0.0
-    if _NUMBER_Q.search(question) and _NUMBER_WORDS.search(sent):
-        cue += 1.0
-    if _WHO_Q.search(question) and _NAME.search(sent):
-        cue += 1.0
-    if _WHEN_Q.search(question) and _DATE_WORDS.search(sent):
-        cue += 1.0
-    return cue
-
-
 def score_sentences(question: str, hits: list[Hit], q_vec, sentences, idf: _Idf):
     """Every sentence of `hits`, scored, best first.
 
@@ -171,7 +130,7 @@ def score_sentences(question: str, hits: list[Hit], q_vec, sentences, idf: _Idf)
                 W_COS * c
                 + W_OVERLAP * overlap
                 + W_RANK / (1 + rank)
-                + W_CUE * _cue(question, sent)
+                + W_CUE * answertype.cue(question, sent)
                 + W_NOVEL * min(novel, 0.5)
                 + W_NEXT * prev_overlap
             )
@@ -221,6 +180,11 @@ def confidence(f: dict) -> float:
         z = min(z, -1.0)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+
+# How many of the best sentences may hold the fact a typed question asks for
+# (qa/answertype.py); below that the answer abstains, with this confidence.
+GATE_DEPTH = 5
+GATE_CONFIDENCE = 0.25
 
 ABSTAIN = {
     "fr": "Je n'ai pas trouvé de passage qui réponde à cette question dans les articles indexés.",
@@ -314,6 +278,14 @@ def extractive_answer(
         idf,
     )
     conf = confidence(features(query, cands, hits, idf, lang))
+    if cands and (kind := answertype.expected(query)):
+        # the question names the kind of fact it wants: the answer starts with
+        # one of the best sentences that holds such a fact, or there is none
+        fitting = [c for c in cands[:GATE_DEPTH] if answertype.fits(kind, c.text, query)]
+        if fitting:
+            cands = [fitting[0]] + [c for c in cands if c is not fitting[0]]
+        else:
+            conf = min(conf, GATE_CONFIDENCE)
     if not cands or conf < settings.abstain_threshold:
         return Answer(
             question=question,

@@ -2,7 +2,9 @@
 
 import pytest
 
-from qa.answer import QuestionError, _cue, _too_similar, check_question, detect_language
+from qa.answer import QuestionError, _too_similar, check_question, detect_language
+from qa.answertype import cue as _cue
+from qa.answertype import expected, fits
 from qa.config import Settings
 
 
@@ -50,3 +52,38 @@ def test_unusable_questions_get_one_line_errors(bad):
     with pytest.raises(QuestionError) as e:
         check_question(bad, Settings(max_question_chars=1000))
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Combien la Russie a-t-elle payé ces obus ?", "money"),
+        ("How much did Russia pay for the shells?", "money"),
+        ("Quelle somme Biden demande-t-il ?", "money"),
+        ("What is the range of the missile?", "distance"),
+        ("Comment s'appelle le porte-parole ?", "name"),
+        ("Combien d'obus la Russie a-t-elle reçus ?", ""),
+        ("Qui a été invité à la réunion ?", ""),
+    ],
+)
+def test_expected_answer_type(question, kind):
+    assert expected(question) == kind
+
+
+def test_typed_questions_need_a_fact_of_their_type():
+    q = "Combien la Russie a-t-elle payé ces obus ?"
+    assert fits("money", "Un contrat de 13,1 milliards de dollars.", q)
+    assert fits("money", "Moscou a versé 200 millions $.", q)
+    assert not fits("money", "La Russie a payé ces obus sans tarder en 2023.", q)
+    d = "What is the range of the missile?"
+    assert fits("distance", "Le missile a parcouru 600 km.", d)
+    assert not fits("distance", "Le missile est tombé en mer.", d)
+
+
+def test_a_name_must_stand_next_to_the_role_asked_for():
+    q = "Comment s'appelle le porte-parole du Conseil de sécurité ?"
+    assert fits("name", "Le porte-parole du Conseil, John Kirby, a déclaré mercredi.", q)
+    # a name, but someone else's, far from the role
+    far = "Selon le porte-parole, la décision revient désormais au président Vladimir Poutine."
+    assert not fits("name", far, q)
+    assert not fits("name", "Le porte-parole a refusé de commenter.", q)
