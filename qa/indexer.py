@@ -90,6 +90,33 @@ def build_faiss(vectors: np.ndarray, dim: int, hnsw_threshold: int):
     return index
 
 
+def _grow_hnsw(prev, searchable: list[Chunk], vectors: np.ndarray, settings: Settings):
+    """The previous HNSW index plus the new rows, or None to build afresh.
+
+    Building HNSW costs ~45 min at 1M vectors on 2 cores (docs/bench.md); an
+    update that only adds documents need not pay it again. Only possible when
+    every previous row is still there, unchanged and in place: HNSW cannot
+    delete, so a removal or an edit rebuilds."""
+    import faiss
+
+    if (
+        prev is None
+        or not hasattr(prev.faiss, "hnsw")
+        or len(searchable) <= settings.hnsw_threshold
+    ):
+        return None
+    n = prev.n_searchable
+    if len(searchable) < n or prev.faiss.ntotal != n:
+        return None
+    if any(a.chunk_id != b.chunk_id or a.hash != b.hash for a, b in zip(searchable, prev.chunks)):
+        return None
+    # the loaded one is a read-only mmap (and faiss cannot clone those): read a copy
+    index = faiss.read_index(str(Path(settings.index_dir) / prev.generation / "dense.faiss"))
+    if len(searchable) > n:
+        index.add(np.ascontiguousarray(vectors[n:], dtype=np.float32))
+    return index
+
+
 def faiss_description(index) -> dict:
     import faiss
 
@@ -271,6 +298,11 @@ def build_index(
         # 2. near-duplicates
         t = time.perf_counter()
         all_chunks = [c for cs in doc_chunks.values() for c in cs]
+        if prev is not None:
+            # Previous rows first, in their order: the copy seen first is the one
+            # kept, and an approximate index can then grow in place (step 4).
+            prev_row = {c.chunk_id: i for i, c in enumerate(prev.chunks[: prev.n_searchable])}
+            all_chunks.sort(key=lambda c: prev_row.get(c.chunk_id, len(prev_row)))
         dups = find_duplicates(all_chunks, settings.dedup_threshold)
         searchable = [c for c in all_chunks if c.chunk_id not in dups]
         ordered = searchable + [c for c in all_chunks if c.chunk_id in dups]
@@ -310,7 +342,11 @@ def build_index(
 
         # 4. FAISS + BM25
         t = time.perf_counter()
-        index = build_faiss(vectors, embedder.dim, settings.hnsw_threshold)
+        index = _grow_hnsw(prev, searchable, vectors, settings) if same_embedder else None
+        if index is not None:
+            report.notes.append(f"HNSW index grown in place (+{index.ntotal - prev.n_searchable})")
+        else:
+            index = build_faiss(vectors, embedder.dim, settings.hnsw_threshold)
         report.seconds["faiss"] = time.perf_counter() - t
         t = time.perf_counter()
         bm25 = build_bm25(searchable)

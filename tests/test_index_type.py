@@ -69,3 +69,43 @@ def test_flat_index_is_mapped_not_copied(tmp_path):
     size_mb = n * dim * 4 / 2**20
     assert grown < size_mb / 2, f"load added {grown:.0f} MB of private memory for {size_mb:.0f} MB"
     np.testing.assert_array_equal(loaded.faiss.reconstruct_n(0, 5), vecs[:5])
+
+
+def test_hnsw_grows_in_place_when_documents_are_only_added(settings, seed_copy, tmp_path):
+    from qa import store
+    from qa.indexer import build_index
+    from qa.retrieve import Retriever
+
+    s = settings.replace(hnsw_threshold=0)  # every index is "large"
+    later = tmp_path / "later"
+    later.mkdir()
+    (seed_copy / "004_46166f39458f7f75.txt").rename(later / "004_46166f39458f7f75.txt")
+    build_index([seed_copy], s)
+    before = store.load(s.index_dir).n_searchable
+
+    r = build_index([later], s, sync=False)  # add one article
+    assert any("grown in place" in n for n in r.notes)
+    data = store.load(s.index_dir)
+    assert data.manifest["faiss"]["type"] == "hnsw"
+    assert data.faiss.ntotal == data.n_searchable > before
+    hits = Retriever(s).search("Stoltenberg stocks de munitions", k=3, mode="dense")
+    assert hits[0].chunk.doc_id == "004_46166f39458f7f75.txt"
+    # every row of the grown index holds the vector of the chunk at that position
+    from qa.embed import load_embedder
+
+    emb = load_embedder(s.embedder, s.embed_batch_size)
+    n = data.n_searchable
+    want = emb.embed_passages([c.text for c in data.chunks[:n]])
+    got = data.faiss.reconstruct_n(0, n)
+    assert np.allclose(got, want, atol=1e-5)
+
+    # a removal cannot be done in place: rebuilt, still consistent
+    r = build_index([], s, sync=False, remove=["000_083c620a5da298f5.txt"])
+    assert not any("grown in place" in n for n in r.notes)
+    data = store.load(s.index_dir)
+    assert data.faiss.ntotal == data.n_searchable
+    assert (
+        Retriever(s)
+        .search("Stoltenberg stocks", k=1, mode="dense")[0]
+        .chunk.doc_id.startswith("004")
+    )
