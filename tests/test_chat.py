@@ -1,4 +1,5 @@
-"""The chat's logic (qa/chat.py) and its Gradio handler (app.py), without a browser.
+"""The chat's logic (qa/chat/) and its Gradio handler (qa/chat/handlers.py,
+through app.py), without a browser.
 
 Fast tests use the fake embedder; the ones marked slow use the real default one."""
 

@@ -1,0 +1,175 @@
+"""The Documents tab: list, upload and remove articles of the live index.
+
+Uploads are indexed incrementally (other documents keep their vectors) into
+`<index_dir>/uploads/`, so each index keeps its own and nothing is written
+next to the seeds. `ensure_index` builds the seeds' index on first start, so
+`make chat` works on a fresh checkout.
+
+`DocumentsMixin` is the documents half of `ChatService` (service.py), kept
+here so the answer code stays short; it uses the service's `settings`,
+`retriever` and `_retriever` (the one already loaded, or None).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from ..config import Settings
+from ..retrieve import Retriever
+from .i18n import t
+from .inputs import user_error
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+
+
+def ensure_index(settings: Settings, progress: bool = True) -> None:
+    """Build the index on first start (the seeds, by default)."""
+    from .. import store
+
+    if store.current_generation(settings.index_dir) is not None:
+        return
+    from ..indexer import build_index
+
+    log.warning(
+        "no index in %s yet: indexing %s (first start only)", settings.index_dir, settings.docs_dir
+    )
+    report = build_index([settings.docs_dir], settings, progress=progress)
+    log.warning("index built: %s", report.summary())
+
+
+def uploads_dir(settings: Settings) -> Path:
+    """Where uploaded articles are kept: inside the index folder, so each index
+    has its own, and nothing is written next to the seeds."""
+    return Path(settings.index_dir) / "uploads"
+
+
+def _safe_name(name: str) -> str:
+    name = Path(str(name)).name
+    stem, ext = Path(name).stem, Path(name).suffix.lower()
+    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.UNICODE).strip("._") or "document"
+    return stem[:120] + ext
+
+
+class DocumentsMixin:
+    """The Documents tab's half of ChatService."""
+
+    settings: Settings
+    _retriever: Retriever | None
+    retriever: Retriever  # ChatService's property: loaded on first use
+
+    def _embedder(self):
+        # the loaded model, so an upload does not load a second one (None: the indexer loads it)
+        return self._retriever.embedder if self._retriever is not None else None
+
+    def documents(self) -> list[dict]:
+        r = self.retriever
+        r.refresh()
+        return list(r.data.documents)
+
+    def document_rows(self) -> list[list]:
+        """[doc_id, title, date, source, author, chars, passages] per indexed document."""
+        r = self.retriever
+        r.refresh()
+        n_chunks = Counter(c.doc_id for c in r.data.chunks[: r.data.n_searchable])
+        return [
+            [
+                d["doc_id"],
+                d.get("title", ""),
+                d.get("date", ""),
+                d.get("source", ""),
+                d.get("author", ""),
+                d.get("chars", 0),
+                n_chunks.get(d["doc_id"], 0),
+            ]
+            for d in sorted(r.data.documents, key=lambda d: d["doc_id"])
+        ]
+
+    def source_names(self) -> list[str]:
+        """Distinct sources/agencies in the index, for the filter menu."""
+        try:
+            docs = self.documents()
+        except Exception:
+            return []
+        return sorted({d.get("source", "") for d in docs if d.get("source")}, key=str.lower)
+
+    def n_chunks(self) -> int:
+        r = self.retriever
+        r.refresh()
+        return r.data.n_searchable
+
+    def upload(self, files, lang: str = "fr", progress: bool = False) -> str:
+        """Copy uploaded files into the uploads folder and index them
+        incrementally (other documents keep their vectors). Returns one
+        readable line; never raises."""
+        from ..indexer import build_index
+
+        paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
+        if not paths:
+            return t("upload_none", lang)
+        limit = self.settings.max_upload_mb
+        problems = []
+        for p in paths:
+            if p.suffix.lower() not in UPLOAD_TYPES:
+                problems.append(t("upload_type", lang, name=p.name, types=", ".join(UPLOAD_TYPES)))
+            elif p.stat().st_size > limit * 1024 * 1024:
+                mb = p.stat().st_size / 1024 / 1024
+                problems.append(t("upload_size", lang, name=p.name, mb=mb, limit=limit))
+        if problems:
+            return " ; ".join(problems) if lang == "fr" else "; ".join(problems)
+        dest = uploads_dir(self.settings)
+        dest.mkdir(parents=True, exist_ok=True)
+        targets = []
+        for p in paths:
+            target = dest / _safe_name(p.name)
+            shutil.copyfile(p, target)
+            targets.append(target)
+        try:
+            report = build_index(
+                targets, self.settings, embedder=self._embedder(), sync=False, progress=progress
+            )
+        except Exception as e:
+            for target in targets:
+                target.unlink(missing_ok=True)
+            if not isinstance(e, (ValueError, OSError)) and "Ingest" not in type(e).__name__:
+                log.exception("upload failed")
+            return t("upload_failed", lang, why=user_error(e, lang))
+        for f, _why in report.failed:  # keep only what made it into the index
+            Path(f).unlink(missing_ok=True)
+        if self._retriever is not None:
+            self._retriever.refresh()
+        msg = t(
+            "upload_done",
+            lang,
+            added=len(report.added),
+            changed=len(report.changed),
+            unchanged=len(report.unchanged),
+            failed=len(report.failed),
+            chunks=self.n_chunks(),
+        )
+        if report.failed:
+            msg += " " + " ".join(why for _f, why in report.failed)
+        return msg
+
+    def remove(self, doc_id: str, lang: str = "fr") -> str:
+        """Drop a document from the index (and its uploaded file, if it was uploaded)."""
+        from ..indexer import build_index
+
+        if not doc_id:
+            return t("remove_none", lang)
+        try:
+            build_index([], self.settings, embedder=self._embedder(), sync=False, remove=[doc_id])
+        except Exception as e:
+            return user_error(e, lang)
+        up = uploads_dir(self.settings).resolve()
+        f = (up / doc_id).resolve()
+        if f.parent == up and f.is_file():
+            f.unlink()
+        if self._retriever is not None:
+            self._retriever.refresh()
+        return t("removed", lang, doc=doc_id)

@@ -1,0 +1,121 @@
+"""The page's Gradio callbacks: widget values in, `ChatService` calls, widget
+updates out.
+
+Thin on purpose, since ChatService (service.py) does the work and is tested
+without a browser. Their signatures, defaults and docstrings are the app's
+API (gradio_client's /chat, /upload, /remove, /documents, /evaluate): the
+defaults let `/chat` be called with (message, history, mode, k) only.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import gradio as gr
+
+from ..config import Settings
+from .i18n import t
+from .inputs import DateError, make_filters, user_error
+from .service import ChatService
+
+
+def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
+    """The callbacks, as closures so that `chat`'s defaults are `settings`'."""
+
+    def chat(
+        message: str,
+        history: list | None,
+        mode: str = settings.mode,
+        k: float = settings.k,
+        date_from: str = "",
+        date_to: str = "",
+        source: str = "",
+        generator: str = "extractive",
+        lang: str = "fr",
+    ):
+        """Answer `message` given the conversation; streams the growing answer."""
+        before = list(history or [])
+        history = before + [
+            {"role": "user", "content": message or ""},
+            {"role": "assistant", "content": ""},
+        ]
+        try:
+            filters = make_filters(date_from, date_to, source)
+        except DateError as e:
+            history[-1] = {"role": "assistant", "content": f"⚠️ {user_error(e, lang)}"}
+            yield "", history, gr.skip()
+            return
+        k = int(k) if k else None
+        for reply in service.stream(
+            message, before, mode or None, k, filters, generator or None, lang or "fr"
+        ):
+            history[-1] = {"role": "assistant", "content": reply.markdown}
+            sources = reply.sources_html if (reply.final or reply.sources_html) else gr.skip()
+            yield "", history, sources
+
+    def doc_view(lang: str = "fr"):
+        try:
+            rows = service.document_rows()
+        except Exception as e:
+            return (
+                gr.update(value=[]),
+                gr.update(choices=[], value=None),
+                gr.update(),
+                user_error(e, lang),
+            )
+        names = [r[0] for r in rows]
+        sources = [t("all_sources", lang)] + service.source_names()
+        count = t("docs_count", lang, n=len(rows), c=sum(r[-1] for r in rows))
+        return (
+            gr.update(value=rows),
+            gr.update(choices=names, value=None),
+            gr.update(choices=sources),
+            count,
+        )
+
+    def documents() -> list[list]:
+        """The indexed documents: [doc_id, title, date, source, author, chars, passages]."""
+        return service.document_rows()
+
+    def upload(files, lang: str = "fr", progress=gr.Progress(track_tqdm=True)):
+        """Index uploaded articles (.txt, .md, .html, .jsonl) incrementally."""
+        progress(0, desc=t("progress_index", lang))
+        msg = service.upload(files, lang=lang, progress=True)
+        return (msg, None, *doc_view(lang))
+
+    def remove(doc_id: str, lang: str = "fr"):
+        """Remove one document (by doc_id) from the index."""
+        msg = service.remove(doc_id, lang=lang)
+        return (msg, *doc_view(lang))
+
+    def evaluate(
+        which: str,
+        file,
+        modes: list,
+        k: float,
+        answers: bool,
+        lang: str = "fr",
+        progress=gr.Progress(track_tqdm=True),
+    ):
+        """Run the bundled (or uploaded) question set; metrics, plot, failed questions."""
+        if which == "uploaded" and not file:
+            return t("eval_need_file", lang), "", None, [], None
+        progress(0, desc=t("eval_running", lang))
+        view = service.run_evaluation(
+            file if which == "uploaded" else None,
+            modes=modes,
+            k=int(k),
+            answers=bool(answers),
+            lang=lang,
+            progress=True,
+        )
+        return view.message, view.table_md, view.plot, view.failures, view.files or None
+
+    return SimpleNamespace(
+        chat=chat,
+        doc_view=doc_view,
+        documents=documents,
+        upload=upload,
+        remove=remove,
+        evaluate=evaluate,
+    )
