@@ -31,7 +31,10 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 eval: $(VENV)/.installed
-	$(VENV)/bin/qa eval eval/seed_questions.jsonl --out runs/eval
+	# development set, held-out set, blind test set (docs/answers.md says how each was made)
+	for set in seed heldout test; do \
+	  $(VENV)/bin/qa eval eval/$${set}_questions.jsonl --answers --out runs/eval/$$set || exit 1; \
+	done
 
 bench: $(VENV)/.installed-dev
 	$(VENV)/bin/python bench/run.py
