@@ -198,16 +198,24 @@ class Retriever:
 
         q = np.ascontiguousarray(q.reshape(1, -1), dtype=np.float32)
         cand = min(cand, data.n_searchable)
-        if allowed is None:
-            scores, ids = data.faiss.search(q, cand)
-        else:
+        params = None
+        if allowed is not None:
             sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
             params = (
                 faiss.SearchParametersHNSW(sel=sel)
                 if hasattr(data.faiss, "hnsw")
                 else faiss.SearchParameters(sel=sel)
             )
+        # One query runs faster on one OpenMP thread: flat search at 100k was
+        # 13.2 vs 27.8 ms p50 on two (0.77 vs 1.73 ms at 10k), and 2-3x less
+        # under load (docs/bench.md). The setting is per calling thread; HNSW
+        # searches one query serially either way.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
             scores, ids = data.faiss.search(q, cand, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def _bm25(self, data, query: str, cand: int, allowed) -> list[tuple[int, float]]:
