@@ -75,9 +75,10 @@ _GATES: list[tuple[str, re.Pattern]] = [
     (
         "money",
         re.compile(
+            # not "acheter / buy": "combien d'obus a-t-elle achetés" asks for a count
             r"\b(quel (prix|montant|co[uû]t)|quelle somme|combien .{0,40}\b(pa[yi]\w*|co[uû]t\w*|"
-            r"vers\w*|dépens\w*|vend\w*|achet\w*)|how much .{0,40}\b(pa(y|id)|cost|spen[dt]|"
-            r"sold|buy|bought|worth)|what (price|amount of money))",
+            r"versée?s?\b|dépens\w*)|how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
+            r"what (price|amount of money))",
             re.I,
         ),
     ),

@@ -63,6 +63,9 @@ def test_unusable_questions_get_one_line_errors(bad):
         ("What is the range of the missile?", "distance"),
         ("Comment s'appelle le porte-parole ?", "name"),
         ("Combien d'obus la Russie a-t-elle reçus ?", ""),
+        ("Combien d'obus ont été envoyés vers la Russie ?", ""),
+        ("Combien d'obus la Russie a-t-elle achetés ?", ""),
+        ("How much ammunition did Russia buy?", ""),
         ("Qui a été invité à la réunion ?", ""),
     ],
 )
