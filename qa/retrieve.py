@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,7 @@ from .embed import Embedder, load_embedder
 from .types import Hit
 
 log = logging.getLogger(__name__)
+QUERY_CACHE_SIZE = 1024  # query vectors kept (1.5 KB each at 384 dims)
 MODES = ("hybrid", "dense", "bm25", "rerank")  # rerank = hybrid, then a cross-encoder
 
 
@@ -84,6 +86,7 @@ class Retriever:
             self.settings.embedder, self.settings.embed_batch_size
         )
         self._lock = threading.Lock()
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.data: store.IndexData | None = None
         self.refresh()
 
@@ -109,6 +112,23 @@ class Retriever:
             return True
 
     # --- search --------------------------------------------------------------
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, from a small LRU cache: embedding is ~35 ms of
+        a ~37 ms search at 10k chunks (docs/bench.md), and users repeat
+        questions (the example buttons, a question re-asked in another mode)."""
+        with self._lock:
+            q = self._qcache.get(query)
+            if q is not None:
+                self._qcache.move_to_end(query)
+                return q
+        q = self.embedder.embed_queries([query])[0]
+        q.setflags(write=False)  # shared between callers
+        with self._lock:
+            self._qcache[query] = q
+            while len(self._qcache) > QUERY_CACHE_SIZE:
+                self._qcache.popitem(last=False)
+        return q
+
     def search(
         self,
         query: str,
@@ -142,9 +162,7 @@ class Retriever:
             raise ValueError(
                 "mode rerank needs a cross-encoder: set QA_RERANKER to a model id/path"
             )
-        q = query_vector
-        if q is None:
-            q = self.embedder.embed_queries([query])[0]
+        q = query_vector if query_vector is not None else self.query_vector(query)
         n = data.n_searchable
         allowed = self._allowed(data, filters) if filters and n else None
         if n == 0 or (allowed is not None and not allowed.any()):

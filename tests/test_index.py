@@ -216,3 +216,23 @@ def test_retrieve_can_pin_a_generation(settings, seed_copy):
     fresh = ret.retrieve("chars Leopard", k=50, mode="dense")
     assert fresh.data.generation != first.data.generation
     assert not any(h.chunk.doc_id.startswith("004") for h in fresh.hits)
+
+
+def test_repeated_questions_are_embedded_once(settings, seed_copy, fake_embedder, monkeypatch):
+    import qa.retrieve
+
+    build_index([seed_copy], settings)
+    ret = Retriever(settings)
+    asked = []
+    real = fake_embedder.embed_queries
+    monkeypatch.setattr(fake_embedder, "embed_queries", lambda t: asked.extend(t) or real(t))
+    monkeypatch.setattr(qa.retrieve, "QUERY_CACHE_SIZE", 2)
+    a = ret.search("obus de 152 mm", k=3, mode="dense")
+    b = ret.search("obus de 152 mm", k=3, mode="hybrid")
+    assert asked == ["obus de 152 mm"]
+    assert a[0].chunk.chunk_id == ret.search("obus de 152 mm", k=3, mode="dense")[0].chunk.chunk_id
+    assert b
+    ret.search("Kim Jong Un", k=1)
+    ret.search("Stoltenberg", k=1)  # evicts the oldest
+    ret.search("obus de 152 mm", k=1)
+    assert asked == ["obus de 152 mm", "Kim Jong Un", "Stoltenberg", "obus de 152 mm"]
