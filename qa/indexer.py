@@ -97,7 +97,6 @@ def _grow_hnsw(prev, searchable: list[Chunk], vectors: np.ndarray, settings: Set
     update that only adds documents need not pay it again. Only possible when
     every previous row is still there, unchanged and in place: HNSW cannot
     delete, so a removal or an edit rebuilds."""
-    import faiss
 
     if (
         prev is None
@@ -110,8 +109,7 @@ def _grow_hnsw(prev, searchable: list[Chunk], vectors: np.ndarray, settings: Set
         return None
     if any(a.chunk_id != b.chunk_id or a.hash != b.hash for a, b in zip(searchable, prev.chunks)):
         return None
-    # the loaded one is a read-only mmap (and faiss cannot clone those): read a copy
-    index = faiss.read_index(str(Path(settings.index_dir) / prev.generation / "dense.faiss"))
+    index = store.read_faiss_copy(settings.index_dir, prev.generation)
     if len(searchable) > n:
         index.add(np.ascontiguousarray(vectors[n:], dtype=np.float32))
     return index
@@ -156,11 +154,14 @@ def _load_previous(
     return prev
 
 
-UPLOADS = "uploads"  # <index_dir>/uploads/: where the chat copies uploaded files
+def uploads_dir(settings: Settings) -> Path:
+    """Where the chat keeps uploaded articles: inside the index folder, so each
+    index has its own, and nothing is written next to the seeds."""
+    return Path(settings.index_dir) / "uploads"
 
 
 def _uploads_to_keep(settings: Settings, paths: list[Path]) -> Path | None:
-    up = Path(settings.index_dir) / UPLOADS
+    up = uploads_dir(settings)
     if not up.is_dir() or not any(up.iterdir()):
         return None
     upr = up.resolve()

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "qa-news-index"
 FORMAT_VERSION = 1
+FAISS_FILE = "dense.faiss"
 KEEP_GENERATIONS = 2
 
 
@@ -216,7 +217,7 @@ def _write_generation(tmp: Path, name: str, data: IndexData) -> dict:
             if c.chunk_id in data.duplicates:
                 rec["dup_of"] = data.duplicates[c.chunk_id]
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    faiss.write_index(data.faiss, str(tmp / "dense.faiss"))
+    faiss.write_index(data.faiss, str(tmp / FAISS_FILE))
     data.bm25.save(str(tmp / "bm25"), show_progress=False)
     if data.sentences is not None:
         data.sentences.save(tmp)
@@ -290,7 +291,7 @@ def save(index_dir: str | Path, data: IndexData) -> str:
 
 # --- load --------------------------------------------------------------------
 
-REQUIRED_FILES = ("documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25/")
+REQUIRED_FILES = ("documents.jsonl", "chunks.jsonl", FAISS_FILE, "bm25/")
 
 
 def _fail(path: Path, why: str) -> IndexError_:
@@ -425,7 +426,7 @@ def _load(root: Path, embedder_name, verify: bool, embedder_dim) -> IndexData:
         # IO_FLAG_MMAP_IFC covers flat and HNSW storage (IO_FLAG_MMAP alone only
         # maps IVF lists and still copied a flat index: +1 x its size in RSS).
         flag = getattr(faiss, "IO_FLAG_MMAP_IFC", faiss.IO_FLAG_MMAP)
-        index = faiss.read_index(str(gen_dir / "dense.faiss"), flag)
+        index = faiss.read_index(str(gen_dir / FAISS_FILE), flag)
     except RuntimeError:
         raise _fail(gen_dir / "dense.faiss", "corrupt FAISS file") from None
     try:
@@ -489,3 +490,11 @@ def vectors_by_hash(data: IndexData) -> dict[str, np.ndarray]:
         return {}
     vecs = data.faiss.reconstruct_n(0, n)
     return {c.hash: vecs[i] for i, c in enumerate(data.chunks[:n])}
+
+
+def read_faiss_copy(root: str | Path, generation: str):
+    """A generation's FAISS index in memory, writable: `load` maps it
+    read-only, and faiss can neither add to nor clone a mapped index."""
+    import faiss
+
+    return faiss.read_index(str(Path(root) / generation / FAISS_FILE))

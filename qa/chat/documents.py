@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..config import Settings
+from ..indexer import uploads_dir
 from ..retrieve import Retriever
 from .i18n import t
 from .inputs import user_error
@@ -41,12 +42,6 @@ def ensure_index(settings: Settings, progress: bool = True) -> None:
     )
     report = build_index([settings.docs_dir], settings, progress=progress)
     log.warning("index built: %s", report.summary())
-
-
-def uploads_dir(settings: Settings) -> Path:
-    """Where uploaded articles are kept: inside the index folder, so each index
-    has its own, and nothing is written next to the seeds."""
-    return Path(settings.index_dir) / "uploads"
 
 
 def _safe_name(name: str) -> str:
