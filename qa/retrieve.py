@@ -87,6 +87,7 @@ class Retriever:
         )
         self._lock = threading.Lock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qlock = threading.Lock()  # not _lock: a reload must not stall cache hits
         self.data: store.IndexData | None = None
         self.refresh()
 
@@ -116,7 +117,7 @@ class Retriever:
         """The query's embedding, from a small LRU cache: embedding is ~35 ms of
         a ~37 ms search at 10k chunks (docs/bench.md), and users repeat
         questions (the example buttons, a question re-asked in another mode)."""
-        with self._lock:
+        with self._qlock:
             q = self._qcache.get(query)
             if q is not None:
                 self._qcache.move_to_end(query)
