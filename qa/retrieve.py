@@ -124,7 +124,7 @@ class Retriever:
                 return q
         q = self.embedder.embed_queries([query])[0]
         q.setflags(write=False)  # shared between callers
-        with self._lock:
+        with self._qlock:
             self._qcache[query] = q
             while len(self._qcache) > QUERY_CACHE_SIZE:
                 self._qcache.popitem(last=False)
