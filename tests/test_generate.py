@@ -238,8 +238,8 @@ def test_a_french_question_wants_french_sentences(fake_embedder):
     assert en.supported and not fr.supported and "French" in fr.reason
 
 
-def test_shim_in_qa_answer_and_registered_generators(fake_retriever):
-    from qa.answer import generate_answer as shim
+def test_registered_generators(fake_retriever):
+    from qa.generate import generate_answer as shim
 
     gen = Scripted(lambda p: f"{first_sentence(p[1])} [1]")
     generate.register_generator("scripted-test", lambda s: gen)

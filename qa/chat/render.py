@@ -28,6 +28,7 @@ CSS = """
 .qa-n { font-weight: bold; color: var(--color-accent); }
 .qa-file { font-family: var(--font-mono); }
 mark.qa-support { background: #fff2a8; color: #111; padding: 0 2px; border-radius: 2px; }
+mark.qa-span { background: #ffd24d; color: #111; font-weight: 600; padding: 0 1px; }
 a.qa-cite { text-decoration: none !important; font-weight: bold; cursor: pointer;
   color: var(--color-accent) !important; }
 .qa-missing { opacity: .6; font-style: italic; }
@@ -73,13 +74,36 @@ def _meta_line(hit: Hit, lang: str = "fr") -> str:
     return line
 
 
-def _highlight(text: str, sentences: list[str]) -> str:
-    out = html.escape(text)
+def _highlight(text: str, sentences: list[str], span: tuple[int, int] | None = None) -> str:
+    """The passage as HTML, its supporting sentences marked, and inside them
+    the reader's answer span (character offsets in `text`) marked again."""
+    marks: list[tuple[int, int]] = []
     for s in dict.fromkeys(x.strip() for x in sentences if x and x.strip()):
-        e = html.escape(s)
-        if e in out and f'<mark class="qa-support">{e}' not in out:
-            out = out.replace(e, f'<mark class="qa-support">{e}</mark>', 1)
-    return out.replace("\n\n", "<br><br>")
+        i = text.find(s)
+        if i >= 0 and not any(a < i + len(s) and i < b for a, b in marks):
+            marks.append((i, i + len(s)))
+    a, b = span if span else (-1, -1)
+    if not 0 <= a < b <= len(text):
+        a = b = -1
+    elif not any(x <= a and b <= y for x, y in marks):
+        marks = [(x, y) for x, y in marks if y <= a or x >= b] + [(a, b)]
+
+    def inner(x: int, y: int) -> str:
+        if x <= a and b <= y and a >= 0:
+            return (
+                html.escape(text[x:a])
+                + f'<mark class="qa-span">{html.escape(text[a:b])}</mark>'
+                + html.escape(text[b:y])
+            )
+        return html.escape(text[x:y])
+
+    out, pos = [], 0
+    for x, y in sorted(marks):
+        out.append(html.escape(text[pos:x]))
+        out.append(f'<mark class="qa-support">{inner(x, y)}</mark>')
+        pos = y
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n\n", "<br><br>")
 
 
 def render_sources(ans: Answer | None, lang: str = "fr", final: bool = True) -> str:
@@ -92,10 +116,11 @@ def render_sources(ans: Answer | None, lang: str = "fr", final: bool = True) -> 
         parts.append(f'<h4 class="qa-cited-title">{t("cited", lang)}</h4>')
     for c in ans.citations:
         sents = [s.text for s in ans.sentences if s.n == c.n] + [c.sentence]
+        span = (c.start, c.end) if c.span else None
         parts.append(
             f'<div class="qa-passage qa-cited" id="qa-src-{c.n}" data-n="{c.n}">'
             f'<div class="qa-meta"><span class="qa-n">[{c.n}]</span> {_meta_line(c.hit, lang)}'
-            f'</div><div class="qa-text">{_highlight(c.hit.chunk.text, sents)}</div></div>'
+            f'</div><div class="qa-text">{_highlight(c.hit.chunk.text, sents, span)}</div></div>'
         )
     cited = {c.hit.chunk.chunk_id for c in ans.citations}
     others = [h for h in ans.hits if h.chunk.chunk_id not in cited]

@@ -18,10 +18,18 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..reader.spans import exact_match, f1
 from .formats import Question, QuestionSet
 
 CORPUS_FILE = "corpus.jsonl"  # squad/beir corpora: doc_id in the index is "corpus.jsonl:<id>"
-ANSWER_METRICS = ("answer_span", "citation_precision", "abstention_acc")
+ANSWER_METRICS = (
+    "answer_span",
+    "answer_cited",
+    "span_em",
+    "span_f1",
+    "citation_precision",
+    "abstention_acc",
+)
 
 
 # --- relevance -------------------------------------------------------------------
@@ -146,6 +154,23 @@ def answer_metrics(q: Question, ans, doc_rel: dict, corpus_index: bool) -> dict:
         return out
     if q.answers:
         out["answer_span"] = float(not ans.abstained and holds(ans.answer, q.answers))
+        # the gold span in a quoted sentence (or the reader's span) whose
+        # cited passage holds it: the answer is right and its citation proves it
+        out["answer_cited"] = float(
+            not ans.abstained
+            and any(
+                (holds(c.sentence, q.answers) or (c.span and holds(c.span, q.answers)))
+                and holds(c.hit.chunk.text, q.answers)
+                for c in ans.citations
+            )
+        )
+        # SQuAD exact match / F1 of the short answer (the first sentence when
+        # the answerer gives no span, i.e. the QA_READER=none scorer)
+        short = (
+            "" if ans.abstained else ans.span or (ans.sentences[0].text if ans.sentences else "")
+        )
+        out["span_em"] = exact_match(short, q.answers)
+        out["span_f1"] = f1(short, q.answers)
     if not ans.abstained and ans.citations:
 
         def good(c):

@@ -17,8 +17,8 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from ..analyze import STOPWORDS, analyze, fold
-from ..answer import detect_language
 from ..chunk import split_sentences
+from ..lang import detect_language
 from ..types import Hit
 from .prompt import parse_markers
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..answer import detect_language
+from ..lang import detect_language
 from ..types import Hit
 
 # --- the prompt --------------------------------------------------------------

@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..answer import EN_FRAME, detect_language, extractive_answer
+from ..answer import EN_FRAME, extractive_answer
 from ..config import Settings
+from ..lang import detect_language
 from ..retrieve import Filters, Retriever
 from ..types import Answer, AnswerSentence, Citation, Hit
 from .base import Generator

@@ -1,0 +1,145 @@
+"""Training pairs for the reader, from SQuAD-style data (PIAF).
+
+A pair is (question, passage, gold span or none). Each question gives its
+own paragraph (the answer's position known) and, with probability
+`negatives`, another paragraph of the same article: on topic, same names,
+but it does not answer, which is what teaches answerability. Articles with a
+single paragraph borrow a paragraph of another article.
+
+Validation is split by article, never by question: questions about one
+paragraph share its words, and a question split would flatter the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Pair:
+    qid: str
+    question: str
+    context: str
+    article: str
+    answers: tuple[str, ...] = ()  # empty: this passage does not answer
+    starts: tuple[int, ...] = ()  # character offsets of `answers` in `context`
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+def load_articles(path: str | Path) -> list[dict]:
+    """SQuAD v1.1 JSON -> its `data` list (title, paragraphs, qas)."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    articles = data.get("data") if isinstance(data, dict) else None
+    if not articles:
+        raise ValueError(f"{path}: not SQuAD v1.1 JSON (no 'data' list)")
+    return articles
+
+
+def split_articles(articles: list[dict], val_fraction: float = 0.2, seed: int = 0):
+    """(train, validation), by article; stable for a given seed and title set."""
+
+    def rank(a: dict) -> str:
+        return hashlib.sha1(f"{seed}:{a.get('title', '')}".encode()).hexdigest()
+
+    ordered = sorted(articles, key=rank)
+    n_val = max(1, round(len(ordered) * val_fraction)) if val_fraction > 0 else 0
+    return ordered[n_val:], ordered[:n_val]
+
+
+def positives(articles: list[dict]) -> list[Pair]:
+    out = []
+    for a in articles:
+        title = a.get("title", "")
+        for p in a["paragraphs"]:
+            for qa in p["qas"]:
+                answers = [x for x in qa.get("answers", []) if x.get("text")]
+                if not answers:
+                    continue
+                out.append(
+                    Pair(
+                        qid=str(qa["id"]),
+                        question=qa["question"].strip(),
+                        context=p["context"],
+                        article=title,
+                        answers=tuple(x["text"] for x in answers),
+                        starts=tuple(int(x["answer_start"]) for x in answers),
+                    )
+                )
+    return out
+
+
+def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
+    """For a share `rate` of the questions, the question with another paragraph."""
+    rng = random.Random(seed)
+    everything = [p["context"] for a in articles for p in a["paragraphs"]]
+    out = []
+    for a in articles:
+        contexts = [p["context"] for p in a["paragraphs"]]
+        for p in a["paragraphs"]:
+            others = [c for c in contexts if c != p["context"]]
+            for qa in p["qas"]:
+                if rng.random() >= rate:
+                    continue
+                pool = others or [c for c in everything if c != p["context"]]
+                if pool:
+                    out.append(
+                        Pair(
+                            qid=f"{qa['id']}-neg",
+                            question=qa["question"].strip(),
+                            context=rng.choice(pool),
+                            article=a.get("title", ""),
+                        )
+                    )
+    return out
+
+
+def pairs(articles: list[dict], negative_rate: float, seed: int = 0) -> list[Pair]:
+    return positives(articles) + negatives(articles, negative_rate, seed)
+
+
+def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:
+    """Tokenised windows of `batch` with their labels (start/end token, 0 = null).
+
+    A passage longer than `max_len` is cut into windows that overlap by
+    `stride` tokens; a window without the whole gold span is labelled null.
+    Returns lists: input_ids, attention_mask, start, end, pair (the index in
+    `batch`), offsets and context masks (for decoding at validation)."""
+    enc = tokenizer(
+        [p.question for p in batch],
+        [p.context for p in batch],
+        truncation="only_second",
+        max_length=max_len,
+        stride=stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+    )
+    out = {k: [] for k in ("input_ids", "attention_mask", "start", "end", "pair", "offsets", "ctx")}
+    for w, ids in enumerate(enc["input_ids"]):
+        i = enc["overflow_to_sample_mapping"][w]
+        seq = enc.sequence_ids(w)
+        offsets = enc["offset_mapping"][w]
+        ctx = [s == 1 for s in seq]
+        start = end = 0
+        p = batch[i]
+        if p.answerable:
+            a0, a1 = p.starts[0], p.starts[0] + len(p.answers[0])
+            tok = [t for t, c in enumerate(ctx) if c]
+            if offsets[tok[0]][0] <= a0 and offsets[tok[-1]][1] >= a1:
+                start = next(t for t in tok if offsets[t][1] > a0)
+                end = next(t for t in reversed(tok) if offsets[t][0] < a1)
+        out["input_ids"].append(ids)
+        out["attention_mask"].append(enc["attention_mask"][w])
+        out["start"].append(start)
+        out["end"].append(end)
+        out["pair"].append(i)
+        out["offsets"].append(offsets)
+        out["ctx"].append(ctx)
+    return out

@@ -1,0 +1,109 @@
+"""From a reader's start/end logits to the answer span, and the SQuAD scores of a span.
+
+Numpy only: the same decoding serves the shipped ONNX reader, any
+transformers QA model, training-time validation and `qa eval`.
+
+The null answer is the first token (`<s>` / `[CLS]`), as in SQuAD 2.0
+readers: a window's *margin* is its best span score minus its null score,
+so margin > 0 means "this passage answers", and the margin's size is what
+abstention is calibrated on (qa/reader/calibrate.py).
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import string
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader found in one passage."""
+
+    margin: float  # best span score minus the null score; > 0: the passage answers
+    start: int = -1  # character offsets of the span in the passage text
+    end: int = -1
+    text: str = ""  # the span
+
+    @property
+    def found(self) -> bool:
+        return self.start >= 0
+
+
+NONE = Reading(margin=-1e9)
+
+
+def best_span(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    offsets,
+    context: np.ndarray,
+    max_tokens: int = 30,
+    top: int = 20,
+) -> tuple[float, int, int]:
+    """Best (margin, char_start, char_end) of one window.
+
+    `context` marks the passage's tokens (the question's and special tokens
+    can't be an answer); `offsets` are each token's (start, end) characters."""
+    null = float(start_logits[0] + end_logits[0])
+    idx = np.flatnonzero(context)
+    if idx.size == 0:
+        return -1e9, -1, -1
+    s_idx = idx[np.argsort(-start_logits[idx])[:top]]
+    e_idx = idx[np.argsort(-end_logits[idx])[:top]]
+    scores = start_logits[s_idx][:, None] + end_logits[e_idx][None, :]
+    length = e_idx[None, :] - s_idx[:, None]
+    scores = np.where((length >= 0) & (length < max_tokens), scores, -np.inf)
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    if not np.isfinite(scores[i, j]):
+        return -1e9, -1, -1
+    s, e = int(s_idx[i]), int(e_idx[j])
+    return float(scores[i, j]) - null, int(offsets[s][0]), int(offsets[e][1])
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop the spaces and the punctuation a token boundary leaves around a span
+    ("152 mm," -> "152 mm"), keeping closing quotes and brackets that pair."""
+    while start < end and (text[start].isspace() or text[start] in ",;:.!?»)]"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.!?«(["):
+        end -= 1
+    return start, end
+
+
+# --- SQuAD exact match and F1 ----------------------------------------------
+# As in the official SQuAD script, with French articles and elisions removed
+# too (as FQuAD and PIAF evaluate): "l’ère soviétique" == "ère soviétique".
+
+_ARTICLES = re.compile(
+    r"\b(a|an|the|le|la|les|l|un|une|des|du|de|d)\b", flags=re.IGNORECASE | re.UNICODE
+)
+_PUNCT = set(string.punctuation) | set("«»’‘“”–—…")
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", " ").replace("'", " ")
+    text = "".join(ch for ch in text if ch not in _PUNCT)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_match(prediction: str, golds) -> float:
+    p = normalize(prediction)
+    return float(any(p == normalize(g) for g in golds)) if golds else 0.0
+
+
+def f1(prediction: str, golds) -> float:
+    def one(gold: str) -> float:
+        p, g = normalize(prediction).split(), normalize(gold).split()
+        common = collections.Counter(p) & collections.Counter(g)
+        same = sum(common.values())
+        if not p or not g or same == 0:
+            return float(p == g)
+        precision, recall = same / len(p), same / len(g)
+        return 2 * precision * recall / (precision + recall)
+
+    return max((one(g) for g in golds), default=0.0)

