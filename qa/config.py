@@ -34,9 +34,11 @@ class Settings:
     # Above this many vectors the FAISS index switches from exact to HNSW
     # (docs/bench.md has the measurements behind it).
     hnsw_threshold: int = 100_000
-    # Embed every sentence once at index time so answers can pick the
-    # sentence that answers, also across languages (~1.8x indexing time).
-    sentence_vectors: bool = True
+    # Embed every sentence once at index time (~2x the embedding work). The
+    # reader reads passages at question time and never uses them; only the
+    # QA_READER=none scorer and the generators' support check read them when
+    # present (docs/answers.md has the measurement), so they are off.
+    sentence_vectors: bool = False
     verify_checksums: bool = True  # sha256 every index file on load
 
     # --- retrieval ---------------------------------------------------------

@@ -281,7 +281,9 @@ def seed_index(settings):
 
 
 def test_seed_jsonl_with_answers(seed_index):
-    report = evaluate(QUESTIONS, seed_index, answers=True)
+    # the bookkeeping, with the fast scorer; the reader's figures are checked
+    # by test_seed_questions_do_not_regress (slow, real models)
+    report = evaluate(QUESTIONS, seed_index.replace(reader="none"), answers=True)
     cfg = report["config"]
     assert cfg["n_questions"] == 54 and cfg["n_retrieval"] == 40 and cfg["n_chunk"] == 40
     assert report["warnings"] == []

@@ -34,6 +34,7 @@ def test_second_run_embeds_nothing(settings, seed_copy, fake_embedder):
 
 
 def test_changed_and_removed_files(settings, seed_copy, fake_embedder):
+    settings = settings.replace(sentence_vectors=True)  # opt-in: its cache is checked too
     build_index([seed_copy], settings)
     f = seed_copy / "004_46166f39458f7f75.txt"
     f.write_text(f.read_text() + "\nUne phrase ajoutée sur les chars Leopard livrés à Kiev.\n")

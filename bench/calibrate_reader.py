@@ -1,0 +1,91 @@
+"""Where should the reader abstain? Pipeline-level calibration on the
+project's own question sets.
+
+`qa train-reader` calibrates on PIAF pairs (a question with its gold
+paragraph vs. with another paragraph of its article). In the product the
+reader sees the retrieved passages instead, and the best margin over them is
+what decides; on-topic questions the articles cannot answer are what it must
+refuse. This script runs retrieval + the reader over question sets on the
+seeds, takes each question's best margin, and prints, for candidate
+thresholds, the false abstentions (answerable questions refused) and the
+abstentions on unanswerable questions. `--write` stores the threshold that
+keeps false abstentions at or under `--max-false` while refusing the most
+unanswerable questions into the reader's reader.json.
+
+    .venv/bin/python bench/calibrate_reader.py eval/seed_questions.jsonl \
+        eval/heldout_questions.jsonl [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarray]:
+    from qa.answer import _reading_list
+    from qa.config import Settings
+    from qa.indexer import build_index
+    from qa.reader import load_reader
+    from qa.retrieve import Retriever
+
+    settings = Settings(index_dir=index_dir)
+    if not (Path(index_dir) / "CURRENT").exists():
+        build_index([ROOT / "seeds"], settings)
+    retriever, reader = Retriever(settings), load_reader(settings.reader)
+    pos, neg = [], []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            q = json.loads(line)
+            got = retriever.retrieve(q["question"], k=settings.k)
+            hits = _reading_list(retriever, got, q["question"], settings, None, None)
+            m = max(r.margin for r in reader.read(q["question"], [h.chunk.text for h in hits]))
+            (pos if q.get("answerable", True) else neg).append(m)
+    return np.array(pos), np.array(neg)
+
+
+def choose(pos: np.ndarray, neg: np.ndarray, max_false: float) -> float:
+    """The highest threshold with false abstentions <= max_false."""
+    candidates = np.unique(np.concatenate([pos, neg]))
+    ok = [t for t in candidates if np.mean(pos < t) <= max_false]
+    return float(max(ok)) if ok else float(pos.min())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("sets", nargs="+")
+    p.add_argument("--index-dir", default=str(ROOT / "runs" / "calibrate" / "index"))
+    p.add_argument("--max-false", type=float, default=0.05)
+    p.add_argument("--write", action="store_true", help="store the threshold in reader.json")
+    args = p.parse_args(argv)
+    pos, neg = best_margins(args.sets, args.index_dir)
+    t = choose(pos, neg, args.max_false)
+    print(f"{len(pos)} answerable, {len(neg)} unanswerable questions")
+    print("| margin threshold | false abstentions | unanswerable that abstain |")
+    print("|---|---|---|")
+    for x in sorted(set(np.round(np.linspace(-2, 8, 11), 1)) | {round(t, 2)}):
+        print(f"| {x:.2f} | {np.mean(pos < x):.1%} | {np.mean(neg < x):.1%} |")
+    print(f"chosen: {t:.2f}")
+    if args.write:
+        from qa.reader.model import CONFIG, WEIGHTS
+
+        path = WEIGHTS / CONFIG
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta["calibration"]["margin_threshold"] = round(t, 4)
+        meta["calibration"]["source"] = "bench/calibrate_reader.py " + " ".join(args.sets)
+        path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

