@@ -24,6 +24,7 @@ from qa.chat import ensure_index  # noqa: E402
 from qa.chat.layout import build_app  # noqa: E402
 from qa.chat.render import CSS, HEAD  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
+from qa.reader import load_reader  # noqa: E402
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -61,6 +62,9 @@ def main() -> None:
         settings = load_settings()
         kwargs = launch_kwargs(settings)
         ensure_index(settings)
+        # load the answer reader now (~2 s): a bad QA_READER stops here with
+        # one line, and the first question does not wait for it
+        load_reader(settings.reader)
     except Exception as e:  # one line, not a traceback
         print(f"error: {e}", file=sys.stderr)
         raise SystemExit(2) from None

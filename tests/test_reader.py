@@ -258,3 +258,11 @@ def test_span_is_marked_inside_the_highlighted_sentence_and_json_has_it():
     assert d["citations"][0]["span"] == "152 mm"
     assert 'class="qa-span">152 mm</mark>' in render_sources(ans)
     assert Answer("q", "a", True).to_dict()["span"] is None
+
+
+def test_the_chat_shows_the_short_answer_in_bold():
+    from qa.chat.render import render_answer
+    from qa.types import Answer
+
+    ans = Answer("Quel calibre ?", "152 mm — Des obus de 152 mm. [1]", False, span="152 mm")
+    assert render_answer(ans).startswith('<strong class="qa-short">152 mm</strong> — Des obus')

@@ -155,6 +155,9 @@ def render_answer(ans: Answer, lang: str = "fr", filters: Filters | None = None)
     """Markdown answer; each [n] links to its passage in the sources panel.
     The search actually run is shown when it differs from the question."""
     text = html.escape(ans.answer, quote=False)
+    lead = html.escape(ans.span, quote=False) + " — "
+    if ans.span and text.startswith(lead):  # the short answer, then its proof
+        text = f'<strong class="qa-short">{lead[:-3]}</strong> — {text[len(lead) :]}'
     text = re.sub(r"\[(\d+)\]", r'<a href="#qa-src-\1" class="qa-cite">[\1]</a>', text)
     note = []
     if ans.query and ans.query != ans.question:
