@@ -37,7 +37,8 @@ eval: $(VENV)/.installed
 	    --out runs/eval/$$set || exit 1; \
 	done
 	# PIAF validation articles (never trained on) over all 573 PIAF paragraphs
-	$(VENV)/bin/python bench/piaf_eval.py --out runs/piaf
+	$(VENV)/bin/python bench/piaf_eval.py --no-answers --out runs/piaf/retrieval
+	$(VENV)/bin/python bench/piaf_eval.py --modes hybrid --out runs/piaf/answers
 
 train-reader: $(VENV)/.installed
 	# PIAF (../shared/data), split by article; writes qa/reader/weights/ (~30 min on 2 cores)

@@ -7,7 +7,8 @@ trained on a question or a paragraph it is scored on, while retrieval must
 find the right paragraph among all of them. Runs `qa eval --format squad
 --answers` on that file; the index is kept in OUT/index for re-runs.
 
-    .venv/bin/python bench/piaf_eval.py [--modes hybrid,rerank] [--out runs/piaf]
+    .venv/bin/python bench/piaf_eval.py --modes hybrid --out runs/piaf/answers
+    .venv/bin/python bench/piaf_eval.py --no-answers --out runs/piaf/retrieval
 """
 
 from __future__ import annotations
@@ -56,14 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=str(DEFAULT_DATA))
     p.add_argument("--out", default=str(ROOT / "runs" / "piaf"))
     p.add_argument("--modes", default="bm25,dense,hybrid,rerank")
+    p.add_argument("--no-answers", action="store_true", help="retrieval metrics only")
+    p.add_argument("--index-dir", default=str(ROOT / "runs" / "piaf" / "index"))
     args = p.parse_args(argv)
     out = Path(args.out)
     path = validation_file(args.data, out)
     from qa.cli import main as qa
 
+    answers = [] if args.no_answers else ["--answers"]
     return qa(
-        ["eval", str(path), "--format", "squad", "--answers", "--modes", args.modes]
-        + ["--out", str(out), "--index-dir", str(out / "index")]
+        ["eval", str(path), "--format", "squad", "--modes", args.modes, "--quiet", *answers]
+        + ["--out", str(out), "--index-dir", args.index_dir]
     )
 
 

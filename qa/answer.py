@@ -55,7 +55,7 @@ EN_FRAME = "According to the articles (quoted in French): "
 
 # A second or third sentence joins the answer only when the reader is this
 # sure of it too, and its span is a fact the answer does not already hold.
-EXTRA_CONFIDENCE = 0.8
+EXTRA_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)

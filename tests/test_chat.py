@@ -411,8 +411,9 @@ def test_configured_generator_streams_through_qa_generate(settings):
     assert len(calls) == 2 and len(built) == 1  # one generator built, used twice
 
 
-def test_mode_menu_offers_rerank_only_with_a_reranker(settings):
+def test_mode_menu_offers_rerank_only_with_a_reader_or_reranker(settings):
     from qa.chat import available_modes
 
     assert available_modes(settings)[:3] == ["hybrid", "dense", "bm25"]
-    assert "rerank" not in available_modes(settings)
+    assert "rerank" in available_modes(settings)  # the reader reranks
+    assert "rerank" not in available_modes(settings.replace(reader="none"))

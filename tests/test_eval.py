@@ -75,7 +75,7 @@ def test_bad_inputs(tmp_path, settings):
     with pytest.raises(ValueError, match="not SQuAD"):
         load_questions(tmp_path / "x.json")
     with pytest.raises(ValueError, match="QA_RERANKER"):
-        evaluate(SQUAD, settings, modes="hybrid,rerank")
+        evaluate(SQUAD, settings.replace(reader="none"), modes="hybrid,rerank")
     with pytest.raises(ValueError, match="unknown mode"):
         evaluate(SQUAD, settings, modes=["hybrid", "colbert"])
 

@@ -60,10 +60,10 @@ def test_rerank_mode_reorders_fused_candidates(settings, seed_copy, tiny_cross_e
     assert all(a.score >= b.score for a, b in zip(reranked, reranked[1:]))
 
 
-def test_rerank_without_model_is_a_clear_error(settings, seed_copy):
+def test_rerank_without_reader_or_model_is_a_clear_error(settings, seed_copy):
     build_index([seed_copy], settings)
     with pytest.raises(ValueError, match="QA_RERANKER"):
-        Retriever(settings).search("obus", mode="rerank")
+        Retriever(settings.replace(reader="none")).search("obus", mode="rerank")
 
 
 def test_unloadable_reranker_is_one_line(settings, seed_copy, tmp_path):

@@ -51,7 +51,7 @@ class Reply:
 
 def available_modes(settings: Settings) -> list[str]:
     """Retrieval modes the settings can run ("rerank" needs a cross-encoder)."""
-    return [m for m in MODES if m != "rerank" or settings.reranker]
+    return [m for m in MODES if m != "rerank" or settings.reranker or settings.reader != "none"]
 
 
 def available_generators(settings: Settings) -> list[str]:

@@ -82,8 +82,8 @@ def _check_modes(modes, settings) -> list[str]:
         if m not in known:
             raise ValueError(f"unknown mode {m!r}; choose from {', '.join(known)}")
     if "rerank" in modes:
-        if not settings.reranker:
-            raise ValueError("rerank mode needs QA_RERANKER (a CrossEncoder id or path)")
+        if not settings.reranker and settings.reader == "none":
+            raise ValueError("rerank mode needs the reader (QA_READER) or QA_RERANKER")
         if "rerank" not in getattr(retrieve, "MODES", ()):
             raise ValueError("rerank mode: this retriever has no reranking step yet")
     if not modes:
