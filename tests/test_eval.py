@@ -335,7 +335,8 @@ FLOORS = {
     "bm25": {"MRR@10": 0.75, "nDCG@10": 0.79, "chunk_MRR@10": 0.56},
 }
 TYPE_FLOORS = {"fr_lexical": 0.86, "fr_paraphrase": 0.59, "en": 0.9}  # hybrid MRR@10
-ANSWER_FLOORS = {"answer_span": 0.42, "abstention_acc": 0.64}  # hybrid
+# with the shipped reader: answer_cited 0.675, span_f1 0.47, abstention 0.80 (docs/answers.md)
+ANSWER_FLOORS = {"answer_cited": 0.55, "span_f1": 0.35, "abstention_acc": 0.65}  # hybrid
 
 
 @pytest.mark.slow

@@ -143,6 +143,9 @@ class OnnxReader(_Base):
         self._embed = e5weights.word_embeddings
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
+        # idle threads sleep instead of spinning: on 2 shared cores a spinning
+        # thread starves the embedder and any indexing run beside the chat
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(folder / ONNX_FILE), opts, providers=["CPUExecutionProvider"]
         )
