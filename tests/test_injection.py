@@ -68,7 +68,8 @@ def _with_injection(base_settings, tmp_path):
     shutil.copytree(base_settings.index_dir, index, ignore=shutil.ignore_patterns(".lock"))
     article = tmp_path / INJECTED_NAME
     article.write_text(INJECTED, encoding="utf-8")
-    s = base_settings.replace(index_dir=str(index))
+    # 5 passages read from each side: the injected article must be among them
+    s = base_settings.replace(index_dir=str(index), answer_passages=5)
     build_index([article], s, sync=False)
     return Retriever(s)
 
@@ -107,12 +108,15 @@ def test_injection_with_the_fake_embedder(settings, tmp_path):
     from qa.retrieve import Retriever
 
     build_index([settings.docs_dir], settings)
-    s = settings.replace(abstain_threshold=0.0)  # fake cosines are low: never abstain
+    s = settings.replace(abstain_threshold=0.0, answer_passages=5)  # never abstain
     # word-hash vectors make the answerer lexical: the article's on-topic (and
     # harmless) sentence may join the quotes, so only the injection is checked
     _check(Retriever(s), _with_injection(s, tmp_path), same_answer=False)
 
 
 @pytest.mark.slow
-def test_injection_with_the_real_embedder(real_settings, real_retriever, tmp_path):
-    _check(real_retriever, _with_injection(real_settings, tmp_path))
+def test_injection_with_the_real_embedder(real_settings, tmp_path):
+    from qa.retrieve import Retriever
+
+    clean = Retriever(real_settings.replace(answer_passages=5))
+    _check(clean, _with_injection(real_settings, tmp_path))
