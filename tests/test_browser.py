@@ -71,6 +71,9 @@ def test_ask_click_citation_see_highlighted_passage(page):
     expect(cite).to_have_text("[1]", timeout=TIMEOUT_MS)
     passage = page.locator("#qa-src-1")
     expect(passage.locator("mark.qa-support").first).to_contain_text("152 mm", timeout=TIMEOUT_MS)
+    # the reader's short answer: in bold in the answer, marked inside the sentence
+    expect(chat.locator("strong.qa-short").first).to_contain_text("152", timeout=TIMEOUT_MS)
+    expect(passage.locator("mark.qa-support mark.qa-span").first).to_contain_text("152")
     expect(page.locator("#qa-sources details.qa-uncited")).to_have_count(1)  # uncited, apart
     expect(page.locator("#qa-src-1 .qa-file")).to_have_text("000_083c620a5da298f5.txt")
 
