@@ -17,6 +17,8 @@ import logging
 import math
 import os
 import random
+import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -325,6 +327,17 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     say(f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  AUC {val['auc']:.3f}")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
+    # everything is written beside the model folder first and moved in at the
+    # end: an interrupted run leaves the previous model usable
+    work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
+    try:
+        return _finish(cfg, model, tokenizer, fitted, val, val_pos, val_neg, work, out, t0, say)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _finish(cfg, model, tokenizer, fitted, val, val_pos, val_neg, work, out, t0, say) -> dict:
+    settings = {"max_len": cfg.max_len, "stride": cfg.stride}
     report = {
         "config": asdict(cfg),
         "train": fitted,
@@ -338,22 +351,24 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         "max_answer_tokens": 30,
     }
     if cfg.export and cfg.base == E5:
-        export_onnx(model, out)
-        (out / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
-        reader = OnnxReader(out)
+        export_onnx(model, work)
+        (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
+        reader = OnnxReader(work)
         shipped = validate(reader, val_pos, val_neg)
         report["validation_int8"] = _summary(shipped)
         say(f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}")
     elif cfg.export:
-        model.save_pretrained(out)
-        tokenizer.save_pretrained(out)
+        model.save_pretrained(work)
+        tokenizer.save_pretrained(work)
     cal = calibrate(np.array(shipped["margins_pos"]), np.array(shipped["margins_neg"]))
     report["calibration"] = cal
     report["seconds"] = round(time.time() - t0, 1)
     meta["calibration"] = {k: cal[k] for k in ("margin_threshold", "slope")}
-    (out / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(model_card(report, out), encoding="utf-8")
+    (work / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (work / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (work / "README.md").write_text(model_card(report, work), encoding="utf-8")
+    for f in sorted(work.iterdir(), key=lambda f: f.name == CONFIG):  # reader.json last
+        os.replace(f, out / f.name)
     say(f"wrote {out} in {report['seconds']:.0f} s")
     return report
 
