@@ -82,13 +82,12 @@ def _same_fact(a: Pick, chosen: list[Pick]) -> bool:
     """The span is already said, or the sentence nearly repeats a chosen one
     (a duplicate passage)."""
     terms = frozenset(analyze(a.sentence))
-    for c in chosen:
-        if a.sentence == c.sentence or (a.span and normalize(a.span) in normalize(c.sentence)):
-            return True
-        other = frozenset(analyze(c.sentence))
-        if terms and other and len(terms & other) / len(terms | other) > 0.6:
-            return True
-    return False
+    return any(
+        a.sentence == c.sentence
+        or (a.span and normalize(a.span) in normalize(c.sentence))
+        or scorer.too_similar(terms, frozenset(analyze(c.sentence)))
+        for c in chosen
+    )
 
 
 def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
@@ -150,9 +149,6 @@ def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:
         language=lang,
         query=query,
         confidence=conf,
-        span=lead.span if lead else "",
-        span_start=lead.start if lead else -1,
-        span_end=lead.end if lead else -1,
     )
 
 

@@ -328,27 +328,15 @@ def cmd_eval(args) -> int:
 
 
 def cmd_train_reader(args) -> int:
+    from dataclasses import fields
+
     from .reader.train import TrainConfig, train
 
     if not Path(args.data).is_file():
         raise ValueError(f"{args.data}: no such file (SQuAD v1.1 JSON expected)")
-    cfg = TrainConfig(
-        data=args.data,
-        out=args.out,
-        base=args.base,
-        layers=args.layers,
-        freeze=args.freeze,
-        epochs=args.epochs,
-        lr=args.lr,
-        batch_size=args.batch_size,
-        max_len=args.max_len,
-        negative_rate=args.negative_rate,
-        seed=args.seed,
-        limit=args.limit,
-        val_limit=args.val_limit,
-        bf16=not args.no_bf16,
-        export=not args.no_export,
-    )
+    # every --option named like a TrainConfig field sets it
+    given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
+    cfg = TrainConfig(**given, bf16=not args.no_bf16, export=not args.no_export)
     report = train(cfg, progress=not args.quiet)
     print(json.dumps({k: report[k] for k in report if k.startswith("validation")}))
     return 0

@@ -61,6 +61,11 @@ def load_reranker(spec: str):
     return _RERANKERS[spec]
 
 
+def can_rerank(settings: Settings) -> bool:
+    """Mode "rerank" needs a scorer of passages: the reader or a cross-encoder."""
+    return bool(settings.reranker) or settings.reader != "none"
+
+
 @dataclass(frozen=True)
 class Filters:
     date_from: str = ""  # ISO prefix, inclusive ("2023-09" keeps all of September)
@@ -160,7 +165,7 @@ class Retriever:
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        if mode == "rerank" and not self.settings.reranker and self.settings.reader == "none":
+        if mode == "rerank" and not can_rerank(self.settings):
             raise ValueError(
                 "mode rerank needs the reader or a cross-encoder: unset QA_READER=none "
                 "or set QA_RERANKER to a model id/path"

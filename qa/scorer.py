@@ -137,7 +137,8 @@ GATE_DEPTH = 5
 GATE_CONFIDENCE = 0.25
 
 
-def _too_similar(a: frozenset, b: frozenset) -> bool:
+def too_similar(a: frozenset, b: frozenset) -> bool:
+    """Near-identical wording: Jaccard of analysed terms above 0.6."""
     return bool(a and b) and len(a & b) / len(a | b) > 0.6
 
 
@@ -148,7 +149,7 @@ def select(cands: list[_Candidate], max_sentences: int, margin: float = 0.09):
     for c in cands:
         if len(chosen) >= max_sentences or c.score < cands[0].score - margin:
             break
-        if any(_too_similar(c.terms, x.terms) or c.text == x.text for x in chosen):
+        if any(too_similar(c.terms, x.terms) or c.text == x.text for x in chosen):
             continue
         chosen.append(c)
     return chosen

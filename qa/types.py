@@ -100,9 +100,11 @@ class Answer:
     language: str = "fr"
     query: str = ""  # the search actually run (differs for follow-ups)
     confidence: float = 0.0  # 0..1 that the passages answer the question
-    span: str = ""  # the short answer, when the reader found one
-    span_start: int = -1  # its character offsets in the text of citation [1]'s passage
-    span_end: int = -1
+
+    @property
+    def span(self) -> str:
+        """The short answer, when the reader found one: it is citation [1]'s."""
+        return self.citations[0].span if self.citations else ""
 
     def to_dict(self, with_hits: bool = False) -> dict:
         d = {
@@ -113,9 +115,10 @@ class Answer:
             "confidence": round(float(self.confidence), 4),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [asdict(s) for s in self.sentences],
+            # offsets in the text of citation [1]'s passage
             "span": self.span or None,
-            "start": self.span_start if self.span else None,
-            "end": self.span_end if self.span else None,
+            "start": self.citations[0].start if self.span else None,
+            "end": self.citations[0].end if self.span else None,
         }
         if self.query and self.query != self.question:
             d["query"] = self.query

@@ -7,7 +7,7 @@ from qa.answertype import cue as _cue
 from qa.answertype import expected, fits
 from qa.config import Settings
 from qa.lang import detect_language
-from qa.scorer import _too_similar
+from qa.scorer import too_similar as _too_similar
 
 
 @pytest.mark.parametrize(

@@ -249,9 +249,6 @@ def test_span_is_marked_inside_the_highlighted_sentence_and_json_has_it():
         citations=(Citation(1, hit, sent, "152 mm", a, a + 6),),
         sentences=(AnswerSentence(sent, 1),),
         hits=(hit,),
-        span="152 mm",
-        span_start=a,
-        span_end=a + 6,
     )
     d = ans.to_dict()
     assert (d["span"], text[d["start"] : d["end"]]) == ("152 mm", "152 mm")
@@ -262,7 +259,9 @@ def test_span_is_marked_inside_the_highlighted_sentence_and_json_has_it():
 
 def test_the_chat_shows_the_short_answer_in_bold():
     from qa.chat.render import render_answer
-    from qa.types import Answer
+    from qa.types import Answer, Chunk, Citation, Hit
 
-    ans = Answer("Quel calibre ?", "152 mm — Des obus de 152 mm. [1]", False, span="152 mm")
+    hit = Hit(Chunk("d.txt#0", "d.txt", 0, "Des obus de 152 mm.", 0, 19, "h"), 1.0, 1)
+    cite = Citation(1, hit, "Des obus de 152 mm.", "152 mm", 12, 18)
+    ans = Answer("Quel calibre ?", "152 mm — Des obus de 152 mm. [1]", False, citations=(cite,))
     assert render_answer(ans).startswith('<strong class="qa-short">152 mm</strong> — Des obus')

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..answer import QuestionError, check_question, extractive_answer
 from ..config import Settings
-from ..retrieve import MODES, Filters, Retriever
+from ..retrieve import MODES, Filters, Retriever, can_rerank
 from ..types import Answer
 from .documents import DocumentsMixin
 from .evaluation import EvalView, run_evaluation
@@ -51,7 +51,7 @@ class Reply:
 
 def available_modes(settings: Settings) -> list[str]:
     """Retrieval modes the settings can run ("rerank" needs a cross-encoder)."""
-    return [m for m in MODES if m != "rerank" or settings.reranker or settings.reader != "none"]
+    return [m for m in MODES if m != "rerank" or can_rerank(settings)]
 
 
 def available_generators(settings: Settings) -> list[str]:

@@ -82,7 +82,7 @@ def _check_modes(modes, settings) -> list[str]:
         if m not in known:
             raise ValueError(f"unknown mode {m!r}; choose from {', '.join(known)}")
     if "rerank" in modes:
-        if not settings.reranker and settings.reader == "none":
+        if not retrieve.can_rerank(settings):
             raise ValueError("rerank mode needs the reader (QA_READER) or QA_RERANKER")
         if "rerank" not in getattr(retrieve, "MODES", ()):
             raise ValueError("rerank mode: this retriever has no reranking step yet")

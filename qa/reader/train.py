@@ -331,13 +331,15 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     # end: an interrupted run leaves the previous model usable
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
-        return _finish(cfg, model, tokenizer, fitted, val, val_pos, val_neg, work, out, t0, say)
+        pairs = (val_pos, val_neg)
+        return _finish(cfg, model, tokenizer, settings, fitted, val, pairs, work, out, t0, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _finish(cfg, model, tokenizer, fitted, val, val_pos, val_neg, work, out, t0, say) -> dict:
-    settings = {"max_len": cfg.max_len, "stride": cfg.stride}
+def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, t0, say):
+    """Export, validate the export, calibrate, write the card; move it all into `out`."""
+    val_pos, val_neg = val_pairs
     report = {
         "config": asdict(cfg),
         "train": fitted,
