@@ -301,6 +301,29 @@ def _clean_author(author: str) -> str:
     return "; ".join(parts)
 
 
+def headline(text: str) -> str:
+    """The article's first paragraph when it reads as a headline, else "".
+
+    A headline is short (3 to 20 words), ends without . , ; or :, starts with a
+    capital, and is followed by a longer paragraph; it is a sentence-case
+    title (two lowercase words or more: "La Corée du Nord livre des obus") or
+    a Title Case one without comma. That keeps out datelines ("Washington
+    DC, États-Unis (USA)") and bylines, which cleaning mostly drops anyway.
+    The line stays in the text: only the title is read from it."""
+    paras = [p.strip() for p in text.split("\n\n") if p.strip()]
+    if len(paras) < 2:
+        return ""
+    first, words = paras[0], paras[0].split()
+    if not (3 <= len(words) <= 20 and 15 <= len(first) <= 150):
+        return ""
+    if first[-1] in ".,;:" or not first[0].isupper() or len(paras[1]) < 1.5 * len(first):
+        return ""
+    lower = sum(1 for w in words if len(w) >= 3 and w[0].islower())
+    if lower >= 2 or (len(words) >= 4 and "," not in first):
+        return first
+    return ""
+
+
 def _make(doc_id: str, raw_text: str, sha: str, path: str, hint: _Meta | None = None) -> Document:
     if len(raw_text) > MAX_ARTICLE_BYTES:
         raise IngestError(
@@ -315,7 +338,7 @@ def _make(doc_id: str, raw_text: str, sha: str, path: str, hint: _Meta | None = 
         doc_id=doc_id,
         text=text,
         sha256=sha,
-        title=hint.title or meta.title,
+        title=" ".join((hint.title or meta.title or headline(text)).split()),
         date=hint.date or meta.date,
         source=hint.source or meta.source,
         author=hint.author or meta.author,

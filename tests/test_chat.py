@@ -177,8 +177,9 @@ def test_filters_restrict_the_passages_and_are_shown(service):
 
 def test_errors_are_one_line_not_tracebacks(service):
     reply = service.respond("   ")
-    assert reply.error == "the question is empty" and reply.sources_html == ""
-    assert reply.markdown == "⚠️ La question est vide."
+    assert reply.error == "the question is empty"
+    assert t("sources_empty") in reply.sources_html  # the placeholder, not old passages
+    assert reply.markdown == '<span class="qa-error">⚠️ La question est vide.</span>'
     reply = service.respond(Q, mode="nope")
     assert reply.error and "Traceback" not in reply.markdown and "nope" in reply.markdown
 
@@ -212,16 +213,17 @@ def test_upload_refuses_bad_files_and_keeps_the_index(service, tmp_path):
     empty = tmp_path / "vide.txt"
     empty.write_text("", encoding="utf-8")
     msg = service.upload([str(empty)])
-    assert msg.startswith("Non indexé") or "1 en échec" in msg, msg
+    assert msg.startswith("⚠️ Non indexé") or "1 en échec" in msg, msg
+    assert "fichier vide" in msg and "empty file" not in msg
     assert not (Path(service.settings.index_dir) / "uploads" / "vide.txt").exists()
-    assert service.upload([]) == t("upload_none")
+    assert service.upload([]) == "⚠️ " + t("upload_none")
     assert len(service.document_rows()) == 5
 
 
 def test_remove_refuses_unknown_and_paths_outside_uploads(service):
     msg = service.remove("../../etc/passwd")
-    assert "not in the index" in msg and "Traceback" not in msg
-    assert service.remove("") == t("remove_none")
+    assert msg == "⚠️ ../../etc/passwd n'est pas dans l'index", msg
+    assert service.remove("", lang="en") == "⚠️ Choose a document to remove."
 
 
 def test_evaluation_tab_runs_the_bundled_questions(service, tmp_path):
@@ -239,7 +241,8 @@ def test_evaluation_of_an_unreadable_file_is_a_message(service, tmp_path):
     bad = tmp_path / "q.jsonl"
     bad.write_text("not json\n", encoding="utf-8")
     view = service.run_evaluation(bad, out_dir=tmp_path / "ev")
-    assert view.message.startswith("Erreur") and not view.table_md
+    assert view.message.startswith("⚠️ q.jsonl : jeu de questions illisible"), view.message
+    assert not view.table_md
 
 
 def test_evaluation_of_an_uploaded_zipped_beir_folder(service, tmp_path):
@@ -266,10 +269,12 @@ def test_evaluation_of_an_uploaded_zipped_beir_folder(service, tmp_path):
     with zipfile.ZipFile(evil, "w") as f:
         f.writestr("../../escape.txt", "x")
     view = service.run_evaluation(evil, out_dir=tmp_path / "ev2")
-    assert "unsafe path" in view.message and not (tmp_path / "escape.txt").exists()
+    assert "chemin dangereux" in view.message and not (tmp_path / "escape.txt").exists()
     notzip = tmp_path / "fake.zip"
     notzip.write_text("nope")
-    assert "not a zip file" in service.run_evaluation(notzip, out_dir=tmp_path / "ev3").message
+    assert "pas un fichier zip" in service.run_evaluation(notzip, out_dir=tmp_path / "ev3").message
+    en = service.run_evaluation(notzip, out_dir=tmp_path / "ev4", lang="en")
+    assert en.message == "⚠️ fake.zip: not a zip file"
 
 
 # --- with the real embedder ---------------------------------------------------------
@@ -308,14 +313,49 @@ def test_gradio_handler_streams(real_settings):
     fn = next(d.fn for d in demo.fns.values() if d.api_name == "chat")
     outs = list(fn(Q, [], "hybrid", 5))
     assert len(outs) >= 2
-    msg, history, sources = outs[-1]
+    msg, history, sources, last = outs[-1]  # last: the page's state (the answer)
     assert msg == "" and history[-1]["role"] == "assistant" and "152 mm" in history[-1]["content"]
     assert history[-2] == {"role": "user", "content": Q}
-    assert "qa-src-1" in sources
-    _, history, _ = list(fn("Combien ?", history, "hybrid", 5))[-1]
+    assert "qa-src-1" in sources and last.citations
+    _, history, _, _ = list(fn("Combien ?", history, "hybrid", 5))[-1]
     assert "Recherche effectuée" in history[-1]["content"]
-    _, history, _ = list(fn(Q, [], "hybrid", 5, "sept", "", "", "extractive", "en"))[-1]
-    assert history[-1]["content"].startswith("⚠️ Cannot read the date")
+    _, history, sources, last = list(fn(Q, [], "hybrid", 5, "sept", "", "", "extractive", "en"))[-1]
+    assert (
+        "⚠️ Cannot read the date" in history[-1]["content"] and "qa-error" in history[-1]["content"]
+    )
+    assert "The cited passages will appear here." in sources and last is None
+    # a blank submission adds nothing to the history
+    _, same, *_ = list(fn("   ", history, "hybrid", 5))[-1]
+    assert same == history
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("follow", ["Et combien ?", "Combien ?", "Pourquoi ?", "Qui l'a dit ?"])
+def test_followups_say_something_new_or_say_nothing_new(real_settings, follow):
+    """The README's follow-ups after the calibre question: never the first answer again."""
+    svc = ChatService(real_settings)
+    first = svc.respond(Q)
+    history = [
+        {"role": "user", "content": Q},
+        {"role": "assistant", "content": first.markdown},
+    ]
+    reply = svc.respond(follow, history=history)
+    assert not reply.error and reply.query != follow
+    said = {s.text for s in first.answer.sentences}
+    new = {s.text for s in reply.answer.sentences}
+    assert reply.answer.answer.startswith("Rien de nouveau") or (new and not new & said), (
+        reply.answer.answer
+    )
+
+
+@pytest.mark.slow
+def test_date_filter_that_excludes_the_answer_says_so(real_settings):
+    reply = ChatService(real_settings).respond(
+        Q, filters=Filters(date_from="2023-09", date_to="2023-09")
+    )
+    text = reply.answer.answer
+    assert text.startswith("Aucun passage daté de 2023-09 ne répond ; 2 articles sans date exclus")
+    assert not reply.answer.citations and "152 mm" not in text.split(".")[0]
 
 
 # --- app.py: safe defaults ------------------------------------------------------------
@@ -417,3 +457,139 @@ def test_mode_menu_offers_rerank_only_with_a_reader_or_reranker(settings):
     assert available_modes(settings)[:3] == ["hybrid", "dense", "bm25"]
     assert "rerank" in available_modes(settings)  # the reader reranks
     assert "rerank" not in available_modes(settings.replace(reader="none"))
+
+
+# --- what the page says: sources, notes, follow-ups, one language ---------------------
+
+
+def _hit(doc_id, ordinal, text, start, title="", date="", source="", rank=1):
+    from qa.types import Chunk, Hit
+
+    chunk = Chunk(
+        chunk_id=f"{doc_id}#{ordinal}",
+        doc_id=doc_id,
+        ordinal=ordinal,
+        text=text,
+        start=start,
+        end=start + len(text),
+        hash=str(ordinal),
+        title=title,
+        date=date,
+        source=source,
+    )
+    return Hit(chunk=chunk, score=1.0 / rank, rank=rank)
+
+
+def test_sources_are_headed_by_the_title_and_overlapping_passages_merge():
+    import re
+
+    from qa.types import Answer, AnswerSentence, Citation
+
+    article = (
+        "La Corée du Nord livre des obus. Ils sont de 152 mm. Moscou en manque. "
+        "Kim a vu Poutine. Les experts doutent de leur effet."
+    )
+    a = _hit("obus.html", 0, article[:51], 0, title="Des obus pour Moscou", date="2023-09")
+    b = _hit("obus.html", 1, article[33:], 33, title="Des obus pour Moscou", date="2023-09", rank=2)
+    other = _hit("x.txt", 0, "trois mois après la réunion, rien ne change", 0, rank=3)
+    at = article.index("152 mm")
+    ans = Answer(
+        question="q",
+        answer="152 mm — Ils sont de 152 mm. [1] Kim a vu Poutine. [2]",
+        abstained=False,
+        citations=(
+            Citation(1, a, "Ils sont de 152 mm.", "152 mm", at, at + 6),
+            Citation(2, b, "Kim a vu Poutine.", "", -1, -1),
+        ),
+        sentences=(
+            AnswerSentence("Ils sont de 152 mm.", 1),
+            AnswerSentence("Kim a vu Poutine.", 2),
+        ),
+        hits=(a, b, other),
+    )
+    html = render_sources(ans)
+    assert html.count('class="qa-passage qa-cited"') == 1  # two overlapping chunks, shown once
+    assert 'id="qa-src-1"' in html and 'id="qa-src-2"' in html  # both [n] still lead there
+    text = re.sub(r"<[^>]+>", "", html)
+    assert text.count("Ils sont de 152 mm.") == 1 and "Les experts doutent" in text
+    assert '<mark class="qa-span">152 mm</mark>' in html
+    head, meta = html.index('class="qa-title">Des obus pour Moscou'), html.index('class="qa-meta"')
+    assert head < meta < html.index("obus.html")  # title first, file name after it, small
+    assert "1 autre passage retrouvé (non cité)" in html  # singular
+    assert "…trois mois après" in html  # starts mid-sentence
+    assert 'class="qa-title">trois mois après la réunion, rien ne change' in html  # no title
+
+
+def test_answer_notes_name_mode_and_k_when_not_the_defaults(service):
+    reply = service.respond(Q, mode="bm25", k=3)
+    assert "mode : bm25" in reply.markdown and "3 passages" in reply.markdown
+    plain = service.respond(Q, mode="hybrid", k=5)
+    assert "mode :" not in plain.markdown and "passages</small>" not in plain.markdown
+    en = service.respond(Q, mode="dense", lang="en")
+    assert "mode: dense" in en.markdown
+
+
+def test_followup_that_would_repeat_the_answer_says_something_new(service):
+    first = service.respond(Q)
+    history = [
+        {"role": "user", "content": Q},
+        {"role": "assistant", "content": first.markdown},
+    ]
+    reply = service.respond("Et combien ?", history=history)
+    assert reply.query == f"{Q} combien ?"
+    said = {s.text for s in first.answer.sentences}
+    new = {s.text for s in reply.answer.sentences}
+    assert reply.answer.answer.startswith("Rien de nouveau") or (new and not new & said)
+    # asking the same self-contained question again is not a follow-up: same answer
+    assert service.respond(Q, history=history).answer.answer == first.answer.answer
+
+
+def test_date_filter_notes_undated_articles(service):
+    reply = service.respond(Q, filters=Filters(date_from="2023"))
+    assert "2 articles sans date exclus" in reply.markdown, reply.markdown
+    assert all(h.chunk.date >= "2023" for h in reply.answer.hits)
+
+
+def test_documents_tab_titles_fall_back_to_first_words(service, tmp_path):
+    titles = {r[0]: r[1] for r in service.document_rows()}
+    assert titles["000_083c620a5da298f5.txt"].startswith("OSLO, Norvège — La Corée du Nord")
+    f = tmp_path / "pont.txt"
+    f.write_text("Une passerelle de 340 mètres inaugurée\n\n" + ARTICLE, encoding="utf-8")
+    assert "1 ajouté" in service.upload([str(f)])
+    titles = {r[0]: r[1] for r in service.document_rows()}
+    assert titles["pont.txt"] == "Une passerelle de 340 mètres inaugurée"
+    reply = service.respond(ARTICLE_Q)
+    assert 'class="qa-title">Une passerelle de 340 mètres inaugurée' in reply.sources_html
+
+
+def test_a_french_page_says_nothing_in_english(service, tmp_path):
+    import re
+
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x00 not text at all")
+    msg = service.upload([str(binary)])
+    assert msg.startswith("⚠️") and "binaire" in msg
+    assert not re.search(r"\b(?:binary|file|empty|not text)\b", msg), msg
+    en = service.upload([str(binary)], lang="en")
+    assert "binary file, not text" in en and "fichier" not in en
+    pytest.importorskip("qa.eval")
+    view = service.run_evaluation(modes=["bm25"], k=5, out_dir=tmp_path / "ev")
+    assert "| mode | nDCG@5" in view.table_md and "Documents (un document" in view.table_md
+    assert view.plot.endswith("comparison-fr.png")
+    assert all(" : " in row[2] and "top" not in row[2] for row in view.failures)
+    assert "passage qui répond hors des 5 premiers" in " ".join(r[2] for r in view.failures)
+    assert "passage qui répond n'est pas dans les 5 premiers" in view.failed_note
+    view = service.run_evaluation(modes=["bm25"], k=5, answers=True, out_dir=tmp_path / "e2")
+    assert "réponse contient l'attendu" in view.table_md and "answer_span" not in view.table_md
+
+
+def test_ingest_error_messages_are_translated():
+    from qa.chat.inputs import ingest_error
+
+    assert ingest_error("a.txt: empty file") == "a.txt : fichier vide"
+    assert ingest_error("a.txt: empty file", "en") == "a.txt: empty file"
+    assert ingest_error("b.bin: binary file (contains NUL bytes), not text") == (
+        "b.bin : fichier binaire, pas du texte"
+    )
+    assert ingest_error("not in the index: x.txt") == "x.txt n'est pas dans l'index"
+    assert ingest_error("something else") is None

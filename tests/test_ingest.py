@@ -115,6 +115,7 @@ def test_markdown_html_jsonl(tmp_path):
     (tmp_path / "b.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\nnot json\n")
     (d,) = read_file(tmp_path / "b.jsonl", tmp_path)
     assert d.doc_id == "b.jsonl:a1" and d.source == "AFP" and d.date == "2023-09-14"
+    assert d.title == "T"
 
     html = (
         "<html><head><title>Obus pour Moscou</title></head><body><nav>Accueil | Menu</nav>"
@@ -125,3 +126,28 @@ def test_markdown_html_jsonl(tmp_path):
     (tmp_path / "c.html").write_text(html)
     (d,) = read_file(tmp_path / "c.html", tmp_path)
     assert "La Corée du Nord livre des obus." in d.text and "Mentions légales" not in d.text
+    assert d.title == "Obus pour Moscou"
+
+
+@pytest.mark.parametrize(
+    "first, title",
+    [
+        (
+            "La Corée du Nord livre des obus à la Russie",
+            "La Corée du Nord livre des obus à la Russie",
+        ),
+        (
+            "North Korea Ships Artillery Shells To Russia",
+            "North Korea Ships Artillery Shells To Russia",
+        ),
+        ("Washington DC, États-Unis d’Amérique (USA)", ""),  # a dateline, not a headline
+        ("Le général Milley a parlé à Oslo samedi.", ""),  # a sentence: it ends with a period
+    ],
+)
+def test_a_first_short_line_that_reads_as_a_headline_is_the_title(tmp_path, first, title):
+    body = (
+        "Le général Milley a déclaré samedi à Oslo que les obus ne changeraient pas la guerre. " * 3
+    )
+    (tmp_path / "a.txt").write_text(f"{first}\n{body}\n", encoding="utf-8")
+    (d,) = read_file(tmp_path / "a.txt", tmp_path)
+    assert d.title == title and d.text.startswith(first)  # the line stays in the text

@@ -22,7 +22,8 @@ from ..config import Settings
 from ..indexer import uploads_dir
 from ..retrieve import Retriever
 from .i18n import t
-from .inputs import user_error
+from .inputs import ingest_error, user_error
+from .render import display_title
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +68,34 @@ class DocumentsMixin:
         r.refresh()
         return list(r.data.documents)
 
+    def titles(self) -> dict[str, str]:
+        """doc_id -> what the page calls the article: its title (HTML <title>, a
+        headline first line, a JSONL `title`), else its first words. Indexes
+        built before titles were read have none, so the first words it is."""
+        r = self.retriever
+        r.refresh()
+        data = r.data
+        cached = getattr(self, "_titles", None)
+        if cached and cached[0] is data:
+            return cached[1]
+        first = {c.doc_id: c.text for c in data.chunks if c.ordinal == 0}
+        out = {
+            d["doc_id"]: display_title(d.get("title", ""), first.get(d["doc_id"], ""))
+            for d in data.documents
+        }
+        self._titles = (data, out)
+        return out
+
     def document_rows(self) -> list[list]:
         """[doc_id, title, date, source, author, chars, passages] per indexed document."""
         r = self.retriever
         r.refresh()
         n_chunks = Counter(c.doc_id for c in r.data.chunks[: r.data.n_searchable])
+        titles = self.titles()
         return [
             [
                 d["doc_id"],
-                d.get("title", ""),
+                titles.get(d["doc_id"]) or d.get("title", ""),
                 d.get("date", ""),
                 d.get("source", ""),
                 d.get("author", ""),
@@ -106,7 +126,7 @@ class DocumentsMixin:
 
         paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
         if not paths:
-            return t("upload_none", lang)
+            return "⚠️ " + t("upload_none", lang)
         limit = self.settings.max_upload_mb
         problems = []
         for p in paths:
@@ -116,7 +136,7 @@ class DocumentsMixin:
                 mb = p.stat().st_size / 1024 / 1024
                 problems.append(t("upload_size", lang, name=p.name, mb=mb, limit=limit))
         if problems:
-            return " ; ".join(problems) if lang == "fr" else "; ".join(problems)
+            return "⚠️ " + (" ; " if lang == "fr" else "; ").join(problems)
         dest = uploads_dir(self.settings)
         dest.mkdir(parents=True, exist_ok=True)
         targets = []
@@ -133,7 +153,7 @@ class DocumentsMixin:
                 target.unlink(missing_ok=True)
             if not isinstance(e, (ValueError, OSError)) and "Ingest" not in type(e).__name__:
                 log.exception("upload failed")
-            return t("upload_failed", lang, why=user_error(e, lang))
+            return "⚠️ " + t("upload_failed", lang, why=user_error(e, lang))
         for f, _why in report.failed:  # keep only what made it into the index
             Path(f).unlink(missing_ok=True)
         if self._retriever is not None:
@@ -147,8 +167,9 @@ class DocumentsMixin:
             failed=len(report.failed),
             chunks=self.n_chunks(),
         )
-        if report.failed:
-            msg += " " + " ".join(why for _f, why in report.failed)
+        if report.failed:  # some files in, some not: a warning, in the page's language
+            whys = [ingest_error(why, lang) or why for _f, why in report.failed]
+            msg = "⚠️ " + msg + " " + " ".join(f"{w}." for w in whys)
         return msg
 
     def remove(self, doc_id: str, lang: str = "fr") -> str:
@@ -156,11 +177,11 @@ class DocumentsMixin:
         from ..indexer import build_index
 
         if not doc_id:
-            return t("remove_none", lang)
+            return "⚠️ " + t("remove_none", lang)
         try:
             build_index([], self.settings, embedder=self._embedder(), sync=False, remove=[doc_id])
         except Exception as e:
-            return user_error(e, lang)
+            return "⚠️ " + user_error(e, lang)
         up = uploads_dir(self.settings).resolve()
         f = (up / doc_id).resolve()
         if f.parent == up and f.is_file():

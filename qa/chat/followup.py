@@ -129,3 +129,41 @@ def _resolve_one(message: str, base: str) -> tuple[str, str]:
     m = _SWAP_CUE.match(message)
     tail = message[m.end() :] if m else message
     return f"{base} {tail.strip()}".strip(), base
+
+
+def previous_answer(history) -> str:
+    """The last assistant message as plain text: no markup, no [n], no note under it."""
+    last = ""
+    for m in history or []:
+        if isinstance(m, dict) and m.get("role") == "assistant":
+            last = _text(m.get("content"))
+        elif isinstance(m, (list, tuple)) and len(m) == 2 and m[1]:
+            last = _text(m[1])
+    last = re.sub(r"<small\b.*?</small>", " ", last, flags=re.S)  # "Recherche effectuée…"
+    last = re.sub(r"<[^>]+>", " ", last)
+    return " ".join(re.sub(r"\[\d+\]", " ", last).split())
+
+
+def _norm(text: str) -> str:
+    return " ".join(fold(w) for w in re.findall(r"\w+", text.lower()))
+
+
+def repeats(sentences: list[str], before: str) -> bool:
+    """Do all of `sentences` say again what `before` (the previous answer) said?
+    A sentence counts as said when its words appear in `before` as they are,
+    or when 80 % of its content words are there."""
+    said = _norm(before)
+    if not said or not sentences:
+        return False
+    said_terms = set(_content_terms(before))
+    for s in sentences:
+        n = _norm(s)
+        if not n:
+            continue
+        if n in said:
+            continue
+        terms = set(_content_terms(s))
+        if terms and len(terms & said_terms) >= 0.8 * len(terms):
+            continue
+        return False
+    return True

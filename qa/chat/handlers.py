@@ -16,6 +16,7 @@ import gradio as gr
 from ..config import Settings
 from .i18n import t
 from .inputs import DateError, make_filters, user_error
+from .render import render_error, render_status, sources_placeholder
 from .service import ChatService
 
 
@@ -33,25 +34,36 @@ def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
         generator: str = "extractive",
         lang: str = "fr",
     ):
-        """Answer `message` given the conversation; streams the growing answer."""
+        """Answer `message` given the conversation; streams the growing answer.
+
+        Yields (message box, history, sources panel, last answer): the last
+        answer is the page's state, kept so that a language switch re-renders
+        the sources panel; API callers see the first three."""
         before = list(history or [])
+        if not (message or "").strip():  # a blank submission adds nothing to the history
+            yield message or "", before, gr.skip(), gr.skip()
+            return
         history = before + [
-            {"role": "user", "content": message or ""},
+            {"role": "user", "content": message},
             {"role": "assistant", "content": ""},
         ]
         try:
             filters = make_filters(date_from, date_to, source)
         except DateError as e:
-            history[-1] = {"role": "assistant", "content": f"⚠️ {user_error(e, lang)}"}
-            yield "", history, gr.skip()
+            history[-1] = {"role": "assistant", "content": render_error(user_error(e, lang))}
+            yield "", history, sources_placeholder(lang), None
             return
         k = int(k) if k else None
         for reply in service.stream(
             message, before, mode or None, k, filters, generator or None, lang or "fr"
         ):
             history[-1] = {"role": "assistant", "content": reply.markdown}
-            sources = reply.sources_html if (reply.final or reply.sources_html) else gr.skip()
-            yield "", history, sources
+            if reply.error:  # the previous question's passages would mislead
+                yield "", history, sources_placeholder(lang), None
+            elif reply.final:
+                yield "", history, reply.sources_html, reply.answer
+            else:
+                yield "", history, reply.sources_html or gr.skip(), gr.skip()
 
     def doc_view(lang: str = "fr"):
         try:
@@ -81,12 +93,26 @@ def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
         """Index uploaded articles (.txt, .md, .html, .jsonl) incrementally."""
         progress(0, desc=t("progress_index", lang))
         msg = service.upload(files, lang=lang, progress=True)
-        return (msg, None, *doc_view(lang))
+        return (render_status(msg), None, *doc_view(lang))
 
     def remove(doc_id: str, lang: str = "fr"):
         """Remove one document (by doc_id) from the index."""
         msg = service.remove(doc_id, lang=lang)
-        return (msg, *doc_view(lang))
+        return (render_status(msg), *doc_view(lang), gr.update(visible=False))
+
+    def ask_remove(doc_id: str, lang: str = "fr"):
+        """The confirmation a removal asks for, naming the article."""
+        if not doc_id:
+            return render_status("⚠️ " + t("remove_none", lang)), gr.update(visible=False), ""
+        try:
+            title = service.titles().get(doc_id) or doc_id
+        except Exception:
+            title = doc_id
+        question = t("remove_confirm", lang, title=title, doc=doc_id)
+        return "", gr.update(visible=True), question
+
+    def cancel_remove(lang: str = "fr"):
+        return render_status(t("remove_cancelled", lang)), gr.update(visible=False)
 
     def evaluate(
         which: str,
@@ -99,7 +125,13 @@ def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
     ):
         """Run the bundled (or uploaded) question set; metrics, plot, failed questions."""
         if which == "uploaded" and not file:
-            return t("eval_need_file", lang), "", None, [], None
+            return (
+                render_status("⚠️ " + t("eval_need_file", lang)),
+                "",
+                gr.update(value=None, visible=False),
+                gr.update(value=[], visible=False),
+                gr.update(value=None, visible=False),
+            )
         progress(0, desc=t("eval_running", lang))
         view = service.run_evaluation(
             file if which == "uploaded" else None,
@@ -109,7 +141,14 @@ def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
             lang=lang,
             progress=True,
         )
-        return view.message, view.table_md, view.plot, view.failures, view.files or None
+        label = t("eval_failures", lang) + (f" — {view.failed_note}" if view.failed_note else "")
+        return (
+            render_status(view.message),
+            view.table_md,
+            gr.update(value=view.plot, visible=bool(view.plot)),
+            gr.update(value=view.failures, visible=bool(view.table_md), label=label),
+            gr.update(value=view.files or None, visible=bool(view.files)),
+        )
 
     return SimpleNamespace(
         chat=chat,
@@ -117,5 +156,7 @@ def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:
         documents=documents,
         upload=upload,
         remove=remove,
+        ask_remove=ask_remove,
+        cancel_remove=cancel_remove,
         evaluate=evaluate,
     )

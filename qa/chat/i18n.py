@@ -12,15 +12,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Questions sur les articles",
         "intro": "Posez une question en français ou en anglais. Chaque phrase de la réponse "
-        "cite son passage [n] : cliquez dessus pour le voir à droite, la phrase citée "
-        "surlignée.",
+        "cite son passage [n] : cliquez dessus pour le voir dans les sources, la phrase "
+        "citée surlignée.",
         "language": "Langue",
         "tab_chat": "Discussion",
         "tab_docs": "Documents",
         "tab_eval": "Évaluation",
         "conversation": "Conversation",
-        "chat_placeholder": "Les réponses s'affichent ici, leurs sources à droite. Essayez un "
-        "exemple ci-dessous, puis une question de suite comme « Et l'Iran ? ».",
+        "chat_placeholder": "Les réponses s'affichent ici, leurs passages dans « Sources ». "
+        "Cliquez sur un exemple ci-dessous, puis une question de suite comme « Et l'Iran ? ».",
         "question": "Question",
         "question_placeholder": "Ex. : Quel calibre d'obus la Corée du Nord pourrait-elle "
         "fournir à la Russie ?",
@@ -103,18 +103,83 @@ STRINGS: dict[str, dict[str, str]] = {
         "Documents.",
         "err_busy": "Une autre indexation est en cours ; réessayez dans un instant.",
         "err_generic": "Erreur : {msg}",
+        "tab_title": "Questions sur les articles",
+        "mode_help_hybrid": "hybride : les mots et le sens de la question",
+        "mode_help_dense": "dense : le sens, utile pour les reformulations et les questions "
+        "en anglais",
+        "mode_help_bm25": "bm25 : les mots exacts de la question",
+        "mode_help_rerank": "rerank : hybride, puis les 20 premiers relus par le lecteur",
+        "note_mode": "mode : {mode}",
+        "note_k": "{k} passages",
+        "uncited_one": "1 autre passage retrouvé (non cité)",
+        "by": "par",
+        "nothing_new": "Rien de nouveau : les passages retrouvés ne disent rien de plus que "
+        "la réponse précédente.",
+        "no_dated_answer": "Aucun passage daté {window} ne répond",
+        "undated_excluded_one": "1 article sans date exclu",
+        "undated_excluded": "{n} articles sans date exclus",
+        "window_eq": "de {a}",
+        "window_both": "du {a} au {b}",
+        "window_from": "à partir de {a}",
+        "window_to": "jusqu'à {b}",
+        "answer_elsewhere": "hors de ces dates, « {title} » ({date}) en parle",
+        "drop_files": "Déposez des fichiers ici, ou cliquez pour les choisir",
+        "drop_file": "Déposez un fichier ici, ou cliquez pour le choisir",
+        "remove_confirm": "Retirer « {title} » ({doc}) de l'index ? Cette action ne peut pas "
+        "être annulée.",
+        "remove_yes": "Oui, retirer",
+        "remove_no": "Annuler",
+        "remove_cancelled": "Rien n'a été retiré.",
+        "ing_empty": "{name} : fichier vide",
+        "ing_binary": "{name} : fichier binaire, pas du texte",
+        "ing_encoding": "{name} : encodage de texte inconnu",
+        "ing_no_text": "{name} : aucun texte d'article trouvé",
+        "ing_too_large": "{name} : fichier trop volumineux",
+        "ing_type": "{name} : type de fichier non pris en charge",
+        "ing_unreadable": "{name} : fichier illisible",
+        "ing_jsonl": "{name} : aucun article utilisable dans le fichier JSONL",
+        "ing_not_indexed": "{name} n'est pas dans l'index",
+        "ing_last": "{name} est le dernier document : un index en garde au moins un",
+        "eval_fail_doc": "aucun document pertinent dans les {k} premiers",
+        "eval_fail_abstained": "s'est abstenu",
+        "eval_fail_answered": "a répondu à une question sans réponse",
+        "eval_fail_span": "la réponse ne contient pas l'attendu",
+        "eval_fail_passage": "passage qui répond hors des {k} premiers",
+        "eval_what_failed": "Est comptée ratée une question dont le passage qui répond n'est "
+        "pas dans les {k} premiers.",
+        "eval_what_failed_answers": "Est comptée ratée une question dont le document pertinent "
+        "n'est pas dans les {k} premiers, ou dont la réponse manque l'attendu ou s'abstient à "
+        "tort.",
+        "eval_docs": "Documents (un document pertinent retrouvé)",
+        "eval_passages": "Passages (un passage contenant la réponse attendue)",
+        "eval_answers_t": "Réponses",
+        "eval_plot_title": "{name} : modes comparés",
+        "eval_col_mode": "mode",
+        "m_answer_span": "réponse contient l'attendu",
+        "m_answer_cited": "réponse citée",
+        "m_span_em": "réponse courte exacte",
+        "m_span_f1": "réponse courte F1",
+        "m_citation_precision": "précision des citations",
+        "m_abstention_acc": "abstention juste",
+        "m_MAP": "MAP",
+        "eval_zip_big": "{name} : {mb:.0f} Mo une fois décompressé ; la limite est {limit} Mo",
+        "eval_zip_unsafe": "{name} : chemin dangereux dans le zip ({path})",
+        "eval_not_zip": "{name} : pas un fichier zip",
+        "eval_beir_shape": "{name} : le zip doit contenir un dossier BEIR (corpus.jsonl, "
+        "queries.jsonl, qrels/)",
+        "eval_bad_file": "{name} : jeu de questions illisible ({why})",
     },
     "en": {
         "title": "Questions about the articles",
         "intro": "Ask a question in French or English. Every sentence of the answer cites "
-        "its passage [n]: click it to see the passage on the right, the quoted sentence "
+        "its passage [n]: click it to see the passage in the sources, the quoted sentence "
         "highlighted.",
         "language": "Language",
         "tab_chat": "Chat",
         "tab_docs": "Documents",
         "tab_eval": "Evaluation",
         "conversation": "Conversation",
-        "chat_placeholder": "Answers appear here, their sources on the right. Try an example "
+        "chat_placeholder": "Answers appear here, their passages under “Sources”. Click an example "
         "below, then a follow-up such as “And Iran?”.",
         "question": "Question",
         "question_placeholder": "E.g.: What calibre of shells could North Korea supply to Russia?",
@@ -196,9 +261,75 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_no_index": "No index yet: add articles in the Documents tab.",
         "err_busy": "Another indexing run is in progress; try again in a moment.",
         "err_generic": "Error: {msg}",
+        "tab_title": "Questions about the articles",
+        "mode_help_hybrid": "hybrid: the words and the meaning of the question",
+        "mode_help_dense": "dense: the meaning, good for paraphrases and English questions",
+        "mode_help_bm25": "bm25: the exact words of the question",
+        "mode_help_rerank": "rerank: hybrid, then the top 20 read again by the reader",
+        "note_mode": "mode: {mode}",
+        "note_k": "{k} passages",
+        "uncited_one": "1 more retrieved passage (not cited)",
+        "by": "by",
+        "nothing_new": "Nothing new: the passages found say no more than the previous answer.",
+        "no_dated_answer": "No passage dated {window} answers",
+        "undated_excluded_one": "1 undated article excluded",
+        "undated_excluded": "{n} undated articles excluded",
+        "window_eq": "{a}",
+        "window_both": "from {a} to {b}",
+        "window_from": "from {a} on",
+        "window_to": "up to {b}",
+        "answer_elsewhere": "outside these dates, “{title}” ({date}) covers it",
+        "drop_files": "Drop files here, or click to choose them",
+        "drop_file": "Drop a file here, or click to choose it",
+        "remove_confirm": "Remove “{title}” ({doc}) from the index? This cannot be undone.",
+        "remove_yes": "Yes, remove",
+        "remove_no": "Cancel",
+        "remove_cancelled": "Nothing was removed.",
+        "ing_empty": "{name}: empty file",
+        "ing_binary": "{name}: binary file, not text",
+        "ing_encoding": "{name}: unknown text encoding",
+        "ing_no_text": "{name}: no article text found",
+        "ing_too_large": "{name}: file too large",
+        "ing_type": "{name}: unsupported file type",
+        "ing_unreadable": "{name}: cannot read the file",
+        "ing_jsonl": "{name}: no usable article in the JSONL file",
+        "ing_not_indexed": "{name} is not in the index",
+        "ing_last": "{name} is the last document: an index keeps at least one",
+        "eval_fail_doc": "no relevant document in the top {k}",
+        "eval_fail_abstained": "abstained",
+        "eval_fail_answered": "answered an unanswerable question",
+        "eval_fail_span": "the answer lacks the expected one",
+        "eval_fail_passage": "answering passage outside the top {k}",
+        "eval_what_failed": "A question counts as failed when its answering passage is not in "
+        "the top {k}.",
+        "eval_what_failed_answers": "A question counts as failed when no relevant document is "
+        "in the top {k}, or its answer lacks the expected one or wrongly abstains.",
+        "eval_docs": "Documents (a relevant document found)",
+        "eval_passages": "Passages (a passage holding the expected answer)",
+        "eval_answers_t": "Answers",
+        "eval_plot_title": "{name}: modes compared",
+        "eval_col_mode": "mode",
+        "m_answer_span": "answer holds the expected one",
+        "m_answer_cited": "answer cited",
+        "m_span_em": "short answer exact",
+        "m_span_f1": "short answer F1",
+        "m_citation_precision": "citation precision",
+        "m_abstention_acc": "abstention right",
+        "m_MAP": "MAP",
+        "eval_zip_big": "{name}: {mb:.0f} MB unpacked; the limit is {limit} MB",
+        "eval_zip_unsafe": "{name}: unsafe path in the zip ({path})",
+        "eval_not_zip": "{name}: not a zip file",
+        "eval_beir_shape": "{name}: the zip must hold one BEIR folder (corpus.jsonl, "
+        "queries.jsonl, qrels/)",
+        "eval_bad_file": "{name}: unreadable question set ({why})",
     },
 }
 LANGS = tuple(STRINGS)
+
+
+def tn(key: str, n: int, lang: str = "fr", **kw) -> str:
+    """`t` with a count: the `<key>_one` wording when n is 1 ("1 autre passage")."""
+    return t(f"{key}_one" if n == 1 else key, lang, n=n, **kw)
 
 
 def t(key: str, lang: str = "fr", **kw) -> str:

@@ -38,6 +38,35 @@ def make_filters(date_from: str = "", date_to: str = "", source: str = "") -> Fi
     return f or None
 
 
+# What ingest and the indexer say (in English, for the CLI and the logs) -> the
+# page's words. Matched on the message's tail, after the file name.
+_INGEST = (
+    (re.compile(r"^(?P<name>.+?): empty file$"), "ing_empty"),
+    (re.compile(r"^(?P<name>.+?): binary file or unknown text encoding"), "ing_encoding"),
+    (re.compile(r"^(?P<name>.+?): binary file"), "ing_binary"),
+    (re.compile(r"^(?P<name>.+?): no article text"), "ing_no_text"),
+    (re.compile(r"^(?P<name>.+?): [\d.]+ M.* too (?:large|long)"), "ing_too_large"),
+    (re.compile(r"^(?P<name>.+?): unsupported file type"), "ing_type"),
+    (re.compile(r"^(?P<name>.+?): no usable article in the JSONL"), "ing_jsonl"),
+    (
+        re.compile(
+            r"^(?P<name>.+?): (?:not a regular file|permission denied|cannot (?:read|chunk))"
+        ),
+        "ing_unreadable",
+    ),
+    (re.compile(r"^not in the index: (?P<name>.+)$"), "ing_not_indexed"),
+    (re.compile(r"^removing (?P<name>.+?) would leave the index empty"), "ing_last"),
+)
+
+
+def ingest_error(msg: str, lang: str = "fr") -> str | None:
+    """An ingest or indexer message in the page's language; None when unknown."""
+    for pattern, key in _INGEST:
+        if m := pattern.match(msg.strip()):
+            return t(key, lang, name=m["name"].strip())
+    return None
+
+
 def user_error(e: BaseException, lang: str = "fr") -> str:
     """One readable line for the page; never a traceback."""
     from .. import store
@@ -57,4 +86,6 @@ def user_error(e: BaseException, lang: str = "fr") -> str:
         return t("err_no_index", lang)
     if isinstance(e, DateError):
         return t("err_date", lang, v=e.value)
+    if said := ingest_error(msg, lang):
+        return said
     return t("err_generic", lang, msg=msg)

@@ -29,10 +29,10 @@ from ..retrieve import MODES, Filters, Retriever, can_rerank
 from ..types import Answer
 from .documents import DocumentsMixin
 from .evaluation import EvalView, run_evaluation
-from .followup import resolve_followup
-from .i18n import t
+from .followup import previous_answer, repeats, resolve_followup
+from .i18n import t, tn
 from .inputs import DateError, user_error
-from .render import render_answer, render_sources
+from .render import render_answer, render_error, render_sources, sources_placeholder
 
 log = logging.getLogger(__name__)
 
@@ -131,27 +131,83 @@ class ChatService(DocumentsMixin):
                 query=query,
                 final=False,
             )
+            # a follow-up whose answer only repeats the previous one says so instead,
+            # so its partial answers wait until that is known
+            before = previous_answer(history) if query != question else ""
             last = None
             for ans in self.answer_stream(question, query, generator, mode, k, filters):
-                if last is not None:
-                    yield self._reply(last, lang, filters, final=False)
+                if last is not None and not before:
+                    yield self._reply(last, lang, filters, mode, k, final=False)
                 last = ans
+            notes: tuple[str, ...] = ()
+            if before and not last.abstained:
+                last = _only_new(last, before) or _without_answer(last, t("nothing_new", lang))
+            if filters and (filters.date_from or filters.date_to):
+                last, notes = self._date_window(last, question, query, mode, k, filters, lang)
         except Exception as e:  # the page shows one readable line, the log the traceback
             if not isinstance(e, (QuestionError, DateError)):
                 log.exception("chat failed")
             msg = user_error(e, lang)
-            yield Reply(markdown=f"⚠️ {html.escape(msg)}", sources_html="", error=str(e))
+            yield Reply(
+                markdown=render_error(msg), sources_html=sources_placeholder(lang), error=str(e)
+            )
             return
-        yield self._reply(last, lang, filters, final=True)
+        yield self._reply(last, lang, filters, mode, k, final=True, notes=notes)
 
-    def _reply(self, ans: Answer, lang: str, filters, final: bool) -> Reply:
+    def _date_window(self, ans: Answer, question, query, mode, k, filters: Filters, lang: str):
+        """(answer, notes) under a date filter. The filter also drops undated
+        articles, which the note says. When the answer found without the dates
+        lies outside them, and no passage inside them holds it, the page says
+        that no dated passage answers rather than quoting loosely related
+        sentences from within the window."""
+        undated = sum(1 for d in self.documents() if not d.get("date"))
+        window = _window_text(filters, lang)
+        undated_note = tn("undated_excluded", undated, lang) if undated else ""
+        wide = dataclasses.replace(filters, date_from="", date_to="")
+        try:
+            free = extractive_answer(
+                question, self.retriever, filters=wide or None, mode=mode, k=k, query=query
+            )
+        except Exception:
+            log.info("answer without the date filter failed", exc_info=True)
+            free = None
+        top = free.citations[0].hit.chunk if free and free.citations else None
+        outside = top is not None and not free.abstained and not filters.keep(top.date, top.source)
+        if outside:
+            key = _key(free.citations[0].span or free.citations[0].sentence)
+            held = any(key and key in _key(h.chunk.text) for h in ans.hits)
+            if not held and (ans.abstained or ans.confidence <= free.confidence):
+                c = top
+                title = self.titles().get(c.doc_id) or c.doc_id
+                msg = t("no_dated_answer", lang, window=window)
+                if undated_note:
+                    msg += (" ; " if lang == "fr" else "; ") + undated_note
+                where = t("answer_elsewhere", lang, title=title, date=c.date or t("no_date", lang))
+                return _without_answer(ans, f"{msg}. {where[:1].upper()}{where[1:]}."), ()
+        return ans, ((undated_note,) if undated_note else ())
+
+    def _reply(
+        self, ans: Answer, lang: str, filters, mode=None, k=None, final=True, notes=()
+    ) -> Reply:
         return Reply(
-            markdown=render_answer(ans, lang, filters),
-            sources_html=render_sources(ans, lang, final=final),
+            markdown=render_answer(
+                ans, lang, filters, mode, k, (self.settings.mode, self.settings.k), notes
+            ),
+            sources_html=self.sources_html(ans, lang, final=final),
             answer=ans,
             query=ans.query,
             final=final,
         )
+
+    def sources_html(self, ans: Answer | None, lang: str = "fr", final: bool = True) -> str:
+        """The sources panel for `ans`, articles named by their titles (see `titles`)."""
+        if ans is None:
+            return sources_placeholder(lang)
+        try:
+            titles = self.titles()
+        except Exception:  # no index any more: the passages' own titles or first words
+            titles = None
+        return render_sources(ans, lang, final=final, titles=titles)
 
     def respond(
         self,
@@ -182,6 +238,56 @@ class ChatService(DocumentsMixin):
         """Run `qa.eval` on the bundled question set (or `questions`) against
         this index; the report files go to `out_dir` (a temp folder by default)."""
         return run_evaluation(self.settings, questions, modes, k, answers, out_dir, lang, progress)
+
+
+def _only_new(ans: Answer, before: str) -> Answer | None:
+    """`ans` without the sentences the previous answer (`before`) already said,
+    its citations renumbered; None when it has nothing else to say."""
+    if not ans.sentences:
+        text = re.sub(r"\[\d+\]", "", ans.answer)
+        return None if repeats([text], before) else ans
+    said = [s for s in ans.sentences if repeats([s.text], before)]
+    if not said:
+        return ans
+    if len(said) == len(ans.sentences):
+        return None
+    text = ans.answer
+    if ans.span and ans.sentences[0] in said and text.startswith(f"{ans.span} — "):
+        text = text[len(ans.span) + 3 :]  # the short answer went with its sentence
+    for s in said:
+        quoted = r"[“\"]?" + re.escape(s.text) + r"[”\"]?\s*\[" + str(s.n) + r"\]\s*"
+        text = re.sub(quoted, "", text, count=1)
+    kept = [s for s in ans.sentences if s not in said]
+    number = {n: i for i, n in enumerate(dict.fromkeys(s.n for s in kept), 1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m[1]), m[1])}]", text).strip()
+    return dataclasses.replace(
+        ans,
+        answer=text,
+        citations=tuple(
+            sorted(
+                (dataclasses.replace(c, n=number[c.n]) for c in ans.citations if c.n in number),
+                key=lambda c: c.n,
+            )
+        ),
+        sentences=tuple(dataclasses.replace(s, n=number[s.n]) for s in kept),
+    )
+
+
+def _without_answer(ans: Answer, message: str) -> Answer:
+    """`ans` saying `message` instead: nothing cited, its passages still listed."""
+    return dataclasses.replace(ans, answer=message, abstained=True, citations=(), sentences=())
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+def _window_text(f: Filters, lang: str) -> str:
+    """ "de 2023-09", "du 2023-09 au 2023-09-30", ...: the dates a filter keeps."""
+    a, b = f.date_from, f.date_to
+    if a and b:
+        return t("window_eq" if a == b else "window_both", lang, a=a, b=b)
+    return t("window_from", lang, a=a) if a else t("window_to", lang, b=b)
 
 
 def _partials(ans: Answer) -> Iterator[Answer]:
