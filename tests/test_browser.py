@@ -3,8 +3,12 @@
 CI installs Chromium with apt-get (see the Makefile); this test never runs
 `playwright install`. It asks a question, waits for the answer with [1],
 clicks [1], and checks that the passage comes into view with the supporting
-sentence highlighted. The screenshot goes to artifacts/browser-answer.png;
-with QA_UPDATE_SCREENSHOT=1 it also replaces docs/screenshot.png (the README's).
+sentence highlighted; it checks the page on a phone (390x844), a French page
+in an English browser saying nothing in English, the language switch, the
+examples and the removal's confirmation. The screenshots go to
+artifacts/browser-answer.png and artifacts/browser-phone.png; with
+QA_UPDATE_SCREENSHOT=1 they also replace docs/screenshot.png (the README's)
+and docs/screenshot-phone.png.
 """
 
 import os
@@ -48,15 +52,51 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def page(browser, app_server):
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+def _open(browser, app_server, **kw):
+    page = browser.new_page(**kw)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(app_server.url)
     page.locator("#qa-question textarea").wait_for(timeout=TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def page(browser, app_server):
+    page = _open(browser, app_server, viewport={"width": 1400, "height": 900}, locale="fr-FR")
     yield page
     page.close()
+
+
+@pytest.fixture
+def phone(browser, app_server):
+    page = _open(browser, app_server, viewport={"width": 390, "height": 844}, locale="fr-FR")
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def english_browser(browser, app_server):
+    """A desktop page in a browser set to English: the page still opens in French."""
+    page = _open(browser, app_server, viewport={"width": 1400, "height": 900}, locale="en-US")
+    yield page
+    page.close()
+
+
+def _keep(name: str, page, **kw) -> Path:
+    out = ROOT / "artifacts" / f"browser-{name}.png"
+    out.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(out), **kw)
+    assert out.stat().st_size > 10_000
+    return out
+
+
+# English words the French page must not show (the app's own and Gradio's).
+ENGLISH = re.compile(
+    r"\b(?:Drop File|Click to Upload|binary file|empty file|not text|answer_span|span_f1"
+    r"|modes compared|no relevant document|top \d+|Error|Cited passages|agency unknown"
+    r"|date unknown|more retrieved|Failed questions|Expected answer)\b"
+)
 
 
 def test_ask_click_citation_see_highlighted_passage(page):
@@ -106,10 +146,7 @@ def test_ask_click_citation_see_highlighted_passage(page):
     page.locator("#qa-sources details.qa-uncited summary").click()  # fold them again
     cite.click()
     page.wait_for_timeout(300)
-    out = ROOT / "artifacts" / "browser-answer.png"
-    out.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(out))
-    assert out.stat().st_size > 10_000
+    out = _keep("answer", page)
     if os.environ.get("QA_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(out, ROOT / "docs" / "screenshot.png")
 
@@ -127,11 +164,110 @@ def test_language_switch_and_documents_tab(page):
     page.get_by_role("tab", name="Documents").click()
     expect(page.locator("#qa-docs")).to_contain_text("004_46166f39458f7f75.txt")
     expect(page.locator("#qa-docs")).to_contain_text("ATS")
+    # the title column: the article's first words when it has no title
+    expect(page.locator("#qa-docs")).to_contain_text("Le secrétaire général de l'Otan")
+    # removing asks first, and cancelling removes nothing
+    page.locator("#qa-docs").page.get_by_label("Document à retirer").click()
+    page.get_by_role("option", name="004_46166f39458f7f75.txt").click()
+    page.get_by_role("button", name="Retirer de l'index").click()
+    confirm = page.locator("#qa-confirm")
+    expect(confirm).to_contain_text("Retirer « Le secrétaire général", timeout=TIMEOUT_MS)
+    confirm.get_by_role("button", name="Annuler").click()
+    expect(page.locator("#qa-upload-status")).to_contain_text("Rien n'a été retiré.")
+    expect(confirm).to_be_hidden()
+    expect(page.locator("#qa-docs")).to_contain_text("004_46166f39458f7f75.txt")
+
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_role("tab", name="Chat")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("button", name="Remove from the index")).to_be_visible()
+    assert page.title() == "Questions about the articles"
     page.get_by_role("tab", name="Chat").click()
     page.locator("#qa-question textarea").fill("   ")
     page.keyboard.press("Enter")
-    expect(page.locator("#qa-chat")).to_contain_text("The question is empty", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    # a blank submission adds nothing to the conversation
+    expect(page.locator("#qa-chat .message")).to_have_count(0)
+    assert not page.errors, page.errors
+
+
+def test_phone_first_screen_and_no_sideways_scroll(phone):
+    from playwright.sync_api import expect
+
+    box = phone.locator("#qa-question textarea").bounding_box()
+    assert box["y"] + box["height"] <= 844, box  # the question box on the first screen
+    chat = phone.locator("#qa-chat").bounding_box()
+    assert chat["y"] < 300, chat  # and the start of the conversation
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width  # no horizontal scrolling
+    phone.locator("#qa-question textarea").fill(Q)
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#qa-src-1")).to_be_visible(timeout=TIMEOUT_MS)
+    # the sources come right after the answer and the examples, the settings last
+    ys = {
+        sel: phone.locator(sel).bounding_box()["y"]
+        for sel in ("#qa-chat", "#qa-question", "#qa-sources", "#qa-settings")
+    }
+    assert ys["#qa-chat"] < ys["#qa-question"] < ys["#qa-sources"] < ys["#qa-settings"], ys
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    phone.evaluate("() => window.scrollTo(0, 0)")
+    phone.wait_for_timeout(300)
+    out = _keep("phone", phone)
+    if os.environ.get("QA_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(out, ROOT / "docs" / "screenshot-phone.png")
+    assert not phone.errors, phone.errors
+
+
+def test_a_french_page_in_an_english_browser_says_nothing_in_english(english_browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = english_browser
+    assert page.title() == "Questions sur les articles"
+    # an example click asks it
+    page.locator("#qa-examples button").first.click()
+    chat, sources = page.locator("#qa-chat"), page.locator("#qa-sources")
+    expect(chat).to_contain_text("152 mm", timeout=TIMEOUT_MS)
+    expect(sources.locator("#qa-src-1")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(sources).to_contain_text("Passages cités")
+    assert not ENGLISH.search(sources.inner_text()), sources.inner_text()
+
+    # the upload widget's own words and an upload error, in French
+    page.get_by_role("tab", name="Documents").click()
+    upload = page.locator("#qa-upload")
+    expect(upload).to_contain_text("Déposez des fichiers ici")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x00 not text")
+    page.locator("#qa-upload input[type=file]").set_input_files(str(binary))
+    page.get_by_role("button", name="Indexer").click()
+    status = page.locator("#qa-upload-status")
+    expect(status).to_contain_text("fichier binaire", timeout=TIMEOUT_MS)
+    expect(status.locator(".qa-error")).to_contain_text("⚠️")  # an error looks like one
+    assert not ENGLISH.search(status.inner_text()), status.inner_text()
+    assert not ENGLISH.search(upload.inner_text()), upload.inner_text()
+
+    # the evaluation tab: no empty plot before a run, then French tables and failures
+    page.get_by_role("tab", name="Évaluation").click()
+    expect(page.locator("#qa-eval-plot")).to_be_hidden()
+    page.get_by_role("button", name="Lancer l'évaluation").click()
+    table = page.locator("#qa-eval-table")
+    expect(table).to_contain_text("Passages (un passage", timeout=TIMEOUT_MS)
+    expect(page.locator("#qa-eval-plot img")).to_be_visible(timeout=TIMEOUT_MS)
+    fail = page.locator("#qa-eval-fail")
+    expect(fail).to_contain_text("Est comptée ratée", timeout=TIMEOUT_MS)
+    tab = page.locator("#qa-eval-table").locator("xpath=ancestor::*[@role='tabpanel'][1]")
+    text = tab.inner_text()
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+    # every column of the failed questions fits the page: none cut off on the right
+    right = page.evaluate("() => document.documentElement.clientWidth")
+    for cell in fail.locator("th").all():
+        assert cell.bounding_box()["x"] + cell.bounding_box()["width"] <= right + 1
+
+    # switching the language re-renders the sources already on screen
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("tab", name="Chat").click()
+    expect(sources).to_contain_text("Cited passages", timeout=TIMEOUT_MS)
+    expect(sources).not_to_contain_text("Passages cités")
+    assert page.title() == "Questions about the articles"
+    page.get_by_role("tab", name="Documents").click()
+    expect(upload).to_contain_text("Drop files here")
     assert not page.errors, page.errors
