@@ -5,7 +5,8 @@ One module per concern (app.py at the repo root only launches the page):
 - service.py: `ChatService`, the answers: follow-up resolved, search run,
   answer streamed one cited sentence at a time as `Reply` objects.
 - followup.py: `resolve_followup`, what to search for "Et l'Iran ?".
-- render.py: the answer and its sources as HTML, with their CSS and script.
+- render.py: the answer as HTML, error and status lines, the page's CSS and script.
+- sources.py: the sources panel (titles, merged passages, highlights).
 - documents.py: the Documents tab (upload, remove, list); `ensure_index`.
 - evaluation.py: the Evaluation tab, over `qa.eval`.
 - inputs.py: the settings panel's filters; any error as one readable line.
@@ -20,8 +21,9 @@ from .evaluation import BUNDLED_QUESTIONS, EVAL_TYPES, EvalView
 from .followup import is_followup, resolve_followup
 from .i18n import LANGS, STRINGS, t
 from .inputs import DateError, make_filters, user_error
-from .render import render_answer, render_sources
+from .render import render_answer
 from .service import ChatService, Reply, available_generators, available_modes
+from .sources import display_title, render_sources
 
 __all__ = [
     "BUNDLED_QUESTIONS",
@@ -35,6 +37,7 @@ __all__ = [
     "Reply",
     "available_generators",
     "available_modes",
+    "display_title",
     "ensure_index",
     "is_followup",
     "make_filters",

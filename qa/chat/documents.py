@@ -23,7 +23,7 @@ from ..indexer import uploads_dir
 from ..retrieve import Retriever
 from .i18n import t
 from .inputs import ingest_error, user_error
-from .render import display_title
+from .sources import display_title
 
 log = logging.getLogger(__name__)
 

@@ -5,6 +5,10 @@ resolves it against the earlier user messages before searching: a named
 entity is swapped into the previous question, or the follow-up is appended
 to it. Heuristics on words only (no model), so they are instant and testable;
 the search actually run is shown under the answer, so a wrong guess is visible.
+
+`previous_answer` and `repeats` tell whether a follow-up's answer only says
+again what the previous answer said ("Et combien ?" finding the same "152 mm"
+sentence), on words too.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ import gradio as gr
 from ..config import Settings
 from .i18n import t
 from .inputs import DateError, make_filters, user_error
-from .render import render_error, render_status, sources_placeholder
+from .render import render_error, render_status
 from .service import ChatService
+from .sources import sources_placeholder
 
 
 def make_handlers(settings: Settings, service: ChatService) -> SimpleNamespace:

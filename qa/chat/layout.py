@@ -18,8 +18,8 @@ from .documents import UPLOAD_TYPES
 from .evaluation import EVAL_TYPES
 from .handlers import make_handlers
 from .i18n import STRINGS, t
-from .render import sources_placeholder
 from .service import ChatService, available_generators, available_modes
+from .sources import sources_placeholder
 
 EXAMPLES = [
     "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?",

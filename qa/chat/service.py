@@ -5,6 +5,13 @@ being run (a follow-up resolved against the conversation), then the answer
 growing one cited sentence at a time, then the final answer with the
 sources panel. `respond` returns the last one.
 
+Two checks keep the final answer honest about what it adds. A follow-up
+whose answer repeats the previous answer's sentences drops them, or says
+that nothing new was found (so its partial answers wait for that check).
+Under a date filter, the question is also answered without the dates: when
+that answer lies outside them and no passage inside holds it, the page says
+no dated passage answers instead of quoting loosely related ones.
+
 Answer generators plug in through `ChatService.answer_stream`, which yields
 `Answer` objects, partial ones first: a configured generator
 (`QA_GENERATOR`, qa/generate/) streams checked sentences as the model
@@ -32,7 +39,8 @@ from .evaluation import EvalView, run_evaluation
 from .followup import previous_answer, repeats, resolve_followup
 from .i18n import t, tn
 from .inputs import DateError, user_error
-from .render import render_answer, render_error, render_sources, sources_placeholder
+from .render import render_answer, render_error
+from .sources import render_sources, sources_placeholder
 
 log = logging.getLogger(__name__)
 
