@@ -16,6 +16,7 @@ import re
 from ..retrieve import Filters
 from ..types import Answer
 from .i18n import t
+from .sources import _highlight, render_sources  # noqa: F401 (their home before sources.py)
 
 # app.py passes CSS and HEAD to `launch()`.
 CSS = """
