@@ -120,7 +120,7 @@ document.addEventListener('click', (ev) => {
 
 def render_error(message: str) -> str:
     """An error in the chat: ⚠️ and its own colour, unlike an answer, in any language."""
-    return f'<span class="qa-error">⚠️ {html.escape(message, quote=False)}</span>'
+    return f'⚠️ <span class="qa-error">{html.escape(message, quote=False)}</span>'
 
 
 def render_status(message: str) -> str:

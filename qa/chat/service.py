@@ -156,9 +156,8 @@ class ChatService(DocumentsMixin):
             if not isinstance(e, (QuestionError, DateError)):
                 log.exception("chat failed")
             msg = user_error(e, lang)
-            yield Reply(
-                markdown=render_error(msg), sources_html=sources_placeholder(lang), error=str(e)
-            )
+            # no passages: the page shows the panel's placeholder (handlers.py)
+            yield Reply(markdown=render_error(msg), sources_html="", error=str(e))
             return
         yield self._reply(last, lang, filters, mode, k, final=True, notes=notes)
 
