@@ -3,12 +3,17 @@
 Binds 127.0.0.1 unless QA_HOST says otherwise; the port comes from
 GRADIO_SERVER_PORT (default 7860), the index from QA_INDEX_DIR (default
 index/). On first start with no index it indexes seeds/ (a few seconds).
-QA_AUTH=user:password asks for a login. This file only launches the page
-with safe defaults: the page and its logic are in qa/chat/.
+QA_AUTH=user:password asks for a login on the page and for the same
+credentials on the APIs. This file only launches, with safe defaults: the
+page and its logic are in qa/chat/, the APIs in qa/api/.
 
-API endpoints (gradio_client): /chat (message, history, mode, k, date_from,
-date_to, source, generator, lang) -> ("", history, sources_html); /upload
-(files, lang); /remove (doc_id, lang); /documents (); /evaluate (...).
+One process, one port: the page at /, the HTTP API at /api (OpenAPI page at
+/api/docs), the OpenAI-compatible endpoint at /v1, the MCP tools at /mcp,
+all on one ChatService (index, models, answer slots).
+
+Gradio endpoints (gradio_client): /chat (message, history, mode, k,
+date_from, date_to, source, generator, lang) -> ("", history, sources_html);
+/upload (files, lang); /remove (doc_id, lang); /documents (); /evaluate (...).
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import sys
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qa.chat import ensure_index  # noqa: E402
+from qa.chat import ChatService, ensure_index  # noqa: E402
 from qa.chat.layout import build_app  # noqa: E402
 from qa.chat.render import CSS, HEAD  # noqa: E402
+from qa.chat.service import ANSWER_SLOTS  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
 from qa.reader import load_reader  # noqa: E402
 
@@ -54,6 +60,21 @@ def launch_kwargs(settings: Settings) -> dict:
     )
 
 
+def build_server(settings: Settings, kwargs: dict):
+    """The APIs (qa/api/) with the page mounted at / on the same ChatService."""
+    import gradio as gr
+
+    from qa.api import create_api
+
+    service = ChatService(settings)
+    demo = build_app(settings, service)
+    # the page's queue has as many workers as the service has answer slots;
+    # the APIs take the same slots (qa/chat/service.py, docs/ops.md)
+    demo.queue(default_concurrency_limit=ANSWER_SLOTS, max_size=64)
+    api = create_api(service, auth=kwargs["auth"])
+    return gr.mount_gradio_app(api, demo, path="/", **kwargs)
+
+
 def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -68,10 +89,12 @@ def main() -> None:
     except Exception as e:  # one line, not a traceback
         print(f"error: {e}", file=sys.stderr)
         raise SystemExit(2) from None
-    demo = build_app(settings)
-    # 2 cores: one answer at a time per worker keeps latency flat; see docs/ops.md
-    demo.queue(default_concurrency_limit=2, max_size=64)
-    demo.launch(**kwargs)
+    import uvicorn
+
+    server = build_server(settings, kwargs)
+    host, port = kwargs["server_name"], kwargs["server_port"]
+    print(f"* Running on http://{host}:{port} (API: /api/docs, /v1, /mcp)", flush=True)
+    uvicorn.run(server, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 
 
+class UploadRefused(ValueError):
+    """An upload refused as a whole (type, size, or the indexer failed): one line."""
+
+
 def ensure_index(settings: Settings, progress: bool = True) -> None:
     """Build the index on first start (the seeds, by default)."""
     from .. import store
@@ -118,15 +122,17 @@ class DocumentsMixin:
         r.refresh()
         return r.data.n_searchable
 
-    def upload(self, files, lang: str = "fr", progress: bool = False) -> str:
-        """Copy uploaded files into the uploads folder and index them
-        incrementally (other documents keep their vectors). Returns one
-        readable line; never raises."""
+    def add_files(self, paths, lang: str = "fr", progress: bool = False):
+        """Copy files into the uploads folder and index them incrementally
+        (other documents keep their vectors); the indexer's report. Raises
+        UploadRefused (one line in `lang`) when a file's type or size is
+        refused or indexing fails; files that could not be read are in
+        `report.failed` and are not kept."""
         from ..indexer import build_index
 
-        paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
+        paths = [Path(p) for p in paths]
         if not paths:
-            return "⚠️ " + t("upload_none", lang)
+            raise UploadRefused(t("upload_none", lang))
         limit = self.settings.max_upload_mb
         problems = []
         for p in paths:
@@ -136,7 +142,7 @@ class DocumentsMixin:
                 mb = p.stat().st_size / 1024 / 1024
                 problems.append(t("upload_size", lang, name=p.name, mb=mb, limit=limit))
         if problems:
-            return "⚠️ " + (" ; " if lang == "fr" else "; ").join(problems)
+            raise UploadRefused((" ; " if lang == "fr" else "; ").join(problems))
         dest = uploads_dir(self.settings)
         dest.mkdir(parents=True, exist_ok=True)
         targets = []
@@ -153,11 +159,21 @@ class DocumentsMixin:
                 target.unlink(missing_ok=True)
             if not isinstance(e, (ValueError, OSError)) and "Ingest" not in type(e).__name__:
                 log.exception("upload failed")
-            return "⚠️ " + t("upload_failed", lang, why=user_error(e, lang))
+            raise UploadRefused(t("upload_failed", lang, why=user_error(e, lang))) from e
         for f, _why in report.failed:  # keep only what made it into the index
             Path(f).unlink(missing_ok=True)
         if self._retriever is not None:
             self._retriever.refresh()
+        return report
+
+    def upload(self, files, lang: str = "fr", progress: bool = False) -> str:
+        """Index uploaded files (see `add_files`). Returns one readable line;
+        never raises."""
+        paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
+        try:
+            report = self.add_files(paths, lang, progress)
+        except UploadRefused as e:
+            return "⚠️ " + str(e)
         msg = t(
             "upload_done",
             lang,

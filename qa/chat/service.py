@@ -44,6 +44,11 @@ from .sources import render_sources, sources_placeholder
 
 log = logging.getLogger(__name__)
 
+# Answers computed at once, whoever asks (the page, the HTTP API, /v1, MCP):
+# one per core keeps latency flat on 2 cores (docs/ops.md); app.py gives the
+# page's queue the same number.
+ANSWER_SLOTS = 2
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -80,6 +85,8 @@ class ChatService(DocumentsMixin):
         self.settings = settings
         self._retriever = retriever
         self._lock = threading.Lock()
+        # shared by every interface of the app, so the APIs queue behind the page's answers
+        self.slots = threading.BoundedSemaphore(ANSWER_SLOTS)
         # name -> callable(question, retriever, *, settings, filters, mode, k, query)
         # returning an Answer or an iterator of Answers (partial ones first).
         self.answerers: dict[str, Callable] = {"extractive": extractive_answer}
@@ -143,15 +150,16 @@ class ChatService(DocumentsMixin):
             # so its partial answers wait until that is known
             before = previous_answer(history) if query != question else ""
             last = None
-            for ans in self.answer_stream(question, query, generator, mode, k, filters):
-                if last is not None and not before:
-                    yield self._reply(last, lang, filters, mode, k, final=False)
-                last = ans
-            notes: tuple[str, ...] = ()
-            if before and not last.abstained:
-                last = _only_new(last, before) or _without_answer(last, t("nothing_new", lang))
-            if filters and (filters.date_from or filters.date_to):
-                last, notes = self._date_window(last, question, query, mode, k, filters, lang)
+            with self.slots:
+                for ans in self.answer_stream(question, query, generator, mode, k, filters):
+                    if last is not None and not before:
+                        yield self._reply(last, lang, filters, mode, k, final=False)
+                    last = ans
+                notes: tuple[str, ...] = ()
+                if before and not last.abstained:
+                    last = _only_new(last, before) or _without_answer(last, t("nothing_new", lang))
+                if filters and (filters.date_from or filters.date_to):
+                    last, notes = self._date_window(last, question, query, mode, k, filters, lang)
         except Exception as e:  # the page shows one readable line, the log the traceback
             if not isinstance(e, (QuestionError, DateError)):
                 log.exception("chat failed")
