@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -71,6 +72,11 @@ def build_server(settings: Settings, kwargs: dict):
     # the page's queue has as many workers as the service has answer slots;
     # the APIs take the same slots (qa/chat/service.py, docs/ops.md)
     demo.queue(default_concurrency_limit=ANSWER_SLOTS, max_size=64)
+    # the limit the queue really has (bench/load_test.py overrides it to
+    # compare settings): the APIs follow it; None means unlimited
+    limit = getattr(getattr(demo, "_queue", None), "default_concurrency_limit", ANSWER_SLOTS)
+    if limit != ANSWER_SLOTS:
+        service.slots = threading.BoundedSemaphore(limit or 1024)
     api = create_api(service, auth=kwargs["auth"])
     return gr.mount_gradio_app(api, demo, path="/", **kwargs)
 
