@@ -141,6 +141,7 @@ def test_bad_requests_get_one_line_4xx(http):
     r = http.post("/api/ask", content=not_utf8, headers={"content-type": "application/json"})
     assert "UTF-8" in one_line_error(r, 400)
     one_line_error(http.get("/api/nowhere"), 404)
+    assert "GET /api/ask" in one_line_error(http.get("/api/ask"), 404)  # it takes POST
 
 
 def test_oversized_bodies_are_refused(http):

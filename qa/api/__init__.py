@@ -78,8 +78,12 @@ def create_api(service: ChatService, auth: tuple[str, str] | None = None) -> Fas
 
     @app.exception_handler(Exception)
     async def crash(request: Request, e: Exception):
-        log.exception("API request failed: %s", request.url.path)
+        from ..store import IndexError_
+
         line = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        if isinstance(e, IndexError_):  # missing, corrupt or busy: the index, not the request
+            return _error(request, 503, line, "server_error")
+        log.exception("API request failed: %s", request.url.path)
         return _error(request, 500, f"internal error: {line}", "server_error")
 
     return app

@@ -96,8 +96,9 @@ def ask_stream(
 
 def _answers(replies, partials: bool) -> Iterator[tuple[Answer, bool]]:
     for reply in replies:
-        if reply.error:
-            raise ApiError(reply.error.splitlines()[0], status=500)
+        if reply.error:  # the input was checked: the question a follow-up builds, or a failure
+            line = reply.error.splitlines()[0]
+            raise ApiError(line, status=400 if line.startswith("the question") else 500)
         if reply.answer is None:  # the "searching…" step
             continue
         if reply.final or partials:

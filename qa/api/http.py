@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -146,8 +146,8 @@ def make_router(service: ChatService) -> APIRouter:
         methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
         include_in_schema=False,
     )
-    def unknown(rest: str):
-        raise ApiError(f"no such endpoint: /api/{rest}", 404)
+    def unknown(rest: str, request: Request):
+        raise ApiError(f"no such endpoint: {request.method} /api/{rest}", 404)
 
     return r
 

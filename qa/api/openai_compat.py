@@ -26,7 +26,7 @@ import json
 import time
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,6 +109,10 @@ def make_router(service: ChatService) -> APIRouter:
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             **_extras(ans),
         }
+
+    @r.api_route("/{rest:path}", methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    def unknown(rest: str, request: Request):
+        raise ApiError(f"no such endpoint: {request.method} /v1/{rest}", 404)
 
     return r
 
