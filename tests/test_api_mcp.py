@@ -168,3 +168,35 @@ def test_the_same_question_gets_the_same_answer_through_every_door(app):
     assert {c["n"]: c["doc_id"] for c in api["citations"]} == page_cited
     for c in api["citations"]:  # the page highlights the very sentences the APIs cite
         assert " ".join(c["sentence"].split()) in " ".join(page_sources.split())
+
+
+def test_concurrent_clients_on_every_door_share_the_answer_slots(app):
+    """Two clients per door at once: no errors, no answer changed by the others
+    (the full load test, 20 users, is bench/load_test.py's job)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import openai
+
+    def page():
+        return _chat_page(app)[0]
+
+    def api():
+        with httpx.Client(base_url=app.url, timeout=300, trust_env=False) as http:
+            return http.post("/api/ask", json={"question": Q}).json()["answer"]
+
+    def v1():
+        client = openai.OpenAI(
+            base_url=f"{app.url}v1", api_key="x", http_client=httpx.Client(trust_env=False)
+        )
+        chunks = client.chat.completions.create(
+            model="qa-news", messages=[{"role": "user", "content": Q}], stream=True, timeout=300
+        )
+        return "".join(ch.choices[0].delta.content or "" for ch in chunks)
+
+    def tool():
+        return result(call(app, "ask", {"question": Q}))["answer"]
+
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(fn) for fn in (page, api, v1, tool) * 2]
+        answers = [f.result(timeout=600) for f in futures]
+    assert len(set(answers)) == 1 and answers[0].startswith("152 mm — ")
