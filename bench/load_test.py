@@ -1,31 +1,47 @@
-"""Load test of the chat: N concurrent users over loopback, each with its own
-gradio_client.Client, each asking Q questions through the app's "chat" API.
+"""Load test of the app: N concurrent users over loopback, each with its own
+client of one of the app's doors, each asking Q questions:
 
-    .venv/bin/python bench/load_test.py                       # 20 users x 10 questions
+    chat    the page's "chat" endpoint through gradio_client (what the page's queue serves)
+    api     POST /api/ask through httpx
+    openai  /v1/chat/completions through the official openai package
+    mcp     the MCP tool `ask` through the mcp package's client (one session per user)
+
+    .venv/bin/python bench/load_test.py                       # 20 users x 10 questions, all doors
+    .venv/bin/python bench/load_test.py --users 20 --questions 5 --out runs/load-mixed.json
+    .venv/bin/python bench/load_test.py --interfaces chat     # the page only (the old test)
+    .venv/bin/python bench/load_test.py --interfaces api,mcp --users 8
     .venv/bin/python bench/load_test.py --concurrency 1 2 4   # compare queue settings
-    .venv/bin/python bench/load_test.py --users 5 --questions 3 --out runs/load.json
+    .venv/bin/python bench/load_test.py --users 4 --questions 2 --out runs/load.json
+
+Users get the --interfaces (default: chat,api,openai,mcp) round-robin: user 0
+the first, user 1 the second, and so on.
 
 It indexes seeds/ into a temporary folder with the real embedder (unless
 --index-dir names an existing index), starts app.py on a free 127.0.0.1 port
 with QA_INDEX_DIR pointing there, waits for it, then runs the users. With
 --concurrency the app is started once per value, with its queue's
-default_concurrency_limit overridden (app.py's own settings otherwise).
+default_concurrency_limit overridden (app.py's own settings otherwise); the
+APIs follow that limit too (they share the page's answer slots).
 
-Before the users start, one client asks each question once, alone: that is
-the reference answer. A request is an error if the client raises, times
-out, the answer is a "⚠️" error line or empty, or it differs from the
-reference (concurrency must never change an answer). Prints p50/p95/max
-latency, throughput and errors; writes the same as JSON (--out). Exit
-status 1 if any request failed.
+Before the users start, each question is asked once, alone, through
+/api/ask: that is the reference answer for every door (the doors must give
+the same answer; the page's is compared as plain text, its HTML removed).
+A request is an error if the client raises, times out, the answer is a "⚠️"
+error line or empty, or it differs from the reference (neither the door nor
+the load may change an answer). Prints p50/p95/max latency, throughput and
+errors, overall and per door; writes the same as JSON (--out). Exit status 1
+if any request failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import math
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -35,10 +51,15 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
+INTERFACES = ("chat", "api", "openai", "mcp")
 
 # Runs app.py with the queue settings overridden, without touching app.py.
 WRAPPER = """
@@ -158,76 +179,210 @@ def answer_text(result) -> str:
     return str(content or "")
 
 
-def run_users(url: str, users: int, per_user: int, timeout: float) -> dict:
+def plain_text(markdown: str) -> str:
+    """The page's answer as the APIs give it: HTML tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markdown))
+
+
+# One client per door. Each is a context manager yielding ask(question) -> the
+# answer text, raising on any failure; one is opened per user.
+
+
+@contextmanager
+def chat_client(url: str, timeout: float, endpoint: str = "/chat"):
+    """The page's "chat" endpoint through gradio_client (it waits in the page's queue)."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+
+    def ask(q: str) -> str:
+        return plain_text(answer_text(client.submit(q, [], api_name=endpoint).result(timeout)))
+
+    try:
+        yield ask
+    finally:
+        client.close()
+
+
+@contextmanager
+def api_client(url: str, timeout: float):
+    """POST /api/ask through httpx; anything but a 200 raises."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=timeout, trust_env=False) as http:
+
+        def ask(q: str) -> str:
+            r = http.post("/api/ask", json={"question": q})
+            if r.status_code != 200:
+                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+            return r.json()["answer"]
+
+        yield ask
+
+
+@contextmanager
+def openai_client(url: str, timeout: float):
+    """/v1/chat/completions through the openai package; no retries, so a failure counts."""
+    import httpx
+    import openai
+
+    http = httpx.Client(trust_env=False)
+    client = openai.OpenAI(
+        base_url=f"{url}v1", api_key="unused", max_retries=0, timeout=timeout, http_client=http
+    )
+
+    def ask(q: str) -> str:
+        reply = client.chat.completions.create(
+            model="qa-news", messages=[{"role": "user", "content": q}]
+        )
+        return reply.choices[0].message.content or ""
+
+    with client:
+        yield ask
+
+
+@asynccontextmanager
+async def mcp_session(url: str, timeout: float):
+    """An initialized MCP client session with the app's /mcp."""
+    import httpx
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async with httpx.AsyncClient(timeout=timeout, trust_env=False) as http:
+        async with streamable_http_client(f"{url}mcp", http_client=http) as (read, write, _):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                yield session
+
+
+@contextmanager
+def mcp_client(url: str, timeout: float):
+    """The MCP tool `ask` through the mcp package's client: one session per user,
+    held open on an event loop of its own (anyio's blocking portal, which enters
+    and leaves the session in one task); a tool error raises."""
+    from anyio.from_thread import start_blocking_portal
+
+    with start_blocking_portal() as portal:
+        with portal.wrap_async_context_manager(mcp_session(url, timeout)) as session:
+            call = partial(session.call_tool, read_timeout_seconds=timedelta(seconds=timeout))
+
+            def ask(q: str) -> str:
+                res = portal.call(partial(call, "ask", {"question": q}))
+                if res.isError:
+                    raise RuntimeError(" ".join(getattr(c, "text", "") for c in res.content))
+                return res.structuredContent["answer"]
+
+            yield ask
+
+
+def latency_figures(latencies: list[float], requests: int, errors: int, wall: float) -> dict:
+    """Counts, throughput and latency percentiles of one door, or of all."""
+    return {
+        "requests": requests,
+        "ok": len(latencies),
+        "errors": errors,
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+        "p50_s": round(percentile(latencies, 50), 3),
+        "p95_s": round(percentile(latencies, 95), 3),
+        "max_s": round(max(latencies), 3) if latencies else None,
+        "mean_s": round(statistics.mean(latencies), 3) if latencies else None,
+    }
+
+
+def run_users(url: str, users: int, per_user: int, timeout: float, interfaces=INTERFACES) -> dict:
     from gradio_client import Client
 
     questions = [json.loads(x)["question"] for x in QUESTIONS.read_text().splitlines() if x.strip()]
-    t = time.perf_counter()
-    clients = [Client(url, verbose=False) for _ in range(users)]
-    endpoint, params = chat_endpoint(clients[0])
-    setup = time.perf_counter() - t
-
-    def ask(client, q: str) -> str:
-        return answer_text(client.submit(q, [], api_name=endpoint).result(timeout=timeout))
-
     plan = [
         [questions[(u * per_user + i) % len(questions)] for i in range(per_user)]
         for u in range(users)
     ]
-    t = time.perf_counter()
-    reference = {q: ask(clients[0], q) for q in dict.fromkeys(q for qs in plan for q in qs)}
-    alone = (time.perf_counter() - t) / max(len(reference), 1)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(users)
+    door = [interfaces[u % len(interfaces)] for u in range(users)]
+    endpoint = params = None
+    if "chat" in door:
+        probe = Client(url, verbose=False)
+        endpoint, params = chat_endpoint(probe)
+        probe.close()
+    clients = {
+        "chat": partial(chat_client, endpoint=endpoint),
+        "api": api_client,
+        "openai": openai_client,
+        "mcp": mcp_client,
+    }
 
-    def user(u: int) -> None:
-        client = clients[u]
-        start.wait()
-        for i, q in enumerate(plan[u]):
-            t0 = time.perf_counter()
-            try:
-                text = ask(client, q)
-                ok = bool(text.strip()) and not text.lstrip().startswith("⚠️")
-                why = "" if ok else f"bad answer: {text[:120]!r}"
-                if ok and text != reference[q]:
-                    why = f"answer differs from the same question asked alone: {text[:120]!r}"
-            except Exception as e:  # noqa: BLE001 - every failure is counted, none is fatal
-                why = f"{type(e).__name__}: {str(e)[:200]}"
-            dt = time.perf_counter() - t0
-            with lock:
-                (errors.append(f"user {u} q{i}: {why}") if why else latencies.append(dt))
+    with ExitStack() as opened:
+        t = time.perf_counter()
+        asks = [opened.enter_context(clients[door[u]](url, timeout)) for u in range(users)]
+        setup = time.perf_counter() - t
 
-    threads = [threading.Thread(target=user, args=(u,), daemon=True) for u in range(users)]
-    t_run = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=timeout * per_user + 60)
-    wall = time.perf_counter() - t_run
-    stuck = sum(th.is_alive() for th in threads)
-    if stuck:
-        errors.append(f"{stuck} users still running after the time limit")
-    n = users * per_user
+        with api_client(url, timeout) as ask_alone:
+            t = time.perf_counter()
+            distinct = dict.fromkeys(q for qs in plan for q in qs)
+            reference = {q: ask_alone(q) for q in distinct}
+            alone = (time.perf_counter() - t) / max(len(reference), 1)
+
+        latencies: dict[str, list[float]] = {d: [] for d in interfaces}
+        errors: list[tuple[str, str]] = []
+        lock = threading.Lock()
+        start = threading.Barrier(users)
+
+        def user(u: int) -> None:
+            start.wait()
+            for i, q in enumerate(plan[u]):
+                t0 = time.perf_counter()
+                try:
+                    text = asks[u](q)
+                    ok = bool(text.strip()) and not text.lstrip().startswith("⚠️")
+                    why = "" if ok else f"bad answer: {text[:120]!r}"
+                    if ok and text != reference[q]:
+                        why = f"answer differs from /api/ask's, asked alone: {text[:120]!r}"
+                except Exception as e:  # noqa: BLE001 - every failure is counted, none is fatal
+                    why = f"{type(e).__name__}: {str(e)[:200]}"
+                dt = time.perf_counter() - t0
+                with lock:
+                    if why:
+                        errors.append((door[u], f"user {u} ({door[u]}) q{i}: {why}"))
+                    else:
+                        latencies[door[u]].append(dt)
+
+        threads = [threading.Thread(target=user, args=(u,), daemon=True) for u in range(users)]
+        t_run = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=timeout * per_user + 60)
+        wall = time.perf_counter() - t_run
+        stuck = [u for u, th in enumerate(threads) if th.is_alive()]
+        for u in stuck:
+            errors.append((door[u], f"user {u} ({door[u]}) still running after the time limit"))
+        if stuck:  # leave their clients open: closing one in use would hang
+            opened.pop_all()
+
+    users_of = Counter(door)
+    per_interface = {}
+    for d in interfaces:
+        if users_of[d]:
+            mine = [e for x, e in errors if x == d]
+            per_interface[d] = {
+                "users": users_of[d],
+                **latency_figures(latencies[d], users_of[d] * per_user, len(mine), wall),
+                "error_samples": mine[:3],
+            }
+    everything = [x for d in interfaces for x in latencies[d]]
     return {
         "users": users,
         "questions_per_user": per_user,
-        "requests": n,
-        "ok": len(latencies),
-        "errors": len(errors),
-        "error_samples": errors[:10],
+        "interfaces": list(interfaces),
+        **latency_figures(everything, users * per_user, len(errors), wall),
+        "error_samples": [e for _, e in errors[:10]],
+        "per_interface": per_interface,
+        "reference": "/api/ask, each question alone before the users start",
         "endpoint": endpoint,
         "endpoint_parameters": params,
         "client_setup_s": round(setup, 2),
         "distinct_questions": len(reference),
         "alone_mean_s": round(alone, 3),
         "wall_s": round(wall, 2),
-        "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-        "p50_s": round(percentile(latencies, 50), 3),
-        "p95_s": round(percentile(latencies, 95), 3),
-        "max_s": round(max(latencies), 3) if latencies else None,
-        "mean_s": round(statistics.mean(latencies), 3) if latencies else None,
     }
 
 
@@ -239,8 +394,16 @@ def main(argv=None) -> int:
     ap.add_argument("--max-size", type=int, help="queue max_size override")
     ap.add_argument("--index-dir", help="existing index (default: seeds/ indexed in a temp dir)")
     ap.add_argument("--timeout", type=float, default=120, help="per request, seconds")
+    ap.add_argument(
+        "--interfaces",
+        default=",".join(INTERFACES),
+        help="doors given to users round-robin, comma-separated (default: %(default)s)",
+    )
     ap.add_argument("--out", default=str(ROOT / "runs" / "load_test.json"))
     args = ap.parse_args(argv)
+    interfaces = tuple(dict.fromkeys(x.strip() for x in args.interfaces.split(",") if x.strip()))
+    if not interfaces or set(interfaces) - set(INTERFACES):
+        ap.error(f"--interfaces: choose among {', '.join(INTERFACES)}, comma-separated")
 
     work = Path(tempfile.mkdtemp(prefix="qa-load-"))
     results = []
@@ -253,7 +416,7 @@ def main(argv=None) -> int:
             try:
                 ready = app.wait_ready()
                 load_before = os.getloadavg()[0]
-                r = run_users(app.url, args.users, args.questions, args.timeout)
+                r = run_users(app.url, args.users, args.questions, args.timeout, interfaces)
                 load_after = os.getloadavg()[0]
             finally:
                 app.stop()
@@ -273,6 +436,13 @@ def main(argv=None) -> int:
                 f"(load average {load_before:.1f} -> {load_after:.1f})",
                 flush=True,
             )
+            for d, x in r["per_interface"].items():
+                print(
+                    f"  {d:<6} {x['users']} users, {x['requests']} requests, {x['errors']} errors; "
+                    f"p50 {x['p50_s']} s, p95 {x['p95_s']} s, max {x['max_s']} s, "
+                    f"{x['throughput_rps']} req/s",
+                    flush=True,
+                )
             for e in r["error_samples"]:
                 print("  error:", e)
     finally:
