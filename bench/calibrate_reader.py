@@ -31,12 +31,12 @@ sys.path.insert(0, str(ROOT))
 
 def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarray]:
     from qa.answer import _reading_list
-    from qa.config import Settings
+    from qa.config import load_settings
     from qa.indexer import build_index
     from qa.reader import load_reader
     from qa.retrieve import Retriever
 
-    settings = Settings(index_dir=index_dir)
+    settings = load_settings(index_dir=index_dir)  # QA_READER chooses the reader
     if not (Path(index_dir) / "CURRENT").exists():
         build_index([ROOT / "seeds"], settings)
     retriever, reader = Retriever(settings), load_reader(settings.reader)
@@ -76,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {x:.2f} | {np.mean(pos < x):.1%} | {np.mean(neg < x):.1%} |")
     print(f"chosen: {t:.2f}")
     if args.write:
+        from qa.config import load_settings
         from qa.reader.model import CONFIG, WEIGHTS
 
-        path = WEIGHTS / CONFIG
+        reader = load_settings().reader  # QA_READER: a trained folder, else the shipped one
+        path = (Path(reader) if reader and Path(reader).is_dir() else WEIGHTS) / CONFIG
         meta = json.loads(path.read_text(encoding="utf-8"))
         meta["calibration"]["margin_threshold"] = round(t, 4)
         meta["calibration"]["source"] = "bench/calibrate_reader.py " + " ".join(args.sets)

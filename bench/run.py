@@ -1,6 +1,6 @@
 """Benchmarks of indexing and queries on this machine (`make bench`).
 
-    .venv/bin/python bench/run.py            # default: ~10 min; sizes 1k, 10k, 100k
+    .venv/bin/python bench/run.py            # default: ~20 min; sizes 1k, 10k, 100k
     .venv/bin/python bench/run.py --full     # + 1M chunks, ANN study at 1M, full embed matrix
     .venv/bin/python bench/run.py --only embed,query --sizes 10000
 
@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench import common  # noqa: E402
 from bench.common import table  # noqa: E402
 
-SECTIONS = ("pipeline", "embed", "query", "answer", "study")
+SECTIONS = ("engines", "pipeline", "embed", "query", "answer", "study")
 # issue #8: retrieval p50 end to end (query embedding + search) by index size
 TARGETS_MS = {10_000: 20.0, 100_000: 60.0}
 
@@ -319,6 +319,15 @@ def section_query(res: dict, sizes: list[int], work: Path, reps: int) -> None:
         )
 
 
+def section_engines(res: dict, work: Path) -> None:
+    from bench import engines_bench as eb
+
+    say("\n## Embedding engines side by side (issue #13)\n")
+    results = eb.run(eb.ENGINES, 160, 100, 30, 300, work / "engines")
+    res["engines"] = results
+    say(eb.table(results))
+
+
 def section_study(res: dict, sizes: list[int], full: bool) -> None:
     say("\n## Exact vs approximate dense search (OMP_WAIT_POLICY=PASSIVE unless noted)\n")
     for n in sizes:
@@ -442,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     try:
+        if "engines" in only:
+            section_engines(res, work)
         if "pipeline" in only:
             section_pipeline(res, work, a.full)
         if "embed" in only:

@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-len", type=int, default=d.max_len, help="tokens per window")
     p.add_argument("--negative-rate", type=float, default=d.negative_rate)
     p.add_argument("--cut-rate", type=float, default=d.cut_rate, help="answer-cut negatives")
-    p.add_argument("--quant", choices=["weights", "dynamic"], default=d.quant)
+    p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
     p.add_argument("--keep-fp32", default="", help="also save the fp32 ONNX to this file")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--limit", type=int, default=0, help="train on N pairs only (smoke runs)")
