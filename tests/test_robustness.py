@@ -623,3 +623,19 @@ def test_sentence_splitting_is_thread_safe():
     for t in threads:
         t.join(timeout=120)
     assert not bad
+
+
+def test_chat_start_refuses_an_index_of_another_embedder(settings):
+    """app.py calls ensure_index before serving: a mismatched index stops it
+    with one line instead of a page whose every question fails."""
+    from qa.chat import ensure_index
+    from qa.indexer import build_index
+    from qa.store import IndexError_
+
+    build_index([settings.docs_dir], settings)
+    ensure_index(settings)  # same embedder: fine, nothing rebuilt
+    with pytest.raises(IndexError_) as e:
+        ensure_index(settings.replace(embedder="other-fake"))
+    msg = str(e.value)
+    assert len(msg.splitlines()) == 1
+    assert "test/fake-hash-256" in msg and "qa index" in msg

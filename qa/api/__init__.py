@@ -76,13 +76,19 @@ def create_api(service: ChatService, auth: tuple[str, str] | None = None) -> Fas
             detail = "the request body is not valid JSON in UTF-8"
         return _error(request, e.status_code, detail, "invalid_request_error")
 
+    from ..store import IndexError_
+
+    # its own handler, not the catch-all below: Starlette re-raises what the
+    # catch-all handles, and the log would get a traceback for a known state
+    @app.exception_handler(IndexError_)
+    async def index_error(request: Request, e: IndexError_):
+        # missing, corrupt, busy or built by another embedder: the index, not the request
+        line = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        return _error(request, 503, line, "server_error")
+
     @app.exception_handler(Exception)
     async def crash(request: Request, e: Exception):
-        from ..store import IndexError_
-
         line = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        if isinstance(e, IndexError_):  # missing, corrupt or busy: the index, not the request
-            return _error(request, 503, line, "server_error")
         log.exception("API request failed: %s", request.url.path)
         return _error(request, 500, f"internal error: {line}", "server_error")
 

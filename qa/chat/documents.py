@@ -35,10 +35,15 @@ class UploadRefused(ValueError):
 
 
 def ensure_index(settings: Settings, progress: bool = True) -> None:
-    """Build the index on first start (the seeds, by default)."""
+    """Build the index on first start (the seeds, by default); refuse, at
+    start and in one line, an index that another embedder built."""
     from .. import store
+    from ..embed import load_embedder
 
     if store.current_generation(settings.index_dir) is not None:
+        emb = load_embedder(settings.embedder, settings.embed_batch_size)
+        manifest = store.read_manifest(settings.index_dir)
+        store.check_embedder(manifest, emb.name, settings.index_dir, emb.dim)
         return
     from ..indexer import build_index
 
