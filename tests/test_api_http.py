@@ -12,6 +12,12 @@ import pytest
 pytestmark = pytest.mark.slow
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+# an answer of several cited sentences (extra sentences need a margin close to
+# the best one's, so the calibre question gets one): streaming has steps to show
+Q_MANY = (
+    "Which US general said North Korean ammunition supplies to Russia "
+    "would probably not be decisive?"
+)
 UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 ARTICLE = (
     "Publié le 12 mars 2024\n\nSaint-Ours — La commune de Saint-Ours-les-Roches a inauguré "
@@ -80,7 +86,7 @@ def test_ask_answers_with_citations(http):
 
 
 def test_ask_streams_one_cited_sentence_per_event(http):
-    with http.stream("POST", "/api/ask", json={"question": Q, "stream": True}) as r:
+    with http.stream("POST", "/api/ask", json={"question": Q_MANY, "stream": True}) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         got = events(r)
     names = [name for name, _ in got]
@@ -89,8 +95,8 @@ def test_ask_streams_one_cited_sentence_per_event(http):
     final = got[-1][1]
     assert "".join(sentences) == final["answer"]
     assert all(s.rstrip().endswith("]") for s in sentences)
-    assert final["span"] == "152 mm" and final["citations"][0]["n"] == 1
-    assert final == http.post("/api/ask", json={"question": Q}).json()
+    assert final["span"] and final["citations"][0]["n"] == 1
+    assert final == http.post("/api/ask", json={"question": Q_MANY}).json()
 
 
 def test_a_follow_up_is_resolved_against_the_history(http):

@@ -10,6 +10,12 @@ import pytest
 pytestmark = pytest.mark.slow
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+# an answer of several cited sentences (extra sentences need a margin close to
+# the best one's, so the calibre question gets one): streaming has steps to show
+Q_MANY = (
+    "Which US general said North Korean ammunition supplies to Russia "
+    "would probably not be decisive?"
+)
 UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 CITATION_KEYS = {"n", "doc_id", "chunk_id", "text", "date", "source", "sentence"}
 
@@ -59,8 +65,10 @@ def test_completion_answers_with_citations(client):
 
 
 def test_streaming_sends_sentences_then_the_citations(client):
-    whole = client.chat.completions.create(model="qa-news", messages=[user(Q)])
-    chunks = list(client.chat.completions.create(model="qa-news", messages=[user(Q)], stream=True))
+    whole = client.chat.completions.create(model="qa-news", messages=[user(Q_MANY)])
+    chunks = list(
+        client.chat.completions.create(model="qa-news", messages=[user(Q_MANY)], stream=True)
+    )
     assert chunks[0].choices[0].delta.role == "assistant"
     pieces = [ch.choices[0].delta.content or "" for ch in chunks]
     assert "".join(pieces) == whole.choices[0].message.content
