@@ -24,6 +24,7 @@ it with ONNX Runtime directly (qa/embed.py, `OnnxE5Embedder`).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -65,7 +66,7 @@ def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
     try:
         _export(work, quant)
-        e5weights.tokenizer().save_pretrained(work)
+        save_tokenizer(work)
         info = {
             "format": FORMAT,
             "quant": quant,
@@ -82,6 +83,15 @@ def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
         shutil.rmtree(work, ignore_errors=True)
     say(f"built {target} in {time.time() - t0:.0f} s")
     return target
+
+
+def save_tokenizer(work: Path) -> None:
+    """The e5 tokenizer as tokenizer.json, without the truncation state that
+    the reader's (question, passage) calls leave on the shared instance."""
+    tok = copy.deepcopy(e5weights.tokenizer())
+    tok.backend_tokenizer.no_truncation()
+    tok.backend_tokenizer.no_padding()
+    tok.save_pretrained(work)
 
 
 def _export(work: Path, quant: str) -> None:

@@ -310,10 +310,13 @@ def embed_with(
     tok = tok or tokenizer()
     width = read().max_positions - 2
     windows, owner, weight = [], [], []
-    # the backend tokenizer: no "longer than 512" warning for texts we window anyway
-    encodings = tok.backend_tokenizer.encode_batch(
-        [prefix + t for t in texts], add_special_tokens=False
-    )
+    # the backend tokenizer: no "longer than 512" warning for texts we window
+    # anyway. Its truncation is state that a (question, passage) call, e.g. the
+    # reader's on the shared tokenizer(), leaves set to "only_second": clear it.
+    backend = tok.backend_tokenizer
+    backend.no_truncation()
+    backend.no_padding()
+    encodings = backend.encode_batch([prefix + t for t in texts], add_special_tokens=False)
     for i, ids in enumerate(e.ids for e in encodings):
         for a in range(0, max(len(ids), 1), width):
             chunk = ids[a : a + width]

