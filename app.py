@@ -29,7 +29,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa.chat import ChatService, ensure_index  # noqa: E402
 from qa.chat.layout import build_app  # noqa: E402
 from qa.chat.render import CSS, HEAD  # noqa: E402
-from qa.chat.service import ANSWER_SLOTS  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
 from qa.reader import load_reader  # noqa: E402
 
@@ -71,11 +70,12 @@ def build_server(settings: Settings, kwargs: dict):
     demo = build_app(settings, service)
     # the page's queue has as many workers as the service has answer slots;
     # the APIs take the same slots (qa/chat/service.py, docs/ops.md)
-    demo.queue(default_concurrency_limit=ANSWER_SLOTS, max_size=64)
+    slots = settings.answer_slots
+    demo.queue(default_concurrency_limit=slots, max_size=64)
     # the limit the queue really has (bench/load_test.py overrides it to
     # compare settings): the APIs follow it; None means unlimited
-    limit = getattr(getattr(demo, "_queue", None), "default_concurrency_limit", ANSWER_SLOTS)
-    if limit != ANSWER_SLOTS:
+    limit = getattr(getattr(demo, "_queue", None), "default_concurrency_limit", slots)
+    if limit != slots:
         service.slots = threading.BoundedSemaphore(limit or 1024)
     api = create_api(service, auth=kwargs["auth"])
     return gr.mount_gradio_app(api, demo, path="/", **kwargs)

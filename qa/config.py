@@ -77,6 +77,10 @@ class Settings:
 
     # --- app ---------------------------------------------------------------
     host: str = "127.0.0.1"
+    # Answers computed at once, whoever asks (the page, /api, /v1, MCP): one per
+    # core keeps latency flat on 2 cores (docs/ops.md); the page's queue gets
+    # as many workers.
+    answer_slots: int = 2
     max_upload_mb: int = 20
 
     def replace(self, **changes) -> Settings:

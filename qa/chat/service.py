@@ -44,11 +44,6 @@ from .sources import render_sources, sources_placeholder
 
 log = logging.getLogger(__name__)
 
-# Answers computed at once, whoever asks (the page, the HTTP API, /v1, MCP):
-# one per core keeps latency flat on 2 cores (docs/ops.md); app.py gives the
-# page's queue the same number.
-ANSWER_SLOTS = 2
-
 
 @dataclass(frozen=True)
 class Reply:
@@ -85,8 +80,9 @@ class ChatService(DocumentsMixin):
         self.settings = settings
         self._retriever = retriever
         self._lock = threading.Lock()
-        # shared by every interface of the app, so the APIs queue behind the page's answers
-        self.slots = threading.BoundedSemaphore(ANSWER_SLOTS)
+        # taken by every answer, from any interface: the APIs queue behind the
+        # page's answers (settings.answer_slots says why)
+        self.slots = threading.BoundedSemaphore(max(1, self.settings.answer_slots))
         # name -> callable(question, retriever, *, settings, filters, mode, k, query)
         # returning an Answer or an iterator of Answers (partial ones first).
         self.answerers: dict[str, Callable] = {"extractive": extractive_answer}
