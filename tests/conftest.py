@@ -18,6 +18,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
+# questions the app tests ask through every interface
+Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
+# an answer of several cited sentences (extra sentences need a margin close to
+# the best one's, so the calibre question gets one): streaming has steps to show
+Q_MANY = (
+    "Which US general said North Korean ammunition supplies to Russia "
+    "would probably not be decisive?"
+)
+UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 
 
 class FakeEmbedder:

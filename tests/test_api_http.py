@@ -9,16 +9,10 @@ import json
 import httpx
 import pytest
 
+from .conftest import Q_MANY, UNANSWERABLE, Q
+
 pytestmark = pytest.mark.slow
 
-Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-# an answer of several cited sentences (extra sentences need a margin close to
-# the best one's, so the calibre question gets one): streaming has steps to show
-Q_MANY = (
-    "Which US general said North Korean ammunition supplies to Russia "
-    "would probably not be decisive?"
-)
-UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 ARTICLE = (
     "Publié le 12 mars 2024\n\nSaint-Ours — La commune de Saint-Ours-les-Roches a inauguré "
     "samedi la passerelle des Dômes, un pont suspendu long de 340 mètres au-dessus de la vallée "

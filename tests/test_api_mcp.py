@@ -14,10 +14,9 @@ import re
 import httpx
 import pytest
 
-pytestmark = pytest.mark.slow
+from .conftest import UNANSWERABLE, Q
 
-Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

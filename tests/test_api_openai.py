@@ -7,16 +7,10 @@ from __future__ import annotations
 import openai
 import pytest
 
+from .conftest import Q_MANY, UNANSWERABLE, Q
+
 pytestmark = pytest.mark.slow
 
-Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-# an answer of several cited sentences (extra sentences need a margin close to
-# the best one's, so the calibre question gets one): streaming has steps to show
-Q_MANY = (
-    "Which US general said North Korean ammunition supplies to Russia "
-    "would probably not be decisive?"
-)
-UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 CITATION_KEYS = {"n", "doc_id", "chunk_id", "text", "date", "source", "sentence"}
 
 

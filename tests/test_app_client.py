@@ -2,15 +2,10 @@
 
 import pytest
 
+from .conftest import Q_MANY, Q
+
 pytestmark = pytest.mark.slow
 
-Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-# an answer of several cited sentences (extra sentences need a margin close to
-# the best one's, so the calibre question gets one): streaming has steps to show
-Q_MANY = (
-    "Which US general said North Korean ammunition supplies to Russia "
-    "would probably not be decisive?"
-)
 ARTICLE = "\n\n".join(  # one paragraph a line, as scraped articles come
     [
         "Publié le 12 mars 2024",
