@@ -108,7 +108,8 @@ class OnnxE5Embedder:
         from . import e5onnx, e5weights
 
         model_dir = e5onnx.build(quant, root)
-        self.name = f"onnx/multilingual-e5-small-{'int8' if quant == 'dynamic' else quant}"
+        kind = {"dynamic": "int8", "none": "fp32"}.get(quant, quant)
+        self.name = f"onnx/multilingual-e5-small-{kind}"
         self.dim = e5weights.read().hidden
         self.batch_size = batch_size
         from transformers import PreTrainedTokenizerFast
