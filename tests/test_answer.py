@@ -92,3 +92,15 @@ def test_a_name_must_stand_next_to_the_role_asked_for():
     far = "Selon le porte-parole, la décision revient désormais au président Vladimir Poutine."
     assert not fits("name", far, q)
     assert not fits("name", "Le porte-parole a refusé de commenter.", q)
+
+
+def test_typed_questions_keep_only_sentences_of_their_type():
+    from qa.answer import Pick, _typed
+
+    q = "Quel montant d'aide Joe Biden a-t-il proposé pour l'Ukraine ?"
+    money = Pick(hit=None, sentence="Biden propose 13,1 milliards de dollars.", confidence=0.95)
+    other = Pick(hit=None, sentence="Biden soutient l'Ukraine depuis le début.", confidence=0.97)
+    assert _typed([other, money], 0.97, q) == ([money], 0.95)  # the first pick had no amount
+    assert _typed([other], 0.97, q) == ([], 0.0)  # on topic, no amount: abstain
+    untyped = "Que fournit l'Iran à la Russie ?"
+    assert _typed([other], 0.97, untyped) == ([other], 0.97)
