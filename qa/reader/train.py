@@ -274,14 +274,14 @@ def export_onnx(model, out: Path, keep_fp32: str = "", quant: str = "dynamic") -
             return out.start_logits, out.end_logits
 
     model.config._attn_implementation = "eager"  # sdpa does not trace to ONNX cleanly
-    axes = {"batch": 0, "tokens": 1}
+    axes = {0: "batch", 1: "tokens"}
     names = ["inputs_embeds", "attention_mask", "start_logits", "end_logits"]
     return onnxexport.export(
         Head(model),
         (torch.zeros((2, 16, model.config.hidden_size)), torch.ones((2, 16), dtype=torch.long)),
         names[:2],
         names[2:],
-        {n: {v: k for k, v in axes.items()} for n in names},
+        {n: axes for n in names},
         out / ONNX_FILE,
         quant,
         keep_fp32,
@@ -328,7 +328,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     val = validate(TorchReader(model, tokenizer, settings), val_pos, val_neg, val_cut)
     say(
         f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
-        f"AUC {val['auc']:.3f}  AUC without the answer sentence {val['auc_cut']:.3f}"
+        f"AUC {val['auc']:.3f}  AUC without the answer sentence "
+        f"{val.get('auc_cut', float('nan')):.3f}"
     )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
