@@ -100,7 +100,7 @@ def build(n: int, out: Path) -> dict:
     """Synthetic corpus of n chunks -> FAISS (policy of qa.indexer) + BM25 -> store.save."""
     from qa import store
     from qa.config import Settings
-    from qa.indexer import build_faiss, faiss_description
+    from qa.stores.local import build_faiss, faiss_description
     from qa.types import Chunk
 
     rec: dict = {"n": n}

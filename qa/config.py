@@ -44,6 +44,14 @@ class Settings:
     # present (docs/answers.md has the measurement), so they are off.
     sentence_vectors: bool = False
     verify_checksums: bool = True  # sha256 every index file on load
+    # Where the index lives (qa/stores/): "local" files in index_dir, or "milvus"
+    store: str = "local"
+    # Milvus: a local path opens milvus-lite (one process per file); a URL such as
+    # http://host:19530 a server or cluster. Empty: <index_dir>/milvus.db
+    milvus_uri: str = ""
+    milvus_token: str = ""  # user:password or an API key, for a server
+    milvus_collection: str = "qa_news"
+    milvus_timeout: float = 30.0  # seconds per call: pymilvus retries for minutes otherwise
 
     # --- retrieval ---------------------------------------------------------
     mode: str = "hybrid"  # hybrid | dense | bm25

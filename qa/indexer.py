@@ -1,10 +1,17 @@
-"""Build or update the index: ingest -> chunk -> dedup -> embed -> FAISS + BM25 -> save.
+"""Build or update the index, in stages:
+
+    scan     files -> documents -> chunks (only new or changed documents)
+    dedup    near-duplicate chunks collapse onto the first copy
+    embed    vectors for chunks the previous generation does not have
+    write    the store (qa/stores/) makes the new state current
 
 Incremental: a document whose file bytes are unchanged keeps its chunks, and
-a chunk whose text is unchanged keeps its vector (read back from the previous
-FAISS index), so running `qa index` twice embeds nothing the second time.
-FAISS and BM25 are rebuilt from those vectors and terms each run: that is
-cheap next to embedding, and it makes removal exact.
+a chunk whose text is unchanged keeps its vector (read back from the
+store), so running `qa index` twice embeds nothing the second time.
+
+Scanning and embedding run in this process, or spread over a Ray cluster
+with `qa index --ray` (qa/distributed.py); the stages around them are the
+same, so both give the same index.
 
 Bad files never stop a run: each one is logged and listed in the report,
 whatever goes wrong inside it. A run that changes the embedder or the
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +32,13 @@ import numpy as np
 
 from . import sentences as sentence_vectors
 from . import store
-from .analyze import ANALYZER_VERSION, analyze
 from .chunk import chunk
 from .config import Settings
 from .dedup import find_duplicates
 from .embed import Embedder, load_embedder
 from .ingest import IngestError, iter_files, read_file
-from .types import Chunk, Document
+from .stores import IndexState, Snapshot, Store, open_store
+from .types import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -73,72 +80,172 @@ def _progress(total: int, desc: str, enabled: bool):
     )
 
 
-def build_faiss(vectors: np.ndarray, dim: int, hnsw_threshold: int):
-    """Exact inner-product search up to `hnsw_threshold` vectors, HNSW above."""
-    import faiss
-
-    if len(vectors) > hnsw_threshold:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        # recall@10 vs exact on bench/'s synthetic vectors (docs/bench.md): at 1M,
-        # efSearch 256 -> 0.90, 512 -> 0.963 (faiss p50 19 ms); at 100k 128 -> 0.955
-        index.hnsw.efSearch = 512
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+# --- scan ----------------------------------------------------------------------
 
 
-def _grow_hnsw(prev, searchable: list[Chunk], vectors: np.ndarray, settings: Settings):
-    """The previous HNSW index plus the new rows, or None to build afresh.
-
-    Building HNSW costs ~45 min at 1M vectors on 2 cores (docs/bench.md); an
-    update that only adds documents need not pay it again. Only possible when
-    every previous row is still there, unchanged and in place: HNSW cannot
-    delete, so a removal or an edit rebuilds."""
-
-    if (
-        prev is None
-        or not hasattr(prev.faiss, "hnsw")
-        or len(searchable) <= settings.hnsw_threshold
-    ):
-        return None
-    n = prev.n_searchable
-    if len(searchable) < n or prev.faiss.ntotal != n:
-        return None
-    if any(a.chunk_id != b.chunk_id or a.hash != b.hash for a, b in zip(searchable, prev.chunks)):
-        return None
-    index = store.read_faiss_copy(settings.index_dir, prev.generation)
-    if len(searchable) > n:
-        index.add(np.ascontiguousarray(vectors[n:], dtype=np.float32))
-    return index
+@dataclass(frozen=True)
+class ScannedDoc:
+    record: dict  # what documents.jsonl keeps
+    chunks: tuple[Chunk, ...] | None  # None: unchanged, the previous chunks stand
+    error: str = ""  # chunking failed: the document is skipped
 
 
-def faiss_description(index) -> dict:
-    import faiss
+@dataclass(frozen=True)
+class ScannedFile:
+    path: str
+    docs: tuple[ScannedDoc, ...] = ()
+    error: str = ""  # reading failed: the file is skipped
 
-    if isinstance(index, faiss.IndexHNSWFlat):
-        return {"type": "hnsw", "M": 32, "efSearch": int(index.hnsw.efSearch)}
-    return {"type": "flat"}
+
+def scan_file(
+    path, root, chunk_chars: int, chunk_overlap: int, unchanged: frozenset
+) -> ScannedFile:
+    """Read one file and chunk its documents, except those whose (doc_id,
+    sha256) is in `unchanged`. Pure, so Ray workers can run it."""
+    try:
+        found = read_file(path, root)
+    except IngestError as e:
+        log.info("skipped %s", e)
+        return ScannedFile(str(path), error=str(e))
+    except Exception as e:  # a bug or a library choking on junk: skip the file, go on
+        log.info("skipped %s", path, exc_info=True)
+        return ScannedFile(str(path), error=f"{path}: cannot read ({type(e).__name__}: {e})")
+    docs = []
+    for d in found:
+        record = {
+            "doc_id": d.doc_id,
+            "sha256": d.sha256,
+            "title": d.title,
+            "date": d.date,
+            "source": d.source,
+            "author": d.author,
+            "path": d.path,
+            "chars": len(d.text),
+        }
+        if (d.doc_id, d.sha256) in unchanged:
+            docs.append(ScannedDoc(record, None))
+            continue
+        try:
+            docs.append(ScannedDoc(record, tuple(chunk(d, chunk_chars, chunk_overlap))))
+        except Exception as e:
+            log.info("skipped %s", d.doc_id, exc_info=True)
+            docs.append(ScannedDoc(record, None, f"{d.doc_id}: cannot chunk ({e})"))
+    return ScannedFile(str(path), tuple(docs))
 
 
-def build_bm25(chunks: list[Chunk]):
-    import bm25s
+def scan_local(files, settings: Settings, unchanged: frozenset, progress: bool):
+    bar = _progress(len(files), "Reading", progress)
+    for path, root in files:
+        yield scan_file(path, root, settings.chunk_chars, settings.chunk_overlap, unchanged)
+        bar.update(1)
+    bar.close()
 
-    bm25 = bm25s.BM25(k1=1.2, b=0.75)
-    corpus = [analyze(f"{c.title}\n{c.text}" if c.title else c.text) or [""] for c in chunks]
-    bm25.index(corpus, show_progress=False)
-    return bm25
+
+@dataclass
+class Plan:
+    """The documents the new generation holds, with their chunks."""
+
+    docs: dict[str, dict] = field(default_factory=dict)
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+
+
+def plan_documents(
+    scanned: Iterable[ScannedFile],
+    prev: Snapshot | None,
+    same_chunking: bool,
+    sync: bool,
+    remove: set[str],
+    report: IndexReport,
+) -> Plan:
+    """What to keep, add, change and remove, against the previous generation."""
+    prev_docs = {d["doc_id"]: d for d in prev.documents} if prev else {}
+    prev_chunks: dict[str, list[Chunk]] = {}
+    for c in prev.chunks if prev else []:
+        prev_chunks.setdefault(c.doc_id, []).append(c)
+    plan = Plan()
+    for f in scanned:
+        if f.error:
+            report.failed.append((f.path, f.error))
+            continue
+        for d in f.docs:
+            doc_id = d.record["doc_id"]
+            if doc_id in remove:
+                continue
+            old = prev_docs.get(doc_id)
+            if d.error:
+                report.failed.append((f.path, d.error))
+                continue
+            if d.chunks is None:  # unchanged
+                report.unchanged.append(doc_id)
+                plan.docs[doc_id] = old
+                plan.chunks[doc_id] = prev_chunks.get(doc_id, [])
+                continue
+            (report.changed if old else report.added).append(doc_id)
+            plan.docs[doc_id] = d.record
+            plan.chunks[doc_id] = list(d.chunks)
+    for doc_id, old in prev_docs.items():
+        if doc_id in plan.docs:
+            continue
+        if sync or doc_id in remove:
+            report.removed.append(doc_id)
+        elif same_chunking:  # add mode keeps what was indexed before
+            plan.docs[doc_id] = old
+            plan.chunks[doc_id] = prev_chunks.get(doc_id, [])
+    if missing := remove - set(prev_docs):
+        raise IngestError(f"not in the index: {', '.join(sorted(missing))}")
+    return plan
+
+
+# --- dedup -----------------------------------------------------------------------
+
+
+def dedup(plan: Plan, prev: Snapshot | None, threshold: float) -> tuple[list[Chunk], dict]:
+    """(chunks, searchable first; duplicate chunk_id -> kept chunk_id)."""
+    all_chunks = [c for cs in plan.chunks.values() for c in cs]
+    if prev is not None:
+        # Previous rows first, in their order: the copy seen first is the one
+        # kept, and an approximate index can then grow in place.
+        prev_row = {c.chunk_id: i for i, c in enumerate(prev.chunks[: prev.n_searchable])}
+        all_chunks.sort(key=lambda c: prev_row.get(c.chunk_id, len(prev_row)))
+    dups = find_duplicates(all_chunks, threshold)
+    searchable = [c for c in all_chunks if c.chunk_id not in dups]
+    return searchable + [c for c in all_chunks if c.chunk_id in dups], dups
+
+
+# --- embed -----------------------------------------------------------------------
+
+EmbedFn = Callable[[list[str], Callable[[int], None]], np.ndarray]
+
+
+def embed_missing(
+    searchable: list[Chunk], cache: dict, dim: int, embed: EmbedFn, progress: bool
+) -> tuple[np.ndarray, int]:
+    """Vectors of `searchable`, from the cache or `embed`; (vectors, how many embedded)."""
+    vectors = np.zeros((len(searchable), dim), dtype=np.float32)
+    todo = []
+    for i, c in enumerate(searchable):
+        v = cache.get(c.hash)
+        if v is None:
+            todo.append(i)
+        else:
+            vectors[i] = v
+    if todo:
+        bar = _progress(len(todo), "Embedding", progress)
+        vectors[todo] = embed([searchable[i].text for i in todo], bar.update)
+        bar.close()
+    return vectors, len(todo)
+
+
+# --- the run ---------------------------------------------------------------------
 
 
 def _load_previous(
-    settings: Settings, embedder: Embedder, report: IndexReport, full: bool
-) -> store.IndexData | None:
-    if store.current_generation(settings.index_dir) is None:
+    st: Store, settings: Settings, embedder: Embedder, report: IndexReport, full: bool
+) -> Snapshot | None:
+    if st.current() is None:
         return None
     try:
-        prev = store.load(settings.index_dir, verify=settings.verify_checksums)
+        prev = st.load(verify=settings.verify_checksums)
     except store.IndexError_ as e:
         if not full:  # add/remove: rebuilding from the files named would drop the others
             raise store.IndexError_(
@@ -179,14 +286,19 @@ def build_index(
     sync: bool = True,
     remove: Iterable[str] = (),
     progress: bool = False,
+    cluster=None,
 ) -> IndexReport:
-    """Index `paths` into settings.index_dir.
+    """Index `paths` into the configured store (settings.store).
 
     sync=True makes the index hold exactly the documents under `paths`
     (files gone from disk are removed); sync=False only adds or updates
-    them (used by uploads). `remove` drops documents by doc_id."""
+    them (used by uploads). `remove` drops documents by doc_id. `cluster`
+    (qa.distributed.RayCluster) scans and embeds on Ray instead of here."""
     settings = settings or Settings()
-    embedder = embedder or load_embedder(settings.embedder, settings.embed_batch_size)
+    if cluster is None:
+        embedder = embedder or load_embedder(settings.embedder, settings.embed_batch_size)
+    else:
+        embedder = embedder or cluster.embedder_info(settings)
     paths = [Path(p) for p in (paths if paths is not None else [settings.docs_dir])]
     remove = set(remove)
     report = IndexReport()
@@ -200,9 +312,9 @@ def build_index(
     walk_errors: list[tuple[str, str]] = []
     files = list(iter_files(paths, walk_errors))  # raises IngestError for a missing path
     report.failed.extend(walk_errors)
-    with store.writer_lock(settings.index_dir):
-        store.cleanup(settings.index_dir)  # what a killed run left behind
-        prev = _load_previous(settings, embedder, report, full=sync)
+    st = open_store(settings)
+    with st.writer():
+        prev = _load_previous(st, settings, embedder, report, full=sync)
         chunking = {
             "max_chars": settings.chunk_chars,
             "overlap": settings.chunk_overlap,
@@ -218,64 +330,16 @@ def build_index(
             report.notes.append("chunk settings changed: re-chunked and re-embedded everything")
         same_embedder = prev is not None and prev.embedder == embedder.name
         same_embedder = same_embedder and int(prev.manifest["embedder"]["dim"]) == embedder.dim
-        prev_docs = {d["doc_id"]: d for d in prev.documents} if prev else {}
-        prev_chunks: dict[str, list[Chunk]] = {}
-        for c in prev.chunks if prev else []:
-            prev_chunks.setdefault(c.doc_id, []).append(c)
 
-        # 1. ingest
-        docs: dict[str, dict] = {}
-        doc_chunks: dict[str, list[Chunk]] = {}
-        bar = _progress(len(files), "Reading", progress)
-        for path, root in files:
-            found: list[Document] = []
-            try:
-                found = read_file(path, root)
-            except IngestError as e:
-                log.info("skipped %s", e)
-                report.failed.append((str(path), str(e)))
-            except Exception as e:  # a bug or a library choking on junk: skip the file, go on
-                log.info("skipped %s", path, exc_info=True)
-                report.failed.append((str(path), f"{path}: cannot read ({type(e).__name__}: {e})"))
-            for d in found:
-                if d.doc_id in remove:
-                    continue
-                old = prev_docs.get(d.doc_id)
-                if old and old["sha256"] == d.sha256 and same_chunking:
-                    report.unchanged.append(d.doc_id)
-                    doc_chunks[d.doc_id] = prev_chunks.get(d.doc_id, [])
-                    docs[d.doc_id] = old
-                    continue
-                (report.changed if old else report.added).append(d.doc_id)
-                docs[d.doc_id] = {
-                    "doc_id": d.doc_id,
-                    "sha256": d.sha256,
-                    "title": d.title,
-                    "date": d.date,
-                    "source": d.source,
-                    "author": d.author,
-                    "path": d.path,
-                    "chars": len(d.text),
-                }
-                try:
-                    doc_chunks[d.doc_id] = chunk(d, settings.chunk_chars, settings.chunk_overlap)
-                except Exception as e:
-                    log.info("skipped %s", d.doc_id, exc_info=True)
-                    report.failed.append((str(path), f"{d.doc_id}: cannot chunk ({e})"))
-                    (report.changed if old else report.added).remove(d.doc_id)
-                    del docs[d.doc_id]
-            bar.update(1)
-        bar.close()
-        for doc_id, old in prev_docs.items():
-            if doc_id in docs:
-                continue
-            if sync or doc_id in remove:
-                report.removed.append(doc_id)
-            elif same_chunking:  # add mode keeps what was indexed before
-                docs[doc_id] = old
-                doc_chunks[doc_id] = prev_chunks.get(doc_id, [])
-        if missing := remove - set(prev_docs):
-            raise IngestError(f"not in the index: {', '.join(sorted(missing))}")
+        # 1. scan
+        unchanged = frozenset(
+            (d["doc_id"], d["sha256"]) for d in (prev.documents if prev and same_chunking else [])
+        )
+        if cluster is None:
+            scanned = scan_local(files, settings, unchanged, progress)
+        else:
+            scanned = cluster.scan(files, settings, unchanged)
+        plan = plan_documents(scanned, prev, same_chunking, sync, remove, report)
         report.seconds["ingest_chunk"] = time.perf_counter() - t
 
         nothing_new = not (report.added or report.changed or report.removed)
@@ -285,12 +349,12 @@ def build_index(
         if prev is not None and nothing_new and same_embedder and same_chunking and has_sentences:
             report.chunks, report.duplicates = len(prev.chunks), len(prev.duplicates)
             return report
-        if not docs and report.removed and not files:
+        if not plan.docs and report.removed and not files:
             raise IngestError(
                 f"removing {', '.join(sorted(report.removed))} would leave the index empty; "
                 f"an index needs at least one document (delete {settings.index_dir} to start over)"
             )
-        if not docs:
+        if not plan.docs:
             raise IngestError(
                 "no document could be indexed"
                 + (f" ({len(report.failed)} files failed)" if report.failed else "")
@@ -298,35 +362,15 @@ def build_index(
 
         # 2. near-duplicates
         t = time.perf_counter()
-        all_chunks = [c for cs in doc_chunks.values() for c in cs]
-        if prev is not None:
-            # Previous rows first, in their order: the copy seen first is the one
-            # kept, and an approximate index can then grow in place (step 4).
-            prev_row = {c.chunk_id: i for i, c in enumerate(prev.chunks[: prev.n_searchable])}
-            all_chunks.sort(key=lambda c: prev_row.get(c.chunk_id, len(prev_row)))
-        dups = find_duplicates(all_chunks, settings.dedup_threshold)
-        searchable = [c for c in all_chunks if c.chunk_id not in dups]
-        ordered = searchable + [c for c in all_chunks if c.chunk_id in dups]
+        ordered, dups = dedup(plan, prev, settings.dedup_threshold)
+        searchable = ordered[: len(ordered) - len(dups)]
         report.seconds["dedup"] = time.perf_counter() - t
 
-        # 3. embed what the cache does not have
+        # 3. embed what the store does not have
         t = time.perf_counter()
-        cache = store.vectors_by_hash(prev) if same_embedder else {}
-        vectors = np.zeros((len(searchable), embedder.dim), dtype=np.float32)
-        todo = []
-        for i, c in enumerate(searchable):
-            v = cache.get(c.hash)
-            if v is None:
-                todo.append(i)
-            else:
-                vectors[i] = v
-        if todo:
-            bar = _progress(len(todo), "Embedding", progress)
-            vectors[todo] = embedder.embed_passages(
-                [searchable[i].text for i in todo], progress=bar.update
-            )
-            bar.close()
-        report.embedded = len(todo)
+        cache = prev.vectors_by_hash() if same_embedder else {}
+        embed = cluster.embed if cluster is not None else embedder.embed_passages
+        vectors, report.embedded = embed_missing(searchable, cache, embedder.dim, embed, progress)
         report.seconds["embed"] = time.perf_counter() - t
 
         # 3b. sentence vectors for the answerer (qa/sentences.py says why)
@@ -341,37 +385,25 @@ def build_index(
             bar.close()
             report.seconds["embed_sentences"] = time.perf_counter() - t
 
-        # 4. FAISS + BM25
+        # 4. write: the store makes it current, or leaves the previous one
         t = time.perf_counter()
-        index = _grow_hnsw(prev, searchable, vectors, settings) if same_embedder else None
-        if index is not None:
-            report.notes.append(f"HNSW index grown in place (+{index.ntotal - prev.n_searchable})")
-        else:
-            index = build_faiss(vectors, embedder.dim, settings.hnsw_threshold)
-        report.seconds["faiss"] = time.perf_counter() - t
-        t = time.perf_counter()
-        bm25 = build_bm25(searchable)
-        report.seconds["bm25"] = time.perf_counter() - t
-
-        # 5. save atomically
-        t = time.perf_counter()
-        data = store.IndexData(
+        state = IndexState(
             manifest={
                 "embedder": {"name": embedder.name, "dim": embedder.dim},
                 "chunking": chunking,
-                "faiss": faiss_description(index),
-                "bm25": {"analyzer": ANALYZER_VERSION, "k1": 1.2, "b": 0.75, "method": "lucene"},
                 "dedup": {"method": "minhash-lsh", "threshold": settings.dedup_threshold},
-                "documents": {d: v["sha256"] for d, v in docs.items()},
+                "documents": {d: v["sha256"] for d, v in plan.docs.items()},
             },
-            documents=list(docs.values()),
+            documents=list(plan.docs.values()),
             chunks=ordered,
             duplicates=dups,
-            faiss=index,
-            bm25=bm25,
+            vectors=vectors,
             sentences=sentences,
+            changed=frozenset(report.added + report.changed),
+            removed=frozenset(report.removed),
         )
-        report.generation = store.save(settings.index_dir, data)
-        report.seconds["save"] = time.perf_counter() - t
+        report.generation, notes = st.write(state, prev if same_embedder else None)
+        report.notes.extend(notes)
+        report.seconds["write"] = time.perf_counter() - t
         report.chunks, report.duplicates = len(ordered), len(dups)
         return report

@@ -1,10 +1,11 @@
-"""Query -> ranked `Hit`s: dense (FAISS), BM25, their fusion, filters.
+"""Query -> ranked `Hit`s: dense, BM25, their fusion, filters.
 
-A `Retriever` holds the loaded index and the embedder for the life of the
-process: nothing is reloaded per query. Before each search it compares the
-index's CURRENT generation with the one in memory (one small file read) and
-reloads when another process has written a new one, so a running chat picks
-up `qa index` runs without a restart.
+A `Retriever` holds a snapshot of the index (qa/stores/: local files or
+Milvus) and the embedder for the life of the process: nothing is reloaded
+per query. Before each search it asks the store for its live generation
+(one small file read, or one Milvus query) and reloads when another process
+has written a new one, so a running chat picks up `qa index` runs without a
+restart.
 
 Fusion: a convex combination of min-max normalised dense and BM25 scores
 over each side's top `candidates` (default; it beat reciprocal-rank fusion
@@ -22,12 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import store
 from .analyze import analyze
 from .config import Settings
 from .embed import Embedder, load_embedder
 from .reader import load_reader
-from .types import Hit
+from .stores import Snapshot, open_store
+from .types import Chunk, Filters, Hit
 
 log = logging.getLogger(__name__)
 QUERY_CACHE_SIZE = 1024  # query vectors kept (1.5 KB each at 384 dims)
@@ -37,7 +38,7 @@ MODES = ("hybrid", "dense", "bm25", "rerank")  # rerank = hybrid, then the reade
 @dataclass
 class Retrieval:
     hits: list[Hit]
-    data: store.IndexData
+    data: Snapshot
     query_vector: np.ndarray
 
 
@@ -66,25 +67,6 @@ def can_rerank(settings: Settings) -> bool:
     return bool(settings.reranker) or settings.reader != "none"
 
 
-@dataclass(frozen=True)
-class Filters:
-    date_from: str = ""  # ISO prefix, inclusive ("2023-09" keeps all of September)
-    date_to: str = ""
-    source: str = ""  # case-insensitive substring of the source/agency
-
-    def __bool__(self) -> bool:
-        return bool(self.date_from or self.date_to or self.source)
-
-    def keep(self, date: str, source: str) -> bool:
-        if self.date_from and (not date or date[: len(self.date_from)] < self.date_from):
-            return False
-        if self.date_to and (not date or date[: len(self.date_to)] > self.date_to):
-            return False
-        if self.source and self.source.lower() not in (source or "").lower():
-            return False
-        return True
-
-
 class Retriever:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or Settings()
@@ -94,26 +76,22 @@ class Retriever:
         self._lock = threading.Lock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._qlock = threading.Lock()  # not _lock: a reload must not stall cache hits
-        self.data: store.IndexData | None = None
+        self.store = open_store(self.settings)
+        self.data: Snapshot | None = None
         self.refresh()
 
     # --- index lifecycle -----------------------------------------------------
     def refresh(self) -> bool:
         """Load the index if its CURRENT generation changed. True if reloaded."""
-        gen = store.current_generation(self.settings.index_dir)
+        gen = self.store.current()
         if self.data is not None and gen == self.data.generation:
             return False
         with self._lock:
             if self.data is not None and gen == self.data.generation:
                 return False
-            data = store.load(
-                self.settings.index_dir,
-                self.embedder.name,
-                self.settings.verify_checksums,
-                embedder_dim=self.embedder.dim,
+            data = self.store.load(
+                self.embedder.name, self.settings.verify_checksums, embedder_dim=self.embedder.dim
             )
-            if hasattr(data.faiss, "hnsw"):
-                data.faiss.hnsw.efSearch = data.manifest["faiss"].get("efSearch", 128)
             self.data = data
             log.info("loaded index %s (%d chunks)", data.generation, data.n_searchable)
             return True
@@ -153,7 +131,7 @@ class Retriever:
         mode: str | None = None,
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
-        data: store.IndexData | None = None,
+        data: Snapshot | None = None,
     ) -> Retrieval:
         """Hits plus the index snapshot and query vector they came from (the
         answerer reads sentence vectors from the same generation). Pass
@@ -171,32 +149,30 @@ class Retriever:
                 "or set QA_RERANKER to a model id/path"
             )
         q = query_vector if query_vector is not None else self.query_vector(query)
-        n = data.n_searchable
-        allowed = self._allowed(data, filters) if filters and n else None
-        if n == 0 or (allowed is not None and not allowed.any()):
+        if data.n_searchable == 0:
             return Retrieval([], data, q)
         cand = max(k, self.settings.candidates)
 
-        dense = self._dense(data, q, cand, allowed) if mode != "bm25" else []
-        lexical = self._bm25(data, query, cand, allowed) if mode != "dense" else []
+        dense = data.dense(q, cand, filters) if mode != "bm25" else []
+        lexical = data.lexical(analyze(query), cand, filters) if mode != "dense" else []
         if mode == "dense":
-            fused = [(i, s) for i, s in dense]
+            fused = dense
         elif mode == "bm25":
-            fused = [(i, s) for i, s in lexical]
+            fused = lexical
         else:
             fused = self._fuse(dense, lexical)
         if mode == "rerank":
-            fused = self._rerank(data, query, fused[: max(k, self.settings.rerank_top)])
+            fused = self._rerank(query, fused[: max(k, self.settings.rerank_top)])
         fused = fused[:k]
 
         # cosine of every hit, for abstention and display
-        rows = [i for i, _ in fused]
-        cos = data.faiss.reconstruct_batch(np.array(rows, dtype=np.int64)) @ q if rows else []
-        dense_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
-        bm25_score = dict(lexical)
-        bm25_rank = {i: r for r, (i, _) in enumerate(lexical, 1)}
+        cos = data.vectors([c for c, _ in fused]) @ q if fused else []
+        dense_rank = {c.chunk_id: r for r, (c, _) in enumerate(dense, 1)}
+        bm25_score = {c.chunk_id: s for c, s in lexical}
+        bm25_rank = {c.chunk_id: r for r, (c, _) in enumerate(lexical, 1)}
         hits = []
-        for r, ((i, s), c) in enumerate(zip(fused, cos), 1):
+        for r, ((chunk, s), c) in enumerate(zip(fused, cos), 1):
+            i = chunk.chunk_id
             scores = {"dense": float(c)}
             if i in bm25_score:
                 scores["bm25"] = float(bm25_score[i])
@@ -204,13 +180,13 @@ class Retriever:
                 scores["bm25_rank"] = bm25_rank[i]
             if i in dense_rank:
                 scores["dense_rank"] = dense_rank[i]
-            hits.append(Hit(chunk=data.chunks[i], score=float(s), rank=r, scores=scores))
+            hits.append(Hit(chunk=chunk, score=float(s), rank=r, scores=scores))
         return Retrieval(hits, data, q)
 
-    def _rerank(self, data, query: str, fused: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def _rerank(self, query: str, fused: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
         if not fused:
             return fused
-        texts = [data.chunks[i].text for i, _ in fused]
+        texts = [c.text for c, _ in fused]
         if self.settings.reranker:
             model = load_reranker(self.settings.reranker)
             scores = model.predict([(query, t) for t in texts], batch_size=16)
@@ -219,61 +195,24 @@ class Retriever:
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [(fused[j][0], float(scores[j])) for j in order]
 
-    def _allowed(self, data: store.IndexData, filters: Filters) -> np.ndarray:
-        chunks = data.chunks[: data.n_searchable]
-        return np.fromiter((filters.keep(c.date, c.source) for c in chunks), bool, len(chunks))
-
-    def _dense(self, data, q: np.ndarray, cand: int, allowed) -> list[tuple[int, float]]:
-        import faiss
-
-        q = np.ascontiguousarray(q.reshape(1, -1), dtype=np.float32)
-        cand = min(cand, data.n_searchable)
-        params = None
-        if allowed is not None:
-            sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
-            params = (
-                faiss.SearchParametersHNSW(sel=sel)
-                if hasattr(data.faiss, "hnsw")
-                else faiss.SearchParameters(sel=sel)
-            )
-        # One query runs faster on one OpenMP thread: flat search at 100k was
-        # 13.2 vs 27.8 ms p50 on two (0.77 vs 1.73 ms at 10k), and 2-3x less
-        # under load (docs/bench.md). The setting is per calling thread; HNSW
-        # searches one query serially either way.
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        try:
-            scores, ids = data.faiss.search(q, cand, params=params)
-        finally:
-            faiss.omp_set_num_threads(threads)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-
-    def _bm25(self, data, query: str, cand: int, allowed) -> list[tuple[int, float]]:
-        bm25 = data.bm25
-        ids = bm25.get_tokens_ids(analyze(query))
-        if not ids:
-            return []
-        scores = np.asarray(bm25.get_scores_from_ids(ids), dtype=np.float32)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        cand = min(cand, len(scores))
-        top = np.argpartition(-scores, cand - 1)[:cand]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
-
-    def _fuse(self, dense, lexical) -> list[tuple[int, float]]:
+    def _fuse(self, dense, lexical) -> list[tuple[Chunk, float]]:
         s = self.settings
-        out: dict[int, float] = {}
+        out: dict[str, float] = {}
+        by_id: dict[str, Chunk] = {}
         if s.fusion == "weighted":
             for lst, w in ((dense, s.fusion_weight), (lexical, 1 - s.fusion_weight)):
                 if not lst:
                     continue
                 vals = np.array([v for _, v in lst])
                 lo, hi = vals.min(), vals.max()
-                for i, v in lst:
-                    out[i] = out.get(i, 0.0) + w * ((v - lo) / (hi - lo) if hi > lo else 1.0)
+                for c, v in lst:
+                    by_id[c.chunk_id] = c
+                    norm = (v - lo) / (hi - lo) if hi > lo else 1.0
+                    out[c.chunk_id] = out.get(c.chunk_id, 0.0) + w * norm
         else:
             for lst in (dense, lexical):
-                for r, (i, _) in enumerate(lst, 1):
-                    out[i] = out.get(i, 0.0) + 1.0 / (s.rrf_k + r)
-        return sorted(out.items(), key=lambda kv: -kv[1])
+                for r, (c, _) in enumerate(lst, 1):
+                    by_id[c.chunk_id] = c
+                    out[c.chunk_id] = out.get(c.chunk_id, 0.0) + 1.0 / (s.rrf_k + r)
+        # ties broken by first appearance (dense, then BM25), as before
+        return [(by_id[i], v) for i, v in sorted(out.items(), key=lambda kv: -kv[1])]

@@ -34,16 +34,17 @@ class _Candidate:
 
 
 class _Idf:
-    """IDF of analysed terms, read from the BM25 index's postings."""
+    """IDF of analysed terms, from the index's document frequencies."""
 
-    def __init__(self, bm25):
-        self.vocab = bm25.vocab_dict
-        self.indptr = bm25.scores["indptr"]
-        self.n = max(1, int(bm25.scores["num_docs"]))
+    def __init__(self, data):
+        self.data = data
+        self.n = max(1, data.n_searchable)
+        self._df: dict[str, int] = {}
 
     def df(self, term: str) -> int:
-        tid = self.vocab.get(term)
-        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
+        if term not in self._df:
+            self._df[term] = self.data.df(term)
+        return self._df[term]
 
     def __call__(self, term: str) -> float:
         df = self.df(term)
@@ -157,7 +158,7 @@ def select(cands: list[_Candidate], max_sentences: int, margin: float = 0.09):
 
 def choose(query, lang, got, reading, settings):
     """(chosen candidates, confidence) for `query` over the passages `reading`."""
-    idf = _Idf(got.data.bm25)
+    idf = _Idf(got.data)
     cands = score_sentences(query, reading, got.query_vector, got.data.sentences, idf)
     conf = confidence(features(query, cands, got.hits, idf, lang))
     if cands and (kind := answertype.expected(query)):

@@ -125,3 +125,22 @@ class Answer:
         if with_hits:
             d["hits"] = [h.to_dict() for h in self.hits]
         return d
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: str = ""  # ISO prefix, inclusive ("2023-09" keeps all of September)
+    date_to: str = ""
+    source: str = ""  # case-insensitive substring of the source/agency
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.source)
+
+    def keep(self, date: str, source: str) -> bool:
+        if self.date_from and (not date or date[: len(self.date_from)] < self.date_from):
+            return False
+        if self.date_to and (not date or date[: len(self.date_to)] > self.date_to):
+            return False
+        if self.source and self.source.lower() not in (source or "").lower():
+            return False
+        return True

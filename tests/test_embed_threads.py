@@ -34,32 +34,37 @@ def test_explicit_policy_wins():
 
 
 def test_dense_search_runs_on_one_thread_and_restores_it():
-    """Retriever._dense searches one query on one faiss OpenMP thread (2x
-    faster, docs/bench.md), returns the exact top k, and leaves the caller's
-    thread setting as it was."""
-    from types import SimpleNamespace
-
+    """The local store's dense search runs one query on one faiss OpenMP thread
+    (2x faster, docs/bench.md), returns the exact top k, with and without a
+    filter, and leaves the caller's thread setting as it was."""
     import faiss
     import numpy as np
 
-    from qa.retrieve import Retriever
+    from qa.stores.local import LocalSnapshot
+    from qa.types import Chunk, Filters
 
     rng = np.random.default_rng(0)
     x = rng.standard_normal((3000, 32)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     index = faiss.IndexFlatIP(32)
     index.add(x)
-    data = SimpleNamespace(faiss=index, n_searchable=len(x))
+    chunks = [
+        Chunk(f"d#{i}", "d", i, "t", 0, 1, str(i), date="2023-01" if i % 3 == 0 else "2022-05")
+        for i in range(len(x))
+    ]
+    data = LocalSnapshot({"embedder": {"dim": 32}}, [], chunks, {}, index, None)
     faiss.omp_set_num_threads(2)
     allowed = np.arange(len(x)) % 3 == 0
     for q in x[:10] + 0.1 * rng.standard_normal((10, 32)).astype(np.float32):
         exact = x.astype(np.float64) @ q.astype(np.float64)
-        got = Retriever._dense(None, data, q, 20, None)
+        got = data.dense(q, 20, None)
         assert len(got) == 20
         np.testing.assert_allclose([s for _, s in got], np.sort(exact)[::-1][:20], atol=1e-5)
-        np.testing.assert_allclose([s for _, s in got], exact[[i for i, _ in got]], atol=1e-5)
-        got = Retriever._dense(None, data, q, 20, allowed)
-        assert all(allowed[i] for i, _ in got) and len(got) == 20
+        np.testing.assert_allclose(
+            [s for _, s in got], exact[[c.ordinal for c, _ in got]], atol=1e-5
+        )
+        got = data.dense(q, 20, Filters(date_from="2023"))
+        assert all(allowed[c.ordinal] for c, _ in got) and len(got) == 20
         top = np.sort(np.where(allowed, exact, -np.inf))[::-1][:20]
         np.testing.assert_allclose([s for _, s in got], top, atol=1e-5)
     assert faiss.omp_get_max_threads() == 2

@@ -41,7 +41,7 @@ def test_flat_index_is_mapped_not_copied(tmp_path):
     import faiss
 
     from qa import store
-    from qa.indexer import build_bm25, build_faiss
+    from qa.stores.local import build_bm25, build_faiss
     from qa.types import Chunk
 
     n, dim = 20_000, 2048

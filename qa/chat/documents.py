@@ -39,17 +39,16 @@ def ensure_index(settings: Settings, progress: bool = True) -> None:
     start and in one line, an index that another embedder built."""
     from .. import store
     from ..embed import load_embedder
+    from ..stores import open_store
 
-    if store.current_generation(settings.index_dir) is not None:
+    st = open_store(settings)
+    if st.current() is not None:
         emb = load_embedder(settings.embedder, settings.embed_batch_size)
-        manifest = store.read_manifest(settings.index_dir)
-        store.check_embedder(manifest, emb.name, settings.index_dir, emb.dim)
+        store.check_embedder(st.read_manifest(), emb.name, st.where, emb.dim)
         return
     from ..indexer import build_index
 
-    log.warning(
-        "no index in %s yet: indexing %s (first start only)", settings.index_dir, settings.docs_dir
-    )
+    log.warning("no index in %s yet: indexing %s (first start only)", st.where, settings.docs_dir)
     report = build_index([settings.docs_dir], settings, progress=progress)
     log.warning("index built: %s", report.summary())
 

@@ -43,10 +43,11 @@ def _prepare_index(qs, settings, embedder, index_dir, progress, stack):
     """Index dir to search, build seconds (None if reused), whether it is a corpus index."""
     from .. import store
     from ..indexer import build_index
+    from ..stores import open_store
 
     if qs.corpus is None:  # project JSONL: the articles are indexed already (or docs_dir)
         target = index_dir or settings.index_dir
-        if store.current_generation(target) is not None:
+        if open_store(settings.replace(index_dir=target)).current() is not None:
             return target, None, False
         log.warning("no index in %s: indexing %s first", target, settings.docs_dir)
         t = time.perf_counter()
@@ -54,7 +55,7 @@ def _prepare_index(qs, settings, embedder, index_dir, progress, stack):
             [settings.docs_dir], settings.replace(index_dir=target), embedder, progress=progress
         )
         return target, time.perf_counter() - t, False
-    if index_dir and store.current_generation(index_dir) is not None:
+    if index_dir and store.current_generation(index_dir) is not None:  # a kept corpus index
         return index_dir, None, True
     if not index_dir:
         index_dir = str(
@@ -65,9 +66,9 @@ def _prepare_index(qs, settings, embedder, index_dir, progress, stack):
         for d in qs.corpus:
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
     t = time.perf_counter()
-    build_index(
-        [docs / CORPUS_FILE], settings.replace(index_dir=index_dir), embedder, progress=progress
-    )
+    # a question set's own corpus goes to a local index, never the configured store's
+    local = settings.replace(index_dir=index_dir, store="local")
+    build_index([docs / CORPUS_FILE], local, embedder, progress=progress)
     return index_dir, time.perf_counter() - t, True
 
 
@@ -164,7 +165,8 @@ def evaluate(
         idx, build_s, corpus_index = _prepare_index(
             qs, settings, embedder, index_dir, progress, stack
         )
-        base = Retriever(settings.replace(index_dir=idx), embedder=embedder)
+        local = "local" if corpus_index else None
+        base = Retriever(settings.replace(index_dir=idx, store=local), embedder=embedder)
         data = base.data
         doc_qrels, chunk_qrels, warnings = relevance(qs, data, corpus_index)
         for w in warnings:
