@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(INSTALL) -e '.[dev]'
+	# the tests run both index backends and Ray, so they install the [scale] extra
+	$(INSTALL) -e '.[dev,scale]'
 	# the browser test drives Debian's Chromium (never `playwright install`)
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	touch $@

@@ -67,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .jsonl)")
     p.add_argument("--add", action="store_true", help="add/update only; keep documents not given")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="read, chunk and embed on Ray: a local one with this machine's cores, "
+        "or the cluster at ADDRESS (needs the [scale] extra)",
+    )
     _add_common(p)
 
     p = sub.add_parser("search", help="retrieve passages")
@@ -168,11 +176,24 @@ def cmd_index(args) -> int:
     from .indexer import build_index
 
     s = _settings(args)
-    report = build_index(args.paths or None, s, sync=not args.add, progress=not args.quiet)
+    sync = not args.add
+    if args.ray:
+        from .distributed import RayCluster
+
+        with RayCluster(args.ray, s) as cluster:
+            report = build_index(
+                args.paths or None, s, sync=sync, progress=not args.quiet, cluster=cluster
+            )
+    else:
+        report = build_index(args.paths or None, s, sync=sync, progress=not args.quiet)
     for f, why in report.failed:  # one line per bad file, then the summary
         print(f"qa: warning: skipped {why}", file=sys.stderr)
-    print(f"{s.index_dir}: {report.summary()}")
+    print(f"{_where(s)}: {report.summary()}")
     return 0
+
+
+def _where(s) -> str:
+    return s.index_dir if s.store == "local" else f"{s.store} {s.milvus_uri or s.index_dir}"
 
 
 def cmd_remove(args) -> int:
@@ -181,15 +202,15 @@ def cmd_remove(args) -> int:
     s = _settings(args)
     # a new generation without them; every other document keeps its chunks and vectors
     report = build_index([], s, sync=False, remove=args.doc_ids, progress=False)
-    print(f"{s.index_dir}: {report.summary()}")
+    print(f"{_where(s)}: {report.summary()}")
     return 0
 
 
 def cmd_info(args) -> int:
-    from .store import load
+    from .stores import open_store
 
     s = _settings(args)
-    m = load(s.index_dir, verify=s.verify_checksums).manifest  # a health check too
+    m = open_store(s).load(verify=s.verify_checksums).manifest  # a health check too
     print(
         json.dumps(
             {k: m[k] for k in m if k not in ("files", "documents")}, indent=1, ensure_ascii=False

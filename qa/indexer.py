@@ -295,10 +295,7 @@ def build_index(
     them (used by uploads). `remove` drops documents by doc_id. `cluster`
     (qa.distributed.RayCluster) scans and embeds on Ray instead of here."""
     settings = settings or Settings()
-    if cluster is None:
-        embedder = embedder or load_embedder(settings.embedder, settings.embed_batch_size)
-    else:
-        embedder = embedder or cluster.embedder_info(settings)
+    embedder = embedder or load_embedder(settings.embedder, settings.embed_batch_size)
     paths = [Path(p) for p in (paths if paths is not None else [settings.docs_dir])]
     remove = set(remove)
     report = IndexReport()

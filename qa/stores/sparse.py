@@ -9,9 +9,11 @@ idf = ln(1 + (N - df + 0.5) / (df + 0.5)). Their inner product is the BM25
 score that bm25s computes for the local index ("lucene" method), to float
 precision: the same analyser (qa/analyze.py), the same k1, b.
 
-Term ids are a stable hash of the analysed term (blake2b, 63 bits), so two
-processes, or two machines of a Ray cluster, give a term the same id with
-no shared vocabulary. N, df and avgdl are counts the store keeps beside the
+Term ids are a stable hash of the analysed term (blake2b, 32 bits: Milvus
+takes sparse indices below 2^32 - 1), so two processes, or two machines of
+a Ray cluster, give a term the same id with no shared vocabulary. Two terms
+of a million-term vocabulary share an id about a hundred times; each such
+pair scores as one term. N, df and avgdl are counts the store keeps beside the
 vectors (`Stats`); df changes with every write, so query weights are
 always exact, while chunk weights use the avgdl they were written with
 (`Stats.avgdl_ref`) until it drifts past `REWEIGHT_DRIFT`.
@@ -33,9 +35,15 @@ K1, B = 1.2, 0.75
 REWEIGHT_DRIFT = 0.10
 
 
+# Milvus takes sparse indices below 2^32 - 1; the last one is kept for rows
+# that must never match a term (a sparse vector needs one non-zero weight).
+NO_TERM = 2**32 - 2
+
+
 def term_id(term: str) -> int:
-    """A stable, positive 63-bit id for an analysed term."""
-    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+    """A stable id in [0, NO_TERM) for an analysed term."""
+    h = int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "big")
+    return h % NO_TERM
 
 
 def chunk_terms(title: str, text: str) -> list[str]:
@@ -60,9 +68,7 @@ class Stats:
         self.n += sign
         self.total_len += sign * len(terms)
         for tid in {term_id(t) for t in terms}:
-            self.df[tid] += sign
-            if self.df[tid] <= 0:
-                del self.df[tid]
+            self.df[tid] += sign  # a write's delta may go below zero
 
     def needs_reweight(self) -> bool:
         if not self.avgdl_ref:
