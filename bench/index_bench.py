@@ -1,5 +1,5 @@
 """FAISS + BM25 at 1k .. 1M chunks on synthetic data, through the real code:
-qa.indexer.build_faiss (index type by size), bm25s with the project's
+qa.stores.local.build_faiss (index type by size), bm25s with the project's
 parameters, qa.store.save / qa.store.load (mmap) and qa.retrieve.Retriever.
 
 Each step runs in its own process (`python -m bench.index_bench build|query|
@@ -231,13 +231,11 @@ def query(n: int, out: Path, reps: int = N_QUERIES, e2e: bool = True) -> dict:
         rec[mode] = percentiles(ts)
     # components, to see where hybrid time goes
     cand = settings.candidates
-    import inspect
+    from qa.analyze import analyze
 
-    # Retriever's private helpers; newer versions take the IndexData first
-    pre = (r.data,) if "data" in inspect.signature(r._dense).parameters else ()
     comp = {
-        "faiss_search": lambda i: r._dense(*pre, qvecs[i], cand, None),
-        "bm25_scores_topk": lambda i: r._bm25(*pre, qtexts[i], cand, None),
+        "faiss_search": lambda i: r.data.dense(qvecs[i], cand, None),
+        "bm25_scores_topk": lambda i: r.data.lexical(analyze(qtexts[i]), cand, None),
     }
     for name, fn in comp.items():
         ts = []

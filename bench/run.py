@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench import common  # noqa: E402
 from bench.common import table  # noqa: E402
 
-SECTIONS = ("engines", "pipeline", "embed", "query", "answer", "study")
+SECTIONS = ("engines", "stores", "pipeline", "embed", "query", "answer", "study")
 # issue #8: retrieval p50 end to end (query embedding + search) by index size
 TARGETS_MS = {10_000: 20.0, 100_000: 60.0}
 
@@ -328,6 +328,38 @@ def section_engines(res: dict, work: Path) -> None:
     say(eb.table(results))
 
 
+def section_stores(res: dict, work: Path) -> None:
+    """Local files vs Milvus (issue #14), in a child process: milvus-lite's
+    server and its memory go with it."""
+    say("\n## Index backends side by side: local vs Milvus (issue #14)\n")
+    out = work / "stores"
+    r = subprocess.run(
+        [sys.executable, "-m", "bench.stores_bench", "--sizes", "10000,100000", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=7200,
+    )
+    if r.returncode != 0:
+        res["stores"] = {"error": " | ".join((r.stderr or "").strip().splitlines()[-3:])}
+        say(f"stores: failed: {res['stores']['error']}")
+        return
+    res["stores"] = json.loads((out / "stores.json").read_text())
+    cols = ["chunks", "store", "insert chunks/s"]
+    cols += [f"{m} p50/p95 ms" for m in MODES_STORES] + ["disk MB"]
+    rows = []
+    for n, row in res["stores"]["sizes"].items():
+        for store in ("local", "milvus"):
+            x = row[store]
+            vals = [f"{int(n):,}", store, f"{x['insert_chunks_per_s']:.0f}"]
+            vals += [f"{x[m]['p50_ms']:.1f} / {x[m]['p95_ms']:.1f}" for m in MODES_STORES]
+            rows.append(dict(zip(cols, vals + [f"{x['disk_mb']:.0f}"])))
+    say(table(rows, cols))
+
+
+MODES_STORES = ("dense", "bm25", "hybrid", "hybrid+filter")
+
+
 def section_study(res: dict, sizes: list[int], full: bool) -> None:
     say("\n## Exact vs approximate dense search (OMP_WAIT_POLICY=PASSIVE unless noted)\n")
     for n in sizes:
@@ -453,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "engines" in only:
             section_engines(res, work)
+        if "stores" in only:
+            section_stores(res, work)
         if "pipeline" in only:
             section_pipeline(res, work, a.full)
         if "embed" in only:

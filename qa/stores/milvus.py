@@ -33,6 +33,7 @@ import contextlib
 import json
 import logging
 import threading
+import warnings
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
@@ -101,7 +102,9 @@ def client(uri: str, token: str, timeout: float):
                 logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
                 logging.getLogger("pymilvus").setLevel(logging.ERROR)
             try:
-                _CLIENTS[key] = MilvusClient(uri=uri, token=token, timeout=timeout)
+                with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
+                    warnings.simplefilter("ignore", UserWarning)
+                    _CLIENTS[key] = MilvusClient(uri=uri, token=token, timeout=timeout)
             except Exception as e:
                 why = str(e).splitlines()[0] if str(e) else type(e).__name__
                 hint = (
@@ -112,6 +115,15 @@ def client(uri: str, token: str, timeout: float):
                 )
                 raise IndexError_(f"cannot open Milvus at {uri}: {why}{hint}") from None
         return _CLIENTS[key]
+
+
+def close_client(uri: str, token: str = "") -> None:
+    """Let go of a milvus-lite file (its server stops), e.g. before deleting it."""
+    with _CLIENTS_LOCK:
+        c = _CLIENTS.pop((uri, token), None)
+    if c is not None:
+        with contextlib.suppress(Exception):
+            c.close()
 
 
 def _q(s: str) -> str:
