@@ -96,21 +96,14 @@ def recall_at_10(index, gt: np.ndarray, queries: np.ndarray) -> float:
     return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(gt, got)]))
 
 
-def build(n: int, out: Path) -> dict:
-    """Synthetic corpus of n chunks -> FAISS (policy of qa.indexer) + BM25 -> store.save."""
-    from qa import store
-    from qa.config import Settings
-    from qa.stores.local import build_faiss, faiss_description
+def synthetic_chunks(ids: np.ndarray, vocab: list[str], per_doc: int = 8):
+    """(chunks, documents) of the synthetic corpus: `per_doc` chunks per
+    document, dates over 2023, two agencies."""
     from qa.types import Chunk
 
-    rec: dict = {"n": n}
-    t = time.perf_counter()
-    vocab = vocabulary(VOCAB)
-    ids = corpus_ids(n, len(vocab), seed=CORPUS_SEED)
     rng = np.random.default_rng(CORPUS_SEED)
     chunks, documents = [], []
-    per_doc = 8
-    for i in range(n):
+    for i in range(len(ids)):
         d, o = divmod(i, per_doc)
         text = sentences_text(ids[i], vocab, rng)
         doc_id = f"synth/{d:07d}.txt"
@@ -129,6 +122,20 @@ def build(n: int, out: Path) -> dict:
                 source="AFP" if d % 3 else "ATS",
             )
         )
+    return chunks, documents
+
+
+def build(n: int, out: Path) -> dict:
+    """Synthetic corpus of n chunks -> FAISS (policy of qa.indexer) + BM25 -> store.save."""
+    from qa import store
+    from qa.config import Settings
+    from qa.stores.local import build_faiss, faiss_description
+
+    rec: dict = {"n": n}
+    t = time.perf_counter()
+    vocab = vocabulary(VOCAB)
+    ids = corpus_ids(n, len(vocab), seed=CORPUS_SEED)
+    chunks, documents = synthetic_chunks(ids, vocab)
     rec["gen_text_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
