@@ -257,3 +257,32 @@ def test_milvus_filter_expressions_follow_filters_keep():
     e = filter_expr(Filters(date_from="2023-09", date_to="2023-09", source="AF%P"))
     assert 'date >= "2023-09"' in e and 'date < "2023-0:"' in e
     assert 'source_lc like "%afp%"' in e
+
+
+def test_local_filter_columns_follow_filters_keep():
+    """The local store's vectorised filter keeps exactly what Filters.keep keeps."""
+    import random
+
+    from qa.stores.local import LocalSnapshot
+    from qa.types import Chunk, Filters
+
+    rng = random.Random(0)
+    dates = ["", "2023", "2023-09", "2023-09-05", "2023-08-31", "2022-12-01", "2024-01"]
+    sources = ["", "AFP", "ATS", "Reuters/AFP", "pti", "Ça Média"]
+    chunks = [
+        Chunk(
+            f"d#{i}", "d", i, "t", 0, 1, str(i), date=rng.choice(dates), source=rng.choice(sources)
+        )
+        for i in range(400)
+    ]
+    snap = LocalSnapshot({"embedder": {"dim": 2}}, [], chunks, {}, None, None)
+    checked = 0
+    for date_from in ("", "2023", "2023-09", "2023-09-05", "2022"):
+        for date_to in ("", "2023", "2023-09", "2023-08-31", "2024"):
+            for source in ("", "afp", "A", "ça", "x"):
+                f = Filters(date_from, date_to, source)
+                if f:
+                    want = [f.keep(c.date, c.source) for c in chunks]
+                    assert snap._allowed(f).tolist() == want, f
+                    checked += sum(want)
+    assert checked > 1000  # the filters keep something, not only nothing
