@@ -6,11 +6,13 @@ paragraph vs. with another paragraph of its article). In the product the
 reader sees the retrieved passages instead, and the best margin over them is
 what decides; on-topic questions the articles cannot answer are what it must
 refuse. This script runs retrieval + the reader over question sets on the
-seeds, takes each question's best margin, and prints, for candidate
-thresholds, the false abstentions (answerable questions refused) and the
-abstentions on unanswerable questions. `--write` stores the threshold that
-keeps false abstentions at or under `--max-false` while refusing the most
-unanswerable questions into the reader's reader.json.
+seeds, takes the margin the answer would stand on (the best passage's,
+after the answer-type gate of qa/answer.py `_typed`: a question the gate
+refuses abstains at any threshold), and prints, for candidate thresholds,
+the false abstentions (answerable questions refused) and the abstentions on
+unanswerable questions. `--write` stores the threshold that keeps false
+abstentions at or under `--max-false` while refusing the most unanswerable
+questions into the reader's reader.json.
 
     .venv/bin/python bench/calibrate_reader.py eval/seed_questions.jsonl \
         eval/heldout_questions.jsonl [--write]
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarray]:
-    from qa.answer import _reading_list
+    from qa.answer import _reading_list, _typed, read_passages
     from qa.config import load_settings
     from qa.indexer import build_index
     from qa.reader import load_reader
@@ -48,7 +51,10 @@ def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarr
             q = json.loads(line)
             got = retriever.retrieve(q["question"], k=settings.k)
             hits = _reading_list(retriever, got, q["question"], settings, None, None)
-            m = max(r.margin for r in reader.read(q["question"], [h.chunk.text for h in hits]))
+            picks, conf = read_passages(reader, q["question"], hits, settings)
+            picks, _ = _typed(picks, conf, q["question"])
+            # the margin the answer would stand on; none: refused by the gate
+            m = picks[0].margin if picks else -np.inf
             (pos if q.get("answerable", True) else neg).append(m)
     return np.array(pos), np.array(neg)
 
@@ -56,8 +62,12 @@ def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarr
 def choose(pos: np.ndarray, neg: np.ndarray, max_false: float) -> float:
     """The highest threshold with false abstentions <= max_false."""
     candidates = np.unique(np.concatenate([pos, neg]))
+    candidates = candidates[np.isfinite(candidates)]
     ok = [t for t in candidates if np.mean(pos < t) <= max_false]
-    return float(max(ok)) if ok else float(pos.min())
+    if ok:
+        return float(max(ok))
+    finite = pos[np.isfinite(pos)]  # the gate alone refuses too many: answer all it lets by
+    return float(finite.min()) if finite.size else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,9 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     pos, neg = best_margins(args.sets, args.index_dir)
     t = choose(pos, neg, args.max_false)
     print(f"{len(pos)} answerable, {len(neg)} unanswerable questions")
+    print(
+        f"refused by the answer-type gate: {np.sum(pos == -np.inf)} answerable, "
+        f"{np.sum(neg == -np.inf)} unanswerable"
+    )
     print("| margin threshold | false abstentions | unanswerable that abstain |")
     print("|---|---|---|")
-    for x in sorted(set(np.round(np.linspace(-2, 8, 11), 1)) | {round(t, 2)}):
+    for x in sorted(set(np.round(np.linspace(-6, 8, 15), 1)) | {round(t, 2)}):
         print(f"| {x:.2f} | {np.mean(pos < x):.1%} | {np.mean(neg < x):.1%} |")
     print(f"chosen: {t:.2f}")
     if args.write:
@@ -82,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         reader = load_settings().reader  # QA_READER: a trained folder, else the shipped one
         path = (Path(reader) if reader and Path(reader).is_dir() else WEIGHTS) / CONFIG
         meta = json.loads(path.read_text(encoding="utf-8"))
-        meta["calibration"]["margin_threshold"] = round(t, 4)
+        # rounded down: the question whose margin the threshold is stays answered
+        meta["calibration"]["margin_threshold"] = math.floor(t * 1e4) / 1e4
         meta["calibration"]["source"] = "bench/calibrate_reader.py " + " ".join(args.sets)
         path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {path}")

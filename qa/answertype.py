@@ -13,14 +13,21 @@ type" checks):
   without answering; the answerer abstains rather than quote a sentence that
   merely shares the question's words. Similarity alone cannot tell these
   apart: "the price Russia paid for the shells" is as close to a sentence
-  about the shells as an answerable question is.
+  about the shells as an answerable question is;
+- a gate on the reader's span for the questions that say what kind of fact
+  they want (a count, a date, a day, a month, a year, a time, a city, a
+  country, a model, a port or base: `asked`, `span_fits`): "des ouvriers"
+  does not answer "combien d'ouvriers", nor "un mois" "à quelle date".
 
-Patterns are French and English, written from general usage, not from the
-question sets (docs/answers.md reports the effect on a held-out set).
+Patterns are French and English, written from general usage and checked on
+PIAF's validation questions; docs/answers.md gives their effect on the
+development sets and on a blind set.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 
 from .analyze import fold
@@ -76,9 +83,12 @@ _GATES: list[tuple[str, re.Pattern]] = [
         "money",
         re.compile(
             # not "acheter / buy": "combien d'obus a-t-elle achetés" asks for a count
-            r"\b(quel (prix|montant|co[uû]t)|quelle somme|combien .{0,40}\b(pa[yi]\w*|co[uû]t\w*|"
-            r"versée?s?\b|dépens\w*)|how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
-            r"what (price|amount of money))",
+            # "pa[yi]" but not "pays": "combien de pays" asks for a count
+            r"\b(quel (prix|montant|co[uû]t)|quelle somme|combien .{0,40}\b"
+            r"(pa(y[eéè]|i[eé])\w*|co[uû]t\w*|versée?s?\b|dépens\w*)|"
+            r"how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
+            r"what (price|amount of money)|quelle (est la |etait la |était la )?valeur|"
+            r"what (is|was) the (total )?value)",
             re.I,
         ),
     ),
@@ -86,7 +96,7 @@ _GATES: list[tuple[str, re.Pattern]] = [
         "distance",
         re.compile(
             r"\b(quelle (est la )?(portée|distance)|à quelle distance|"
-            r"what(.s| is the)? (range|distance)|how far)\b",
+            r"what(.s| is| was)?( the)?( \w+)? (range|distance)|how far)\b",
             re.I,
         ),
     ),
@@ -139,13 +149,15 @@ def fits(kind: str, sent: str, question: str) -> bool:
         # the name must stand next to the role it answers for ("le ministre de
         # la Défense Sergueï Choïgu", "John Kirby, porte-parole ..."): a name
         # elsewhere in the sentence belongs to someone else
+        # the role's word in the sentence, whole ("porte-parole", "ministres"):
+        # the window is counted from its end, not from the end of its stem
         stem = fold(role.group("role"))[:6]
-        spots = [m.start() for m in re.finditer(re.escape(stem), fold(sent))]
+        spots = [m.span() for m in re.finditer(re.escape(stem) + r"[\w-]*", fold(sent))]
         return any(
-            0 <= m.start() - (p + len(stem)) <= ROLE_WINDOW  # "le ministre ... X Y"
-            or 0 <= p - m.end() <= ROLE_WINDOW  # "X Y, ministre ..."
+            0 <= m.start() - end <= ROLE_WINDOW  # "le ministre ... X Y"
+            or 0 <= start - m.end() <= ROLE_WINDOW  # "X Y, ministre ..."
             for m in names
-            for p in spots
+            for start, end in spots
         )
     return True
 
@@ -153,3 +165,237 @@ def fits(kind: str, sent: str, question: str) -> bool:
 # Characters between the role word and the name: room for an apposition or a
 # short complement ("porte-parole du Conseil de sécurité nationale, John Kirby").
 ROLE_WINDOW = 40
+
+
+# --- the span gate -------------------------------------------------------------
+#
+# The reader's span is its answer. A question that says which kind of fact it
+# wants (a count, a date, a day, a month, a year, a time of day, a city, a
+# country, a port or base, a model) is answered only by a span of that kind
+# that the question does not already hold; a span of another kind ("des
+# ouvriers" for "combien d'ouvriers", "un mois" for "à quelle date", a country
+# for "dans quelle ville") means the reader found the topic, not the answer.
+# Checked on PIAF's validation questions (Wikipedia, not news) before use:
+# the kinds that turned away right spans there were dropped or widened
+# (docs/answers.md).
+
+# Question patterns, searched in the folded question (no accents, lower case).
+_ASKED: list[tuple[str, re.Pattern]] = [
+    ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
+    ("day", re.compile(r"\b(quel jour|(what|which) day|day of the week)\b")),
+    ("date", re.compile(r"\b(a quelle date|quelle date|(what|which) date|de quand date)\b")),
+    ("month", re.compile(r"\b(quel mois|(what|which) month)\b")),
+    ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
+    ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
+    (
+        "count",
+        re.compile(
+            r"\b(combien|how many|how much|how long|how old|quel (est|etait) (le )?nombre|"
+            r"what (is|was) the number|quel age|(quel|quelle) (est|etait) (la |le )?(population|"
+            r"pourcentage|taux|age)|what (is|was) (the|its|their) (population|percentage|rate|age)|"
+            r"quel (pourcentage|taux)|what (percentage|rate))\b"
+        ),
+    ),
+    (
+        "city",
+        re.compile(
+            r"\b(quelles? villes?|dans quelle localite|(what|which) (\w+ )?(city|cities|town))\b"
+        ),
+    ),
+    (
+        "country",
+        re.compile(
+            r"\b(quels? pays|quelles? nations?|(what|which) (\w+ )?(countr(y|ies)|nations?))\b"
+        ),
+    ),
+    ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
+    # not "où / where": on PIAF as often answered by "dans un laboratoire" as by a name
+    (
+        "port",
+        re.compile(
+            r"\b(quel port|quelle base|quel aeroport|(what|which) (port|base|air base|airport))\b"
+        ),
+    ),
+]
+
+_ORDINAL = (
+    r"(\d+(e|er|eme|th|st|nd|rd)|premi\w+|deuxi\w+|second\w*|troisi\w+|quatri\w+|cinqui\w+|"
+    r"sixi\w+|septi\w+|huiti\w+|neuvi\w+|dixi\w+|first|third|fourth|fifth|sixth|tenth)"
+)
+_WEEKDAY = (
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday"
+)
+_MONTH = (
+    r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_DAY_WORDS = r"hier|aujourd.hui|demain|avant-hier|yesterday|today|tomorrow"
+# What a span must hold for each kind of date, searched in the folded span.
+_SPAN_DATE: dict[str, re.Pattern] = {
+    "day": re.compile(
+        rf"\b({_WEEKDAY}|{_DAY_WORDS})\b|\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b"
+    ),
+    "date": re.compile(
+        rf"\b({_WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b"
+    ),
+    "month": re.compile(rf"\b({_MONTH})\b|\b{_ORDINAL} (mois|month)\b"),
+    "year": re.compile(rf"\b\d{{3,4}}\b|\b{_ORDINAL} (annee|an|year)\b"),
+    "time": re.compile(
+        r"\b\d{1,2} ?(h|heures?)( ?\d\d)?\b|\b\d{1,2}[:.]\d\d\b|\b\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|"
+        r"\b(matin|soir|soiree|nuit|apres-midi|midi|minuit|aube|morning|evening|night|"
+        r"afternoon|noon|midnight|dawn)\b"
+    ),
+    # "quand / when" is answered by a date, a relative one, or an event ("lors
+    # de la fondation des villes", "après la visite de Choïgu"): any will do
+    "when": re.compile(
+        rf"\b({_WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b(siecle|century|journee|epoque)\b|"
+        r"\b(semaine|mois|annee|an|week|month|year)s? (dernier|derniere|prochain|prochaine|passee?|"
+        r"precedent\w*|suivant\w*)\b|"
+        r"\b(last|next|this|earlier this|later this) (week|month|year)\b|"
+        r"\b(il y a|ago|depuis|lors|pendant|durant|au cours|apres|avant|jusqu|a partir|vers|"
+        r"during|after|before|since|until|when|once)\b|\b(debut|fin|mi|courant|early|late|mid)[- ]"
+    ),
+}
+_NUMBER = re.compile(
+    r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+    r"seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?|"
+    r"dizaines?|douzaines?|vingtaines?|trentaines?|centaines?|milliers?|moitie|tiers|quarts?|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|quarter)\b|"
+    # "un/une" counts only as a quantity ("un mois", "un seul point", "une
+    # fois", "au moins un"), not as an article ("une famine massive")
+    r"\b(un|une|a|one) (seule?|single|fois|time|jour|semaine|mois|an|annee|heure|minute|"
+    r"seconde|decennie|siecle|day|week|month|year|hour|decade|century)s?\b|"
+    r"\b(au moins|plus d|moins d|environ|at least|more than|about) (un|une|one)\b"
+)
+# "obus de 152 mm" measures the shells, it does not count them; unless the
+# question asks for a measure ("à combien de kilomètres").
+_MEASURE = re.compile(r"\d[\d\s,.]*\s?(mm|cm|km|m|kg|t|tonnes?|degres?)\b")
+_MEASURE_Q = re.compile(
+    r"\b(combien d[e']|how many|how much)\s*(mm|cm|km|kg|millimet\w*|centimet\w*|kilomet\w*|"
+    r"metres?|meters?|miles?|kilos?|tonnes?|tons?|degres?|degrees?)\b|"
+    r"\b(calibre|caliber|taille|size|longueur|length|hauteur|height|poids|weight)\b"
+)
+# Capitalised words that name no place or model ("contre le Nord", "les Etats").
+_NOT_A_NAME = frozenset(
+    "nord sud est ouest north south east west le la les l un une des de du the a an en au aux "
+    "etat etats state states occident".split()
+)
+# "un milliard" in the question, "1 milliard" in the span: the same number.
+_DIGIT = dict(
+    zip(
+        "un une deux trois quatre cinq six sept huit neuf dix one two three four five six seven "
+        "eight nine ten".split(),
+        "1 1 2 3 4 5 6 7 8 9 10 1 2 3 4 5 6 7 8 9 10".split(),
+    )
+)
+
+
+def asked(question: str) -> str:
+    """The kind of fact the question asks the reader's span to be, or ""."""
+    q = fold(question)
+    for kind, pattern in _ASKED:
+        if pattern.search(q):
+            return kind
+    return ""
+
+
+def _words(text: str) -> list[str]:
+    return [_DIGIT.get(w, w) for w in re.findall(r"[^\W_]+", fold(text))]
+
+
+def _fresh(found: list[str], question: str) -> bool:
+    """Some match holds a word the question does not."""
+    q = set(_words(question))
+    return any(w not in q for m in found for w in _words(m))
+
+
+def _in_question(word: str, qwords: set[str]) -> bool:
+    """The word or a spelling of it (Choïgu/Shoigu, Moscou/Moscow) is in the question."""
+    return any(
+        w == word
+        or (len(w) >= 5 and len(word) >= 5 and w[:5] == word[:5])
+        or (len(w) >= 4 and difflib.SequenceMatcher(None, w, word).ratio() >= 0.8)
+        for w in qwords
+    )
+
+
+def _new_names(span: str, question: str) -> list[str]:
+    """Capitalised words, acronyms and words with digits of the span that the
+    question does not hold (not the articles a span may start with)."""
+    qwords = set(_words(question))
+    out = []
+    for m in re.finditer(r"[^\W_][\w-]*", span):
+        w = m.group(0)
+        if not (w[0].isupper() or any(c.isdigit() for c in w)) or fold(w) in _NOT_A_NAME:
+            continue
+        if not _in_question(fold(w), qwords):
+            out.append(w)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """ " folded words of a country or world region " -> its CLDR code ("KP";
+    "002" for Afrique), French and English names, from babel; empty if babel
+    is missing (then a country is any new name)."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - babel comes with trafilatura (courlan)
+        return {}
+    out = {}
+    for lang in ("fr", "en"):
+        for code, name in Locale(lang).territories.items():
+            if code != "001" and (code.isdigit() or (code.isalpha() and len(code) == 2)):
+                out[f" {' '.join(_words(name))} "] = code
+    return out
+
+
+def countries(text: str) -> set[str]:
+    """CLDR codes of the countries and world regions `text` names, French or English."""
+    t = f" {' '.join(_words(text))} "
+    return {code for name, code in _countries().items() if name in t}
+
+
+def _without_countries(span: str) -> str:
+    """The span with its country and region names blanked out."""
+    folded = fold(span)
+    if len(folded) != len(span):  # fold kept the length for Latin text only
+        return span
+    for name in sorted(_countries(), key=len, reverse=True):
+        pattern = r"\W+".join(re.escape(w) for w in name.split())
+        for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", folded):
+            blank = " " * (m.end() - m.start())
+            span = span[: m.start()] + blank + span[m.end() :]
+            folded = folded[: m.start()] + blank + folded[m.end() :]
+    return span
+
+
+def span_fits(kind: str, span: str, question: str) -> bool:
+    """Is the reader's span a fact of the kind `asked` found, beyond what the
+    question already says?"""
+    if not kind:
+        return True
+    s = fold(span)
+    if not s.strip():
+        return False
+    if kind in _SPAN_DATE:
+        return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
+    if kind == "count":
+        measures = not _MEASURE_Q.search(fold(question))
+        nums = [
+            m.group(0)
+            for m in _NUMBER.finditer(s)
+            if not (measures and _MEASURE.match(s, m.start()))
+        ]
+        return _fresh(nums, question)
+    if kind == "country":
+        if not _countries():
+            return bool(_new_names(span, question))
+        return bool(countries(span) - countries(question))
+    if kind == "city":  # a new name that is not (part of) a country's
+        return bool(_new_names(_without_countries(span), question))
+    if kind in ("port", "model"):
+        return bool(_new_names(span, question))
+    return True

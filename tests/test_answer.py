@@ -3,8 +3,8 @@
 import pytest
 
 from qa.answer import QuestionError, check_question
+from qa.answertype import asked, countries, expected, fits, span_fits
 from qa.answertype import cue as _cue
-from qa.answertype import expected, fits
 from qa.config import Settings
 from qa.lang import detect_language
 from qa.scorer import too_similar as _too_similar
@@ -104,3 +104,164 @@ def test_typed_questions_keep_only_sentences_of_their_type():
     assert _typed([other], 0.97, q) == ([], 0.0)  # on topic, no amount: abstain
     untyped = "Que fournit l'Iran à la Russie ?"
     assert _typed([other], 0.97, untyped) == ([other], 0.97)
+
+
+def test_combien_de_pays_asks_for_a_count_not_money():
+    # "pays" once matched the money pattern's "pa[yi]" (payé, paie)
+    assert expected("Combien de pays soutiennent l'Ukraine ?") == ""
+    assert expected("Combien la Russie paiera-t-elle ces obus ?") == "money"
+    assert expected("What was the value of the arms package?") == "money"
+    assert expected("What is the maximum range of the missile?") == "distance"
+
+
+def test_the_role_window_counts_from_the_end_of_the_role_word():
+    q = "Comment s'appelle le porte-parole du Conseil de sécurité nationale américain ?"
+    sent = "Le porte-parole du Conseil de sécurité nationale, John Kirby, a affirmé que"
+    assert fits("name", sent, q)
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Combien d'ouvriers Pyongyang veut-il envoyer ?", "count"),
+        ("How many workers did Pyongyang offer to send?", "count"),
+        ("Combien de temps a duré le voyage ?", "count"),
+        ("What is the population of Pyongyang?", "count"),
+        ("À quelle date s'ouvre le sommet ?", "date"),
+        ("On what date did Zelensky visit Washington?", "date"),
+        ("Quel jour Zelensky sera-t-il reçu ?", "day"),
+        ("On which day of the week did Kirby speak?", "day"),
+        ("Dans quel mois la guerre entre-t-elle ?", "month"),
+        ("En quelle année la résolution a-t-elle été votée ?", "year"),
+        ("At what time of day was the missile launched?", "time"),
+        ("Quand le sommet aura-t-il lieu ?", "when"),
+        ("Dans quelle ville russe se sont-ils rencontrés ?", "city"),
+        ("In which Russian city did they meet?", "city"),
+        ("Par quel pays transitent les obus ?", "country"),
+        ("Which Asian country sent its defence chief?", "country"),
+        ("Quel modèle de bombardier a été envoyé ?", "model"),
+        ("From which air base did the bomber take off?", "port"),
+        # no kind: the answer may be any phrase
+        ("Où l'Iran a-t-il envoyé du personnel ?", ""),
+        ("Qui dirige le groupe de contact ?", ""),
+        ("Quel type d'arme Pyongyang a-t-il tiré ?", ""),
+        ("Pourquoi la Russie achète-t-elle des obus ?", ""),
+    ],
+)
+def test_asked_kind_of_span(question, kind):
+    assert asked(question) == kind
+
+
+@pytest.mark.parametrize(
+    "kind, question, span, ok",
+    [
+        (
+            "count",
+            "Combien d'ouvriers Pyongyang veut-il envoyer ?",
+            "des ouvriers du bâtiment",
+            False,
+        ),
+        ("count", "Combien de drones a-t-il offerts ?", "cinq", True),
+        ("count", "Combien de drones ont été livrés ?", "des centaines", True),
+        ("count", "Combien de temps a duré le voyage ?", "six jours", True),
+        ("count", "Dans combien de temps se tient le sommet ?", "dans un mois", True),
+        ("count", "De combien de points l'équipe devance-t-elle ?", "un seul point", True),
+        ("count", "Combien de morts la famine a-t-elle faits ?", "une famine massive", False),
+        # a measure is not a count, unless the question asks for one
+        ("count", "Combien d'obus la Corée du Nord a-t-elle livrés ?", "152 mm", False),
+        ("count", "À combien de kilomètres le missile est-il tombé ?", "600 km", True),
+        # the number the question already gives is no answer ("un" = "1")
+        (
+            "count",
+            "Combien d'obus la ligne d'un milliard de dollars paie-t-elle ?",
+            "1 milliard",
+            False,
+        ),
+        ("date", "À quelle date s'ouvre le sommet ?", "un mois", False),
+        ("date", "À quelle date s'ouvre le sommet ?", "le 11 juillet", True),
+        ("day", "Quel jour Zelensky sera-t-il reçu ?", "la semaine prochaine", False),
+        ("day", "Quel jour Zelensky sera-t-il reçu ?", "jeudi", True),
+        ("day", "Quel jour, après mardi, Kirby a-t-il parlé ?", "mardi", False),
+        ("month", "Dans quel mois la guerre entre-t-elle ?", "20e mois", True),
+        ("year", "En quelle année la ville est-elle fondée ?", "vers 875", True),
+        ("year", "En quelle année la ville est-elle fondée ?", "au début du règne", False),
+        ("time", "At what time of day was the missile launched?", "quelques heures", False),
+        ("time", "À quelle heure le missile a-t-il été tiré ?", "vers 7 h 30", True),
+        ("when", "Quand la ville a-t-elle été saccagée ?", "au XIVe siècle", True),
+        ("when", "Quand le rite est-il pratiqué ?", "lors de la fondation des villes", True),
+        ("when", "Quand Choïgu s'est-il rendu à Pyongyang ?", "récent", False),
+        ("city", "Dans quelle ville russe se sont-ils rencontrés ?", "la Corée du Nord", False),
+        ("city", "Dans quelle ville se tiendra le sommet ?", "à Vilnius", True),
+        ("country", "Par quel pays transitent les obus ?", "Moscou", False),
+        ("country", "Par quel pays transitent les obus ?", "les États-Unis", True),
+        (
+            "country",
+            "Vers quels pays les obus sont-ils censés aller ?",
+            "pays d'Afrique du Nord",
+            True,
+        ),
+        ("country", "Which country, besides China, trained Russian troops?", "la Chine", False),
+        (
+            "country",
+            "Which country, besides China, trained Russian troops?",
+            "la Chine et l'Iran",
+            True,
+        ),
+        (
+            "model",
+            "Quel modèle de bombardier a été envoyé ?",
+            "un bombardier à longue portée",
+            False,
+        ),
+        (
+            "model",
+            "Quel modèle de bombardier a été envoyé ?",
+            "une démonstration de force contre le Nord",
+            False,
+        ),
+        ("model", "Quel modèle de bombardier a été envoyé ?", "un B-52", True),
+        (
+            "port",
+            "From which air base did the bomber take off?",
+            "vers la péninsule coréenne",
+            False,
+        ),
+        ("port", "From which air base did the bomber take off?", "Andersen, à Guam", True),
+        ("", "Que fournit l'Iran ?", "des drones", True),
+        ("count", "Combien d'obus ?", "", False),
+    ],
+)
+def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
+    assert span_fits(kind, span, question) is ok
+
+
+def test_countries_are_named_in_french_or_english():
+    assert countries("la Corée du Nord et la Russie") == {"KP", "RU"}
+    assert countries("North Korea") == {"KP"}
+    assert countries("les États-Unis") == {"US"}
+    assert countries("Moscou") == set()
+
+
+def test_typed_questions_keep_only_spans_of_the_kind_asked():
+    from qa.answer import Pick, _typed
+
+    q = "Combien d'ouvriers la Corée du Nord veut-elle envoyer ?"
+    vague = Pick(
+        hit=None,
+        sentence="Pyongyang veut envoyer des ouvriers.",
+        span="des ouvriers",
+        confidence=0.97,
+    )
+    counted = Pick(
+        hit=None,
+        sentence="Pyongyang enverrait 5 000 ouvriers.",
+        span="5 000 ouvriers",
+        confidence=0.91,
+    )
+    assert _typed([vague, counted], 0.97, q) == ([counted], 0.91)
+    assert _typed([vague], 0.97, q) == ([], 0.0)  # on topic, no number: abstain
+    # the sentence holds a number, but the reader's answer is not one
+    near = Pick(
+        hit=None, sentence="Les 17 ouvriers sont partis.", span="Les ouvriers", confidence=0.9
+    )
+    assert _typed([near], 0.9, q) == ([], 0.0)

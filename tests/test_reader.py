@@ -164,6 +164,24 @@ def test_on_topic_question_the_articles_cannot_answer_abstains(real_retriever):
 
 
 @pytest.mark.slow
+def test_a_span_of_another_kind_than_asked_abstains(real_retriever):
+    """The reader quotes the sentence about North Korean workers for a count
+    the article never gives ("des ouvriers"): the span gate refuses it; the
+    count the article does give is still answered (qa/answer.py `_typed`)."""
+    from qa.answer import extractive_answer
+
+    ans = extractive_answer(
+        "Combien d'ouvriers la Corée du Nord veut-elle envoyer pour reconstruire l'Ukraine ?",
+        real_retriever,
+    )
+    assert ans.abstained
+    ans = extractive_answer(
+        "Combien de drones un gouverneur russe a-t-il donnés à Kim Jong Un ?", real_retriever
+    )
+    assert not ans.abstained and "cinq" in ans.span
+
+
+@pytest.mark.slow
 def test_reader_none_falls_back_to_the_sentence_scorer(real_retriever):
     from qa.answer import extractive_answer
 
