@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 eval: $(VENV)/.installed
-	# development, held-out, blind test, second, third and fourth blind sets (docs/answers.md says how each was made)
+	# development, held-out, blind test, second to fifth blind sets (docs/answers.md says how each was made)
 	for set in seed heldout test blind2 blind3 blind4 blind5; do \
 	  $(VENV)/bin/qa eval eval/$${set}_questions.jsonl --answers --modes bm25,dense,hybrid,rerank \
 	    --out runs/eval/$$set || exit 1; \

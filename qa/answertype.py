@@ -342,7 +342,7 @@ def _countries() -> dict[str, str]:
     is missing (then a country is any new name)."""
     try:
         from babel import Locale
-    except ImportError:  # pragma: no cover - babel comes with trafilatura (courlan)
+    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
         return {}
     out = {}
     for lang in ("fr", "en"):
