@@ -39,6 +39,11 @@ def test_trim_and_squad_scores():
     text = "obus de 152 mm, selon"
     s, e = trim(text, 7, 15)
     assert text[s:e] == "152 mm"
+    # a subword boundary inside a word takes the whole word, not the hyphenated neighbour
+    text = "Trois drones des Nord-Coréens ont"
+    for start, end, word in ((0, 3, "Trois"), (24, 27, "Coréens")):
+        s, e = trim(text, start, end)
+        assert text[s:e] == word
     assert normalize("L’ère soviétique.") == normalize("ère soviétique")
     assert exact_match("l'ère soviétique", ["ère soviétique"]) == 1.0
     assert f1("des obus de 152 mm", ["152 mm"]) == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))

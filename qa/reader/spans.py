@@ -66,8 +66,15 @@ def best_span(
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop the spaces and the punctuation a token boundary leaves around a span
-    ("152 mm," -> "152 mm"), keeping closing quotes and brackets that pair."""
+    """Whole words, without the spaces and the punctuation a token boundary
+    leaves around a span ("152 mm," -> "152 mm"), keeping closing quotes and
+    brackets that pair. A span that starts or ends inside a word (a subword
+    token: "Tro" of "Trois") takes the whole word: 3 of the 690 PIAF
+    validation spans, F1 0.4917 -> 0.4950."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
     while start < end and (text[start].isspace() or text[start] in ",;:.!?»)]"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.!?«(["):
