@@ -62,6 +62,9 @@ class RayCluster:
         except ImportError:
             raise RuntimeError("--ray needs Ray: pip install -e '.[scale]'") from None
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        # Ray Data sets its loggers' level from this when it first runs; its
+        # INFO lines (one per dataset) drown the indexer's own output
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "WARNING")
         kwargs = {"include_dashboard": False, "log_to_driver": False, "logging_level": "WARNING"}
         if self.address is None:
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a private local cluster
@@ -76,8 +79,6 @@ class RayCluster:
             self._cleanup()
             where = self.address or "a local Ray"
             raise RuntimeError(f"cannot start {where}: {str(e).splitlines()[0]}") from None
-        for name in ("ray", "ray.data"):  # its INFO lines drown the indexer's own
-            logging.getLogger(name).setLevel(logging.WARNING)
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         cpus = int(ray.cluster_resources().get("CPU", 1))
