@@ -265,3 +265,34 @@ def test_typed_questions_keep_only_spans_of_the_kind_asked():
         hit=None, sentence="Les 17 ouvriers sont partis.", span="Les ouvriers", confidence=0.9
     )
     assert _typed([near], 0.9, q) == ([], 0.0)
+
+
+def test_quoted_passage_weighs_the_reading_list_place():
+    """A near-tie in margin goes to the passage retrieval ranked higher; a clear
+    margin still wins from further down; confidence is the best margin's."""
+    import math
+
+    from qa.answer import PLACE_PRIOR, read_passages
+    from qa.config import Settings
+    from qa.reader.spans import Reading
+    from qa.types import Chunk, Hit
+
+    class Reader:
+        def __init__(self, margins):
+            self.margins = margins
+
+        def read(self, query, texts):
+            return [Reading(m, 0, 5, t[:5]) for m, t in zip(self.margins, texts)]
+
+        def confidence(self, margin):
+            return 1 / (1 + math.exp(-margin))
+
+    texts = ["Alpha un fait. Suite.", "Bravo deux faits. Suite.", "Gamma trois faits. Suite."]
+    hits = [
+        Hit(Chunk(f"d#{i}", "d", i, t, 0, len(t), str(i)), 1.0, i + 1) for i, t in enumerate(texts)
+    ]
+    gap = PLACE_PRIOR * math.log1p(2)  # what place 2 gives up against place 0
+    picks, conf = read_passages(Reader([3.0, 0.0, 3.0 + gap - 0.1]), "q ?", hits, Settings())
+    assert picks[0].hit.rank == 1 and conf == Reader([]).confidence(3.0 + gap - 0.1)
+    picks, _ = read_passages(Reader([3.0, 0.0, 3.0 + gap + 0.1]), "q ?", hits, Settings())
+    assert picks[0].hit.rank == 3
