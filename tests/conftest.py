@@ -20,12 +20,9 @@ SEEDS = ROOT / "seeds"
 QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
 # questions the app tests ask through every interface
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-# an answer of several cited sentences (extra sentences need a margin close to
+# an answer of several cited sentences (extra sentences need a score close to
 # the best one's, so the calibre question gets one): streaming has steps to show
-Q_MANY = (
-    "Which US general said North Korean ammunition supplies to Russia "
-    "would probably not be decisive?"
-)
+Q_MANY = "Quel montant d'aide humanitaire le président Joe Biden a-t-il proposé pour l'Ukraine ?"
 UNANSWERABLE = "Qui a remporté la Coupe de France de football en 2023 ?"
 
 

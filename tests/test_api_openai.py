@@ -66,7 +66,7 @@ def test_streaming_sends_sentences_then_the_citations(client):
     assert chunks[0].choices[0].delta.role == "assistant"
     pieces = [ch.choices[0].delta.content or "" for ch in chunks]
     assert "".join(pieces) == whole.choices[0].message.content
-    assert sum(1 for p in pieces if p) >= 3  # one cited sentence per chunk
+    assert sum(1 for p in pieces if p) >= 2  # one cited sentence per chunk (Q_MANY has two)
     last = chunks[-1]
     assert last.choices[0].finish_reason == "stop"
     assert last.citations == whole.citations and last.qa == whole.qa
