@@ -57,10 +57,10 @@ ABSTAIN = {
 EN_FRAME = "According to the articles (quoted in French): "
 
 # A second or third sentence joins the answer only when the reader is this
-# sure of it too, its margin is within EXTRA_MARGIN_GAP of the best one's,
-# and its span is a fact the answer does not already hold. The reader is
-# overconfident: without the gap, extras cited passages that did not hold
-# the answer about one time in four (docs/answers.md).
+# sure of it too, its score (the margin with the place prior below) is within
+# EXTRA_MARGIN_GAP of the best one's, and its span is a fact the answer does
+# not already hold. The reader is overconfident: without the gap, extras cited
+# passages that did not hold the answer about one time in four (docs/answers.md).
 EXTRA_CONFIDENCE = 0.9
 EXTRA_MARGIN_GAP = 1.0
 # Which passage to quote: the reader's margin minus PLACE_PRIOR * ln(1 + its
