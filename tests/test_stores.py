@@ -243,6 +243,11 @@ def test_milvus_errors_are_one_line(tmp_path, settings, fake_embedder):
 
     with pytest.raises(IndexError_, match="built with embedder 'test/fake-hash-256'"):
         Retriever(s, embedder=OtherFakeEmbedder())
+    r = Retriever(s, embedder=fake_embedder)  # its collection dropped behind its back
+    r.store.client.drop_collection(r.data._names["chunks"])
+    with pytest.raises(IndexError_, match="search failed") as e:
+        r.search("obus de 152 mm", mode="dense")
+    assert "\n" not in str(e.value)
     dead = settings.replace(store="milvus", milvus_uri="http://127.0.0.1:9", milvus_timeout=3.0)
     with pytest.raises(IndexError_) as e:
         Retriever(dead, embedder=fake_embedder)

@@ -173,20 +173,7 @@ class MilvusSnapshot:
 
     # --- listing (the Documents tab, `qa eval`, the indexer's previous state) --
     def _rows(self, fields: list[str], expr: str = "") -> list[dict]:
-        it = self._c.query_iterator(
-            self._names["chunks"],
-            batch_size=1000,
-            filter=expr,
-            output_fields=fields,
-            timeout=self._st.timeout,
-        )
-        rows = []
-        try:
-            while batch := it.next():
-                rows.extend(batch)
-        finally:
-            it.close()
-        return rows
+        return self._st.iterate("list chunks", self._names["chunks"], fields, expr)
 
     @cached_property
     def _all(self) -> list[dict]:
@@ -206,15 +193,16 @@ class MilvusSnapshot:
     def _search(self, data, field: str, k: int, filters) -> list[tuple[Chunk, float]]:
         if k <= 0:
             return []
-        res = self._c.search(
+        res = self._st._call(
+            "search",
+            self._c.search,
             self._names["chunks"],
             data=[data],
             anns_field=field,
-            limit=min(k, 16384),
+            limit=min(k, 16384),  # Milvus's largest top k
             filter=filter_expr(filters),
             output_fields=CHUNK_FIELDS,
             search_params={"metric_type": "IP", "params": self._st.search_params(field)},
-            timeout=self._st.timeout,
         )
         return [(_chunk(h["entity"]), float(h["distance"])) for h in res[0]]
 
@@ -236,11 +224,12 @@ class MilvusSnapshot:
         got = {}
         ids = [c.chunk_id for c in chunks]
         for i in range(0, len(ids), BATCH):
-            for r in self._c.get(
+            for r in self._st._call(
+                "read vectors",
+                self._c.get,
                 self._names["chunks"],
                 ids=ids[i : i + BATCH],
                 output_fields=["dense"],
-                timeout=self._st.timeout,
             ):
                 got[r["chunk_id"]] = r["dense"]
         return np.array([got[i] for i in ids], dtype=np.float32)
@@ -364,6 +353,23 @@ class MilvusStore:
             raise IndexError_(f"{self.where}: no index here yet; run `qa index` first")
         return cur["manifest"]
 
+    def iterate(self, what: str, name: str, fields: list[str], expr: str = "") -> list[dict]:
+        """Every row of a collection (or those matching `expr`), in batches."""
+        rows = []
+        try:
+            it = self.client.query_iterator(
+                name, batch_size=1000, filter=expr, output_fields=fields, timeout=self.timeout
+            )
+            try:
+                while batch := it.next():
+                    rows.extend(batch)
+            finally:
+                it.close()
+        except Exception as e:
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise IndexError_(f"{self.where}: {what} failed: {why}") from None
+        return rows
+
     def dfs(self, gen: int, tids) -> dict[int, int]:
         tids = list(tids)
         out: dict[int, int] = {}
@@ -397,19 +403,8 @@ class MilvusStore:
                     )
                 self._call("load", self.client.load_collection, n)  # needed after a restart
                 self._loaded.add(n)
-        docs = []
-        it = self.client.query_iterator(
-            names["docs"],
-            batch_size=1000,
-            filter="",
-            output_fields=["record"],
-            timeout=self.timeout,
-        )
-        try:
-            while batch := it.next():
-                docs.extend(json.loads(r["record"]) for r in batch)
-        finally:
-            it.close()
+        rows = self.iterate("list documents", names["docs"], ["record"])
+        docs = [json.loads(r["record"]) for r in rows]
         docs.sort(key=lambda d: d.get("seq", 0))
         for d in docs:
             d.pop("seq", None)
