@@ -62,9 +62,10 @@ class RayCluster:
         except ImportError:
             raise RuntimeError("--ray needs Ray: pip install -e '.[scale]'") from None
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        # Ray Data sets its loggers' level from this when it first runs; its
-        # INFO lines (one per dataset) drown the indexer's own output
-        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "WARNING")
+        # Ray Data sets its loggers' level from this when it first runs: its
+        # per-dataset INFO lines and its "progress bars disabled" warning drown
+        # the indexer's own progress bar (failures still raise)
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
         kwargs = {"include_dashboard": False, "log_to_driver": False, "logging_level": "WARNING"}
         if self.address is None:
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a private local cluster
