@@ -513,7 +513,9 @@ class MilvusStore:
             self._call("load", c.load_collection, n)
             self._loaded.add(n)
 
-    def _chunk_rows(self, state: IndexState, idx: list[int], avgdl: float, dim: int):
+    def _chunk_rows(self, state: IndexState, idx: list[int], avgdl: float, dim: int, terms: dict):
+        """Rows for the chunks at `idx`; `terms` holds the analysed terms the
+        BM25 statistics already computed (row index -> terms)."""
         n = state.n_searchable
         zero = [0.0] * dim
         for i in idx:
@@ -526,7 +528,11 @@ class MilvusStore:
                 "seq": i,
                 "dense": state.vectors[i].tolist() if i < n else zero,
                 # a duplicate is never searched (dup_of filters it out)
-                "sparse": chunk_vector(chunk_terms(c.title, c.text), avgdl) if i < n else NO_DUP,
+                "sparse": (
+                    chunk_vector(terms[i] if i in terms else chunk_terms(c.title, c.text), avgdl)
+                    if i < n
+                    else NO_DUP
+                ),
             }
 
     def _put(self, name: str, rows, what: str, method: str = "upsert") -> None:
@@ -551,15 +557,20 @@ class MilvusStore:
         gen = (cur["gen"] + 1) if cur else 1
         names = self.names(gen)
         stats = Stats()
-        for c in state.chunks[: state.n_searchable]:
-            stats.add(chunk_terms(c.title, c.text))
+        terms = {
+            i: chunk_terms(c.title, c.text)
+            for i, c in enumerate(state.chunks[: state.n_searchable])
+        }
+        for t in terms.values():
+            stats.add(t)
         stats.avgdl_ref = stats.avgdl
         try:
             for n in names.values():  # leftovers of a build that died before its switch
                 if self._call("list collections", self.client.has_collection, n):
                     self._call("drop", self.client.drop_collection, n)
             self._create(names, dim)
-            rows = self._chunk_rows(state, list(range(len(state.chunks))), stats.avgdl_ref, dim)
+            every = list(range(len(state.chunks)))
+            rows = self._chunk_rows(state, every, stats.avgdl_ref, dim, terms)
             self._put(names["chunks"], rows, "insert chunks", "insert")
             self._put(names["docs"], self._doc_rows(state), "insert documents", "insert")
             terms = ({"id": t, "df": d, "vec": [0.0, 0.0]} for t, d in stats.df.items())
@@ -613,10 +624,13 @@ class MilvusStore:
         for cid in deleted + [state.chunks[i].chunk_id for i in upsert]:
             if cid in old and not old[cid][1]:  # was searchable: its terms leave
                 stats.add(chunk_terms(old[cid][0].title, old[cid][0].text), -1)
-        for i in upsert:
-            if i < state.n_searchable:
-                c = state.chunks[i]
-                stats.add(chunk_terms(c.title, c.text), +1)
+        terms = {
+            i: chunk_terms(state.chunks[i].title, state.chunks[i].text)
+            for i in upsert
+            if i < state.n_searchable
+        }
+        for t in terms.values():
+            stats.add(t, +1)
         notes = []
         if stats.needs_reweight():
             notes.append(
@@ -624,10 +638,7 @@ class MilvusStore:
             )
             stats.avgdl_ref = stats.avgdl
             upsert = list(range(len(state.chunks)))
-        changed_docs = {c.doc_id for i in upsert for c in [state.chunks[i]]} | set(state.changed)
-        removed_docs = {d["doc_id"] for d in prev.documents} - {
-            d["doc_id"] for d in state.documents
-        }
+        changed_docs = {state.chunks[i].doc_id for i in upsert} | state.changed
 
         number = cur["number"] + 1
         self._set_current({**cur, "dirty": True})
@@ -637,7 +648,9 @@ class MilvusStore:
                     "delete chunks", self.client.delete, names["chunks"], ids=deleted[i : i + BATCH]
                 )
         self._put(
-            names["chunks"], self._chunk_rows(state, upsert, stats.avgdl_ref, dim), "upsert chunks"
+            names["chunks"],
+            self._chunk_rows(state, upsert, stats.avgdl_ref, dim, terms),
+            "upsert chunks",
         )
         # df: the touched terms' counts, read, moved by this write's delta, written back
         delta = stats.df
@@ -653,9 +666,9 @@ class MilvusStore:
             self._call(
                 "delete term counts", self.client.delete, names["terms"], ids=gone[i : i + 1000]
             )
-        if removed_docs:
+        if state.removed:
             self._call(
-                "delete documents", self.client.delete, names["docs"], ids=sorted(removed_docs)
+                "delete documents", self.client.delete, names["docs"], ids=sorted(state.removed)
             )
         self._put(names["docs"], self._doc_rows(state, changed_docs), "upsert documents")
         new = self._record(state, stats, cur["gen"], number)
