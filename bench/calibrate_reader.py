@@ -54,7 +54,7 @@ def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarr
             picks, conf = read_passages(reader, q["question"], hits, settings)
             picks, _ = _typed(picks, conf, q["question"])
             # the margin the answer would stand on; none: refused by the gate
-            m = picks[0].margin if picks else -np.inf
+            m = max((p.margin for p in picks), default=-np.inf)
             (pos if q.get("answerable", True) else neg).append(m)
     return np.array(pos), np.array(neg)
 

@@ -68,7 +68,7 @@ EXTRA_MARGIN_GAP = 1.0
 # reader cannot. Fitted on the six development sets (answerable questions
 # whose quote holds the gold span: 0 -> 75.4%, 1.5-2 -> 78.8%); on PIAF
 # validation, never used to fit it, 62.9% -> 64.1% (bench/passage_choice.py).
-# Abstention still reads the best margin, so its calibration is unchanged.
+# Abstention reads the best margin among the picks, as calibrated.
 PLACE_PRIOR = 2.0
 
 
@@ -111,7 +111,6 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
     order = sorted(range(len(hits)), key=lambda i: -score[i])
     picks: list[Pick] = []
-    best_conf = reader.confidence(max(r.margin for r in readings)) if order else 0.0
     for i in order:
         r, hit = readings[i], hits[i]
         conf = reader.confidence(r.margin)
@@ -126,7 +125,13 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         picks.append(p)
         if len(picks) >= settings.max_answer_sentences:
             break
-    return picks, best_conf
+    return picks, _stands_on(picks)
+
+
+def _stands_on(picks: list[Pick]) -> float:
+    """The confidence an answer stands on: its most confident pick's. One
+    definition for the reader's picks, the gate's and calibrate_reader.py."""
+    return max((p.confidence for p in picks), default=0.0)
 
 
 def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], float]:
@@ -153,7 +158,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         if (not kind or answertype.fits(kind, p.sentence, query))
         and (not asked or answertype.span_fits(asked, p.span, query))
     ]
-    return kept, (kept[0].confidence if kept else 0.0)
+    return kept, _stands_on(kept)
 
 
 def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:
