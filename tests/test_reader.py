@@ -94,6 +94,36 @@ def test_negatives_are_other_paragraphs_of_the_same_article():
             assert n.context.startswith(n.article + " ")
 
 
+def test_hard_negatives_are_the_closest_paragraph_without_the_answer():
+    def para(pid, ctx, q=None, a=None):
+        if not q:
+            return {"context": ctx, "qas": []}
+        qa = {"id": pid, "question": q, "answers": [{"text": a, "answer_start": ctx.index(a)}]}
+        return {"context": ctx, "qas": [qa]}
+
+    arts = [
+        {
+            "title": "Obus",
+            "paragraphs": [
+                para(
+                    "q1",
+                    "Le calibre des obus livrés est de 152 mm.",
+                    "Quel calibre d'obus ?",
+                    "152 mm",
+                ),
+                # closest by words, but it holds the answer: never a negative
+                para("x", "Ces obus livrés ont un calibre de 152 mm aussi."),
+                para("y", "Le calibre des obus livrés par la Corée reste inconnu."),
+            ],
+        },
+        {"title": "Autre", "paragraphs": [para("z", "La météo du port de Nampo.")]},
+    ]
+    hard = data.hard_negatives(arts, 1.0, seed=0)
+    assert [(h.qid, h.answerable) for h in hard] == [("q1-hard", False)]
+    assert hard[0].context.startswith("Le calibre des obus livrés par la Corée")
+    assert data.hard_negatives(arts, 0.0, seed=0) == []
+
+
 def test_calibration_keeps_95_percent_of_answerable_pairs():
     rng = np.random.default_rng(0)
     pos, neg = rng.normal(4, 2, 400), rng.normal(-2, 2, 400)

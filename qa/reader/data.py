@@ -6,7 +6,11 @@ own paragraph (the answer's position known) and, with probability
 but it does not answer, which is what teaches answerability. Articles with a
 single paragraph borrow a paragraph of another article. With probability
 `cut_rate` the question also gets its own paragraph minus the answer's
-sentence (SQuAD 2.0's hard case: on topic, the detail is missing).
+sentence (SQuAD 2.0's hard case: on topic, the detail is missing). With
+probability `hard_rate` it also gets the paragraph a BM25 search ranks
+highest among those that do not hold its answer: the passage the product's
+retriever would put beside the right one, which is where the answerer
+quoted the wrong passage (docs/answers.md).
 
 Validation is split by article, never by question: questions about one
 paragraph share its words, and a question split would flatter the model.
@@ -137,13 +141,62 @@ def cut_negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair
     return out
 
 
+def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int = 10) -> list[Pair]:
+    """For a share `rate` of the questions, the best BM25 match among all
+    `articles`' paragraphs other than their own that does not contain an
+    answer (normalised), so it is unanswered but looks answering."""
+    import bm25s
+
+    from ..analyze import analyze
+    from .spans import normalize
+
+    rng = random.Random(seed + 2)
+    paras = [(a.get("title", ""), p) for a in articles for p in a["paragraphs"]]
+    if len(paras) < 2:
+        return []
+    contexts = [p["context"] for _, p in paras]
+    folded = [normalize(c) for c in contexts]
+    bm25 = bm25s.BM25()
+    bm25.index([analyze(c) or [""] for c in contexts], show_progress=False)
+    k = min(depth, len(contexts))
+    out = []
+    for i, (title, p) in enumerate(paras):
+        for qa in p["qas"]:
+            answers = [normalize(x["text"]) for x in qa.get("answers", []) if x.get("text")]
+            if not answers or rng.random() >= rate:
+                continue
+            terms = analyze(qa["question"]) or [""]
+            hits, _ = bm25.retrieve([terms], k=k, show_progress=False)
+            for j in hits[0]:
+                j = int(j)
+                if j != i and contexts[j] != p["context"]:
+                    if not any(a and a in folded[j] for a in answers):
+                        break
+            else:
+                continue
+            out.append(
+                Pair(
+                    qid=f"{qa['id']}-hard",
+                    question=qa["question"].strip(),
+                    context=contexts[j],
+                    article=title,
+                )
+            )
+    return out
+
+
 def pairs(
-    articles: list[dict], negative_rate: float, seed: int = 0, cut_rate: float = 0.0
+    articles: list[dict],
+    negative_rate: float,
+    seed: int = 0,
+    cut_rate: float = 0.0,
+    hard_rate: float = 0.0,
 ) -> list[Pair]:
     return (
         positives(articles)
         + negatives(articles, negative_rate, seed)
         + (cut_negatives(articles, cut_rate, seed) if cut_rate else [])
+        + (hard_negatives(articles, hard_rate, seed) if hard_rate else [])
     )
 
 
