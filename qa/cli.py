@@ -140,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="count", default=0)
     p.set_defaults(index_dir=None)
+
+    p = sub.add_parser(
+        "soup-reader", help="average the weights of several train-reader runs into one reader"
+    )
+    p.add_argument("members", nargs="+", help="reader folders or fp32 ONNX files (--keep-fp32)")
+    p.add_argument("--val-limit", type=int, default=0, help="validate on N questions only")
+    p.add_argument("--out", default=d.out, help="model folder (default: qa/reader/weights)")
+    p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    p.set_defaults(index_dir=None)
     return ap
 
 
@@ -378,6 +388,15 @@ def cmd_train_reader(args) -> int:
     return 0
 
 
+def cmd_soup_reader(args) -> int:
+    from .reader.soup import soup
+
+    say = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    report = soup(args.members, args.out, args.quant, args.val_limit, say=say)
+    print(json.dumps({"validation_int8": report["validation_int8"], "members": len(args.members)}))
+    return 0
+
+
 def cmd_build_embedder(args) -> int:
     from .e5onnx import build
 
@@ -388,6 +407,7 @@ def cmd_build_embedder(args) -> int:
 COMMANDS = {
     "build-embedder": cmd_build_embedder,
     "train-reader": cmd_train_reader,
+    "soup-reader": cmd_soup_reader,
     "index": cmd_index,
     "search": cmd_search,
     "ask": cmd_ask,

