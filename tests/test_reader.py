@@ -249,6 +249,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
         pytest.fail(f"{DEFAULT_DATA} is missing: the training data sits in ../shared/data")
     out = tmp_path / "reader"
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
+    argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
@@ -258,6 +259,13 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
     assert len(got) == 1 and np.isfinite(got[0].margin)
+    # the run's int8 folder and its fp32 export, averaged by `qa soup-reader`
+    soup = tmp_path / "soup"
+    members = [str(out), str(tmp_path / "fp32.onnx")]
+    assert main(["soup-reader", *members, "--out", str(soup), "--val-limit", "6"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["members"] == 2
+    assert "| `reader` |" in (soup / "README.md").read_text()
+    assert np.isfinite(OnnxReader(soup).read("Qui ?", ["Jean est venu."])[0].margin)
 
 
 @pytest.mark.slow
@@ -324,3 +332,46 @@ def test_the_chat_shows_the_short_answer_in_bold():
     cite = Citation(1, hit, "Des obus de 152 mm.", "152 mm", 12, 18)
     ans = Answer("Quel calibre ?", "152 mm — Des obus de 152 mm. [1]", False, citations=(cite,))
     assert render_answer(ans).startswith('<strong class="qa-short">152 mm</strong> — Des obus')
+
+
+def _matmul_onnx(path, w: np.ndarray) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, w.shape[0]])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, w.shape[1]])],
+        [numpy_helper.from_array(w.astype(np.float32), "w")],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_soup_averages_members_and_reads_int8_ones_back(tmp_path):
+    """The soup is the mean of the members' weights; an int8 member (either
+    quantisation of qa/onnxexport.py) is dequantised first."""
+    from onnx import numpy_helper
+
+    from qa.onnxexport import quantize
+    from qa.reader.soup import average, member_weights
+
+    rng = np.random.default_rng(0)
+    w1, w2 = rng.normal(size=(64, 96)), rng.normal(size=(64, 96))
+    _matmul_onnx(tmp_path / "a.onnx", w1)
+    _matmul_onnx(tmp_path / "b.onnx", w2)
+    for quant in ("dynamic", "weights"):
+        q = quantize(tmp_path / "b.onnx", tmp_path / f"b-{quant}.onnx", quant)
+        back = member_weights(q)[1]["w"]
+        assert back.shape == w2.shape
+        assert np.abs(back - w2).max() <= np.abs(w2).max(axis=0).max() / 127 + 1e-6
+    out = average([tmp_path / "a.onnx", tmp_path / "b-dynamic.onnx"], tmp_path / "soup.onnx")
+    import onnx
+
+    got = numpy_helper.to_array(onnx.load(str(out)).graph.initializer[0])
+    assert np.allclose(got, (w1 + w2) / 2, atol=0.05) and not np.allclose(got, w1, atol=0.05)
+    with pytest.raises(ValueError, match="at least two"):
+        average([tmp_path / "a.onnx"], tmp_path / "x.onnx")
+    _matmul_onnx(tmp_path / "c.onnx", rng.normal(size=(64, 32)))
+    with pytest.raises(ValueError, match="same shape"):
+        average([tmp_path / "a.onnx", tmp_path / "c.onnx"], tmp_path / "x.onnx")
