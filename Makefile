@@ -42,7 +42,8 @@ eval: $(VENV)/.installed
 	$(VENV)/bin/python bench/piaf_eval.py --modes hybrid --out runs/piaf/answers
 
 train-reader: $(VENV)/.installed
-	# PIAF (../shared/data), split by article; writes qa/reader/weights/ (~30 min on 2 cores)
+	# PIAF (../shared/data), split by article; writes qa/reader/weights/ (~50 min on 2 cores).
+	# The shipped reader averages three such runs: docs/answers.md, "A soup of runs"
 	$(VENV)/bin/qa train-reader
 
 bench: $(VENV)/.installed-dev
