@@ -16,7 +16,6 @@ with a model card like a trained reader; the card lists the members.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -28,7 +27,7 @@ import numpy as np
 from .. import onnxexport
 from . import data
 from .model import CONFIG, ONNX_FILE, OnnxReader
-from .train import TrainConfig, _summary, calibrate, validate
+from .train import TrainConfig, _summary, calibrate, publish, validate
 
 FP32_FILE = "reader.fp32.onnx"
 
@@ -148,13 +147,7 @@ def soup(
             "calibration": cal,
             "seconds": round(time.time() - t0, 1),
         }
-        meta["calibration"] = {k: cal[k] for k in ("margin_threshold", "slope")}
-        (work / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        (work / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        (work / "README.md").write_text(soup_card(report, work), encoding="utf-8")
-        for f in sorted(work.iterdir(), key=lambda f: f.name == CONFIG):  # reader.json last
-            os.replace(f, target / f.name)
-        say(f"wrote {target} in {report['seconds']:.0f} s")
+        publish(work, target, meta, report, soup_card, say)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)

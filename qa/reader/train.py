@@ -379,14 +379,20 @@ def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, 
     cal = calibrate(np.array(shipped["margins_pos"]), np.array(shipped["margins_neg"]))
     report["calibration"] = cal
     report["seconds"] = round(time.time() - t0, 1)
-    meta["calibration"] = {k: cal[k] for k in ("margin_threshold", "slope")}
+    publish(work, out, meta, report, model_card, say)
+    return report
+
+
+def publish(work: Path, out: Path, meta: dict, report: dict, card, say=print) -> None:
+    """reader.json (with the calibration), training.json and the model card
+    `card(report, work)` written in `work`, then moved into `out`."""
+    meta["calibration"] = {k: report["calibration"][k] for k in ("margin_threshold", "slope")}
     (work / CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (work / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (work / "README.md").write_text(model_card(report, work), encoding="utf-8")
+    (work / "README.md").write_text(card(report, work), encoding="utf-8")
     for f in sorted(work.iterdir(), key=lambda f: f.name == CONFIG):  # reader.json last
         os.replace(f, out / f.name)
     say(f"wrote {out} in {report['seconds']:.0f} s")
-    return report
 
 
 def model_card(report: dict, out: Path) -> str:
