@@ -40,14 +40,11 @@ def member_weights(path: Path) -> tuple[object, dict[str, np.ndarray]]:
 
     path = Path(path)
     if path.is_dir():  # its fp32 export when kept there, else the int8 file
-        path = next(
-            p for p in (path / FP32_FILE, path / ONNX_FILE) if p.is_file() or p.name == ONNX_FILE
-        )
+        path = path / FP32_FILE if (path / FP32_FILE).is_file() else path / ONNX_FILE
     if not path.is_file():
         raise ValueError(f"{path}: no reader ONNX file")
     model = onnx.load(str(path))
     init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
-    out = {}
     # int8 weights: "dynamic" names them _quantized/_scale/_zero_point, "weights"
     # (qa/onnxexport.py) _q/_scale/_zero; both keep one scale per output column
     quantized = {}
@@ -71,6 +68,7 @@ def average(members: list[Path], target: Path) -> Path:
     fp32 = [m for m, w in loaded if set(_names(m)) == set(w)]
     if not fp32:
         raise ValueError("a soup needs at least one fp32 member (qa train-reader --keep-fp32)")
+    import onnx
     from onnx import numpy_helper
 
     graph = fp32[0]
@@ -84,8 +82,6 @@ def average(members: list[Path], target: Path) -> Path:
         if values[0].dtype.kind == "f":
             mean = np.mean(values, axis=0).astype(values[0].dtype)
             init.CopyFrom(numpy_helper.from_array(mean, init.name))
-    import onnx
-
     onnx.save(graph, str(target))
     return target
 
