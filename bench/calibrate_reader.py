@@ -33,26 +33,26 @@ sys.path.insert(0, str(ROOT))
 
 
 def best_margins(paths: list[str], index_dir: str) -> tuple[np.ndarray, np.ndarray]:
-    from qa.answer import _reading_list, _typed, read_passages
+    from qa.answer import choose_picks
     from qa.config import load_settings
     from qa.indexer import build_index
-    from qa.reader import load_reader
+    from qa.lang import detect_language
     from qa.retrieve import Retriever
 
     settings = load_settings(index_dir=index_dir)  # QA_READER chooses the reader
     if not (Path(index_dir) / "CURRENT").exists():
         build_index([ROOT / "seeds"], settings)
-    retriever, reader = Retriever(settings), load_reader(settings.reader)
+    retriever = Retriever(settings)
     pos, neg = [], []
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             q = json.loads(line)
-            got = retriever.retrieve(q["question"], k=settings.k)
-            hits = _reading_list(retriever, got, q["question"], settings, None, None)
-            picks, conf = read_passages(reader, q["question"], hits, settings)
-            picks, _ = _typed(picks, conf, q["question"])
+            question, lang = q["question"], detect_language(q["question"])
+            k = max(settings.k, settings.answer_passages)  # as qa ask retrieves
+            got = retriever.retrieve(question, k=k)
+            picks, _ = choose_picks(question, lang, got, retriever, settings)
             # the margin the answer would stand on; none: refused by the gate
             m = max((p.margin for p in picks), default=-np.inf)
             (pos if q.get("answerable", True) else neg).append(m)

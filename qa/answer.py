@@ -146,9 +146,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     one the question does not already give (`asked`/`span_fits`). The reader
     alone answered such questions with an on-topic span of another kind ("des
     ouvriers" for "combien d'ouvriers", "un mois" for "à quelle date"). On
-    the six development sets the gate refuses 55 of the 88 unanswerable
-    questions and 9 of the 179 answerable ones, of which only one would
-    otherwise have been answered with a correct citation (docs/answers.md)."""
+    the six development sets the gate refuses 54-55 of the 88 unanswerable
+    questions and 7-9 of the 179 answerable ones (by reader), nearly all of
+    them wrong reads anyway (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     if not (kind or asked) or not picks:
         return picks, conf
@@ -219,6 +219,21 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
     return hits
 
 
+def choose_picks(query, lang, got, retriever, settings, mode=None, filters=None):
+    """(the sentences the answer quotes, the confidence it stands on) for the
+    retrieval `got`: reader + type gate, or the fallback scorer. The one path
+    `qa ask` and bench/calibrate_reader.py both take."""
+    reader = load_reader(settings.reader)
+    reading = _reading_list(retriever, got, query, settings, mode, filters)
+    if not reading:
+        return [], 0.0
+    if reader is None:
+        chosen, conf = scorer.choose(query, lang, got, reading, settings)
+        return [Pick(c.hit, c.text, confidence=conf) for c in chosen], conf
+    picks, conf = read_passages(reader, query, reading, settings)
+    return _typed(picks, conf, query)
+
+
 def extractive_answer(
     question: str,
     retriever: Retriever,
@@ -233,17 +248,8 @@ def extractive_answer(
     query = check_question(query, settings) if query else question
     lang = detect_language(question)
     k = k or settings.k
-    reader = load_reader(settings.reader)
     got = retriever.retrieve(query, k=max(k, settings.answer_passages), mode=mode, filters=filters)
-    reading = _reading_list(retriever, got, query, settings, mode, filters)
-    if not reading:
-        picks, conf = [], 0.0
-    elif reader is None:
-        chosen, conf = scorer.choose(query, lang, got, reading, settings)
-        picks = [Pick(c.hit, c.text, confidence=conf) for c in chosen]
-    else:
-        picks, conf = read_passages(reader, query, reading, settings)
-        picks, conf = _typed(picks, conf, query)
+    picks, conf = choose_picks(query, lang, got, retriever, settings, mode, filters)
     if not picks or conf < settings.abstain_threshold:
         return Answer(
             question=question,

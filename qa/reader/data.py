@@ -167,12 +167,13 @@ def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int 
                 continue
             terms = analyze(qa["question"]) or [""]
             hits, _ = bm25.retrieve([terms], k=k, show_progress=False)
-            for j in hits[0]:
-                j = int(j)
-                if j != i and contexts[j] != p["context"]:
-                    if not any(a and a in folded[j] for a in answers):
-                        break
-            else:
+            unanswered = (
+                int(j)
+                for j in hits[0]
+                if contexts[j] != p["context"] and not any(a and a in folded[j] for a in answers)
+            )
+            j = next(unanswered, None)
+            if j is None:
                 continue
             out.append(
                 Pair(

@@ -91,9 +91,9 @@ def _names(model) -> list[str]:
 
 
 def _member_record(path: Path) -> dict:
-    card = (path if path.is_dir() else path.parent) / "training.json"
+    card = path / "training.json"
     record = {"path": str(path)}
-    if path.is_dir() and card.is_file():
+    if card.is_file():  # a reader folder's; a bare fp32 file has none
         report = json.loads(card.read_text(encoding="utf-8"))
         record["config"] = report.get("config", {})
         record["validation"] = report.get("validation_int8") or report.get("validation_fp32")
