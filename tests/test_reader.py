@@ -238,6 +238,38 @@ def test_rerank_mode_reorders_with_the_reader(real_retriever):
 
 
 @pytest.mark.slow
+def test_cloze_questions_ask_for_a_fact_no_question_asks_about():
+    from qa.reader.cloze import candidates, cloze_pairs, question
+
+    s = "La ville est fondée en 1312 par Jean II, et compte 3 000 habitants en mai."
+    kinds = [(k, s[a:b]) for k, a, b in candidates(s)]
+    assert kinds == [("year", "1312"), ("name", "Jean II"), ("number", "3 000")]
+    year = candidates(s)[0]
+    assert (
+        question(s, *year)
+        == "la ville est fondée en quelle année par Jean II, et compte 3 000 habitants en mai ?"
+    )
+    number = candidates(s)[2]
+    assert question(s, *number).endswith("combien de habitants en mai ?")
+    # ordinals and the capitalised first word are not facts to ask for
+    assert candidates("Paris devient la 3e ville du pays.") == []
+
+    ctx = "Le pont mesure 450 mètres. Il est inauguré en 1890 par Gustave Eiffel."
+    qa = {
+        "id": "q",
+        "question": "Combien mesure le pont ?",
+        "answers": [{"text": "450 mètres", "answer_start": 15}],
+    }
+    arts = [{"title": "Pont", "paragraphs": [{"context": ctx, "qas": [qa]}]}]
+    got = cloze_pairs(arts, 10.0, seed=0)
+    # "450" is asked already: only the year and the name are left
+    assert sorted(p.answers[0] for p in got) == ["1890", "Gustave Eiffel"]
+    for p in got:
+        assert p.context[p.starts[0] : p.starts[0] + len(p.answers[0])] == p.answers[0]
+        assert p.answers[0] not in p.question and p.question.endswith(" ?")
+    assert len(cloze_pairs(arts, 1.0, seed=0)) == 1
+
+
 def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     """A few steps on a tiny slice of PIAF with the real e5 weights: the
     command trains, validates, exports int8 ONNX, writes the card."""
@@ -250,11 +282,13 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     out = tmp_path / "reader"
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
+    argv += ["--cloze-rate", "0.5"]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
     card = (out / "README.md").read_text()
     assert "MIT" in card and "DINUM/Etalab" in card and "exact match" in card
+    assert "0.5 cloze questions per question" in card
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import onnxexport
 from ..config import ROOT
-from . import data
+from . import cloze, data
 from .model import CONFIG, ONNX_FILE, WEIGHTS, OnnxReader, TorchReader
 from .spans import exact_match, f1
 
@@ -58,6 +58,9 @@ class TrainConfig:
     cut_rate: float = 0.0
     # share also paired with the best BM25 match that does not hold their answer
     hard_rate: float = 0.0
+    # cloze questions per real question, from the training paragraphs' own
+    # facts (qa/reader/cloze.py): more span-finding practice
+    cloze_rate: float = 0.0
     val_fraction: float = 0.2
     warmup: float = 0.1
     seed: int = 0
@@ -304,6 +307,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     articles = data.load_articles(cfg.data)
     train_a, val_a = data.split_articles(articles, cfg.val_fraction, cfg.seed)
     train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed, cfg.cut_rate, cfg.hard_rate)
+    if cfg.cloze_rate:
+        train_pairs += cloze.cloze_pairs(train_a, cfg.cloze_rate, cfg.seed)
     if cfg.limit:
         train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
     val_pos = data.positives(val_a)
@@ -427,6 +432,12 @@ def model_card(report: dict, out: Path) -> str:
         f" For {cfg['hard_rate']:.0%} of them also with the paragraph a BM25 search ranks"
         " highest among those without their answer (labelled null)."
         if cfg.get("hard_rate")
+        else ""
+    ) + (
+        f" Plus {cfg['cloze_rate']:.2g} cloze questions per question: a date, year, number"
+        " or name of a training paragraph that no question asks about, cut out of its"
+        " sentence and replaced by a question word (qa/reader/cloze.py)."
+        if cfg.get("cloze_rate")
         else ""
     )
     return f"""# qa-news reader
