@@ -22,7 +22,11 @@ QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
 # an answer of several cited sentences (extra sentences need a score close to
 # the best one's, so the calibre question gets one): streaming has steps to show
-Q_MANY = "Quel montant d'aide humanitaire le président Joe Biden a-t-il proposé pour l'Ukraine ?"
+# (the humanitarian-aid question used before now gets one sentence, the right one)
+Q_MANY = (
+    "Sur quoi John Kirby s'appuie-t-il pour assurer que les livraisons "
+    "nord-coréennes ne modifieront pas l'issue du conflit ?"
+)
 # off topic; the reader abstains far below its threshold (confidence ~0.1). The
 # Coupe de France question used before gets "Milley" from the averaged reader
 # (a passage listing defence chiefs "de France"): docs/answers.md
