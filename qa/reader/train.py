@@ -424,21 +424,25 @@ def model_card(report: dict, out: Path) -> str:
     }.get(cfg.get("quant", "dynamic"), cfg.get("quant"))
     cut = cfg.get("cut_rate", 0.0)
     cut_text = (
-        f" For {cut:.0%} of them also with their own paragraph minus the answer's sentence"
-        " (labelled null)."
-        if cut
-        else ""
-    ) + (
-        f" For {cfg['hard_rate']:.0%} of them also with the paragraph a BM25 search ranks"
-        " highest among those without their answer (labelled null)."
-        if cfg.get("hard_rate")
-        else ""
-    ) + (
-        f" Plus {cfg['cloze_rate']:.2g} cloze questions per question: a date, year, number"
-        " or name of a training paragraph that no question asks about, cut out of its"
-        " sentence and replaced by a question word (qa/reader/cloze.py)."
-        if cfg.get("cloze_rate")
-        else ""
+        (
+            f" For {cut:.0%} of them also with their own paragraph minus the answer's sentence"
+            " (labelled null)."
+            if cut
+            else ""
+        )
+        + (
+            f" For {cfg['hard_rate']:.0%} of them also with the paragraph a BM25 search ranks"
+            " highest among those without their answer (labelled null)."
+            if cfg.get("hard_rate")
+            else ""
+        )
+        + (
+            f" Plus {cfg['cloze_rate']:.2g} cloze questions per question: a date, year, number"
+            " or name of a training paragraph that no question asks about, cut out of its"
+            " sentence and replaced by a question word (qa/reader/cloze.py)."
+            if cfg.get("cloze_rate")
+            else ""
+        )
     )
     return f"""# qa-news reader
 
