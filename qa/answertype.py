@@ -84,11 +84,13 @@ _GATES: list[tuple[str, re.Pattern]] = [
         re.compile(
             # not "acheter / buy": "combien d'obus a-t-elle achetés" asks for a count
             # "pa[yi]" but not "pays": "combien de pays" asks for a count
-            r"\b(quel (prix|montant|co[uû]t)|quelle somme|combien .{0,40}\b"
+            # "quel est le montant total des réductions": money too (blind7, g48)
+            r"\b(quel (prix|montant|co[uû]t)|quelle somme|"
+            r"quel(le)? (est|[ée]tait) (le |la )?(prix|montant|co[uû]t|somme)|combien .{0,40}\b"
             r"(pa(y[eéè]|i[eé])\w*|co[uû]t\w*|versée?s?\b|dépens\w*)|"
             r"how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
             r"what (price|amount of money)|quelle (est la |etait la |était la )?valeur|"
-            r"what (is|was) the (total )?value)",
+            r"what (is|was) the (total )?(value|cost|price))",
             re.I,
         ),
     ),
@@ -183,7 +185,13 @@ ROLE_WINDOW = 40
 _ASKED: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
     ("day", re.compile(r"\b(quel jour|(what|which) day|day of the week)\b")),
-    ("date", re.compile(r"\b(a quelle date|quelle date|(what|which) date|de quand date)\b")),
+    (
+        "date",
+        re.compile(
+            r"\b(a quelle date|quelle date|quelle (est|etait) la date|(what|which) (exact )?date|"
+            r"de quand date)\b"
+        ),
+    ),
     ("month", re.compile(r"\b(quel mois|(what|which) month)\b")),
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
     ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
@@ -276,6 +284,12 @@ _MEASURE_Q = re.compile(
     r"\b(combien d[e']|how many|how much)\s*(mm|cm|km|kg|millimet\w*|centimet\w*|kilomet\w*|"
     r"metres?|meters?|miles?|kilos?|tonnes?|tons?|degres?|degrees?)\b|"
     r"\b(calibre|caliber|taille|size|longueur|length|hauteur|height|poids|weight)\b"
+)
+# "combien de pays", "how many": things counted, which a sum of money is not
+# (unless the things are money: "combien d'aide", "combien de dollars").
+_COUNTED = re.compile(
+    r"\b(combien d(e |['’])(?!(dollars|euros|argent|aide|fonds|credits?|milliards?|millions?)\b)"
+    r"\w+|how many)\b"
 )
 # Capitalised words that name no place or model ("contre le Nord", "les Etats").
 _NOT_A_NAME = frozenset(
@@ -389,6 +403,8 @@ def span_fits(kind: str, span: str, question: str) -> bool:
             for m in _NUMBER.finditer(s)
             if not (measures and _MEASURE.match(s, m.start()))
         ]
+        if _COUNTED.search(fold(question)) and _MONEY.search(span):
+            return False  # "1 milliard de dollars" does not count countries
         return _fresh(nums, question)
     if kind == "country":
         if not _countries():
