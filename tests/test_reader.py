@@ -298,7 +298,8 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     members = [str(out), str(tmp_path / "fp32.onnx")]
     assert main(["soup-reader", *members, "--out", str(soup), "--val-limit", "6"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["members"] == 2
-    assert "| `reader` |" in (soup / "README.md").read_text()
+    soup_card = (soup / "README.md").read_text()
+    assert "| `reader` |" in soup_card and "0.5 cloze questions per question" in soup_card
     assert np.isfinite(OnnxReader(soup).read("Qui ?", ["Jean est venu."])[0].margin)
 
 

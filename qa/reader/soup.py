@@ -161,10 +161,11 @@ def _settings(cfg: dict) -> str:
         ("negative_rate", "another paragraph"),
         ("cut_rate", "own paragraph minus the answer"),
         ("hard_rate", "BM25 hard negative"),
-        ("cloze_rate", "cloze questions"),
     ):
         if cfg.get(key):
             parts.append(f"{cfg[key]:.0%} {label}")
+    if cfg.get("cloze_rate"):  # a count per question, not a share of them
+        parts.append(f"{cfg['cloze_rate']:g} cloze questions per question")
     return ", ".join(parts)
 
 
