@@ -237,7 +237,6 @@ def test_rerank_mode_reorders_with_the_reader(real_retriever):
     assert hits[0].score >= hits[-1].score
 
 
-@pytest.mark.slow
 def test_cloze_questions_ask_for_a_fact_no_question_asks_about():
     from qa.reader.cloze import candidates, cloze_pairs, question
 
@@ -270,6 +269,7 @@ def test_cloze_questions_ask_for_a_fact_no_question_asks_about():
     assert len(cloze_pairs(arts, 1.0, seed=0)) == 1
 
 
+@pytest.mark.slow
 def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     """A few steps on a tiny slice of PIAF with the real e5 weights: the
     command trains, validates, exports int8 ONNX, writes the card."""
