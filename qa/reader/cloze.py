@@ -38,15 +38,14 @@ _KINDS = (
     ("number", re.compile(r"(?<![\w-])\d+(?:[  .,]\d+)*(?![\w-])(?:\s*%)?")),
     ("name", re.compile(rf"\b{_NAME_WORD}(?:\s+(?:de\s+|du\s+|d['’])?{_NAME_WORD}){{0,3}}")),
 )
-# the words that ask for each kind, and the preposition they swallow
+# kind -> (the preposition the question words swallow, the words then, the
+# words without it); numbers ask "combien (de …)" instead
 _ASK = {
-    "date": (r"(?:le\s+)?$", "quand"),
-    "year": (r"(?:en\s+)$", "en quelle année"),
-    "century": (r"(?:au\s+)$", "à quelle époque"),
-    "number": (r"$", "combien de"),
-    "name": (r"(?:à|en|au|aux|dans)\s+$", "où"),
+    "date": (r"le\s+$", "quand", "quand"),
+    "year": (r"en\s+$", "en quelle année", "quand"),
+    "century": (r"au\s+$", "à quelle époque", "quand"),
+    "name": (r"(?:à|en|au|aux|dans)\s+$", "où", "qui"),
 }
-_FALLBACK = {"year": "quand", "century": "quand", "name": "qui", "date": "quand"}
 _WINDOW = 12  # words kept on each side of the gap
 
 
@@ -75,21 +74,19 @@ def candidates(sentence: str) -> list[tuple[str, int, int]]:
 def question(sentence: str, kind: str, start: int, end: int) -> str:
     """The sentence around the gap, with the question words in its place."""
     before, after = sentence[:start], sentence[end:]
-    prep, ask = _ASK[kind]
     before = re.sub(r"\b[ldLD]['’]$", "", before)  # "l'Allemagne": the article goes too
-    m = re.search(prep, before, re.I)
-    if m and m.group():
-        before = before[: m.start()]
-    elif kind in _FALLBACK:
-        ask = _FALLBACK[kind]
     if kind == "number":
         # "combien de" takes the counted noun that follows ("3 000 habitants")
         words = after.split()
+        ask = "combien"
         if words and words[0].isalpha():
             ask = f"combien de {words[0]}"
             after = after[after.index(words[0]) + len(words[0]) :]
-        else:
-            ask = "combien"
+    else:
+        prep, with_prep, without = _ASK[kind]
+        m = re.search(prep, before, re.I)
+        ask = with_prep if m else without
+        before = before[: m.start()] if m else before
     left = before.split()[-_WINDOW:]
     right = after.split()[:_WINDOW]
     text = " ".join([*left, ask, *right]).rstrip(" .,;:")

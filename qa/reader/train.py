@@ -422,28 +422,24 @@ def model_card(report: dict, out: Path) -> str:
         "dynamic": "int8 dynamic quantisation, per-channel",
         "weights": "int8 weights (per output channel), fp32 arithmetic",
     }.get(cfg.get("quant", "dynamic"), cfg.get("quant"))
-    cut = cfg.get("cut_rate", 0.0)
-    cut_text = (
-        (
-            f" For {cut:.0%} of them also with their own paragraph minus the answer's sentence"
-            " (labelled null)."
-            if cut
-            else ""
+    added = []  # the pairs added beside the questions, in words
+    if cfg.get("cut_rate"):
+        added.append(
+            f" For {cfg['cut_rate']:.0%} of them also with their own paragraph minus the"
+            " answer's sentence (labelled null)."
         )
-        + (
+    if cfg.get("hard_rate"):
+        added.append(
             f" For {cfg['hard_rate']:.0%} of them also with the paragraph a BM25 search ranks"
             " highest among those without their answer (labelled null)."
-            if cfg.get("hard_rate")
-            else ""
         )
-        + (
+    if cfg.get("cloze_rate"):
+        added.append(
             f" Plus {cfg['cloze_rate']:.2g} cloze questions per question: a date, year, number"
             " or name of a training paragraph that no question asks about, cut out of its"
             " sentence and replaced by a question word (qa/reader/cloze.py)."
-            if cfg.get("cloze_rate")
-            else ""
         )
-    )
+    added = "".join(added)
     return f"""# qa-news reader
 
 Extractive question-answering reader for the qa-news assistant: reads a
@@ -466,7 +462,7 @@ DINUM/Etalab; this notice is kept with the derived model.
 Split by article (seed {cfg["seed"]}): {1 - cfg["val_fraction"]:.0%} of the articles train, the
 other {cfg["val_fraction"]:.0%} validate. Training pairs: each question with its paragraph, and for
 {cfg["negative_rate"]:.0%} of them also with another paragraph of the same article (on topic,
-unanswered: labelled null).{cut_text} {fitted["windows"]} windows of at most {cfg["max_len"]} tokens
+unanswered: labelled null).{added} {fitted["windows"]} windows of at most {cfg["max_len"]} tokens
 (stride {cfg["stride"]}).
 
 ## Hyper-parameters
