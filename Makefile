@@ -43,7 +43,7 @@ eval: $(VENV)/.installed
 
 train-reader: $(VENV)/.installed
 	# PIAF (../shared/data), split by article; writes qa/reader/weights/ (~50 min on 2 cores).
-	# The shipped reader averages three such runs: docs/answers.md, "A soup of runs"
+	# The shipped reader averages four such runs: docs/answers.md, "A soup of runs"
 	$(VENV)/bin/qa train-reader
 
 bench: $(VENV)/.installed-dev
