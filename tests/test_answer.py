@@ -185,6 +185,12 @@ def test_asked_kind_of_span(question, kind):
         ("count", "Combien de pays ont signé des contrats ?", "1 milliard de dollars", False),
         ("count", "How many shells were bought?", "1 milliard de dollars", False),
         ("count", "Combien d’aide Biden propose-t-il ?", "8,5 milliards de dollars", True),
+        # "un" alone is the count the question asks for, not an article
+        ("count", "Combien de bombardiers, au minimum, sont partis ?", "un", True),
+        ("count", "Combien de bombardiers sont partis ?", "une démonstration", False),
+        # a vague duration answers "how long"; vague things counted do not
+        ("count", "How long after the visit did Kirby speak?", "quelques semaines", True),
+        ("count", "Combien de chars l'Allemagne a-t-elle livrés ?", "quelques chars", False),
         ("date", "À quelle date s'ouvre le sommet ?", "un mois", False),
         ("date", "À quelle date s'ouvre le sommet ?", "le 11 juillet", True),
         ("day", "Quel jour Zelensky sera-t-il reçu ?", "la semaine prochaine", False),
