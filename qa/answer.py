@@ -148,7 +148,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     ouvriers" for "combien d'ouvriers", "un mois" for "à quelle date"). On
     the six development sets the gate refuses 54-55 of the 88 unanswerable
     questions and 7-9 of the 179 answerable ones (by reader), nearly all of
-    them wrong reads anyway; on the eight used sets, 86 of 138 and 10 of 229
+    them wrong reads anyway; on the ten used sets, 117 of 188 and 11 of 279
     (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     if not (kind or asked) or not picks:

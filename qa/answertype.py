@@ -276,8 +276,6 @@ _NUMBER = re.compile(
     r"\b(un|une|a|one) (seule?|single|fois|time|jour|semaine|mois|an|annee|heure|minute|"
     r"seconde|decennie|siecle|day|week|month|year|hour|decade|century)s?\b|"
     r"\b(au moins|plus d|moins d|environ|at least|more than|about) (un|une|one)\b|"
-    # a span of that word alone is the count, not an article ("au moins [un]")
-    r"^\s*(un|une|one)\s*$|"
     # a vague duration answers "how long", "combien de temps" ("quelques semaines")
     r"\b(quelques|plusieurs|few|several) (jour|semaine|mois|annee|heure|minute|"
     r"day|week|month|year|hour|minute)s?\b"

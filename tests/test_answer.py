@@ -185,8 +185,8 @@ def test_asked_kind_of_span(question, kind):
         ("count", "Combien de pays ont signé des contrats ?", "1 milliard de dollars", False),
         ("count", "How many shells were bought?", "1 milliard de dollars", False),
         ("count", "Combien d’aide Biden propose-t-il ?", "8,5 milliards de dollars", True),
-        # "un" alone is the count the question asks for, not an article
-        ("count", "Combien de bombardiers, au minimum, sont partis ?", "un", True),
+        # "un" alone may be the article of "un autre groupe": not a count
+        ("count", "Combien de responsables composaient le groupe ?", "un", False),
         ("count", "Combien de bombardiers sont partis ?", "une démonstration", False),
         # a vague duration answers "how long"; vague things counted do not
         ("count", "How long after the visit did Kirby speak?", "quelques semaines", True),
