@@ -15,7 +15,7 @@ abstentions at or under `--max-false` while refusing the most unanswerable
 questions into the reader's reader.json.
 
     .venv/bin/python bench/calibrate_reader.py eval/seed_questions.jsonl \
-        eval/heldout_questions.jsonl [--write]
+        eval/heldout_questions.jsonl [--write] [--plot tradeoff.png]
 """
 
 from __future__ import annotations
@@ -70,12 +70,41 @@ def choose(pos: np.ndarray, neg: np.ndarray, max_false: float) -> float:
     return float(finite.min()) if finite.size else 0.0
 
 
+def plot(pos: np.ndarray, neg: np.ndarray, chosen: float, max_false: float, path: Path) -> None:
+    """The trade-off the threshold picks from: false abstentions against
+    unanswerable questions that abstain, one point per candidate threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ts = np.unique(np.concatenate([pos, neg]))
+    ts = np.concatenate([[-np.inf], ts[np.isfinite(ts)], [np.inf]])
+    fa = [np.mean(pos < t) for t in ts]
+    ab = [np.mean(neg < t) for t in ts]
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.plot(fa, ab, drawstyle="steps-post", label="margin threshold")
+    ax.axvline(max_false, color="grey", linestyle=":", label=f"{max_false:.0%} false abstentions")
+    ax.plot([np.mean(pos < chosen)], [np.mean(neg < chosen)], "o", label=f"chosen {chosen:.2f}")
+    ax.set_xlabel("answerable questions that abstain (false abstentions)")
+    ax.set_ylabel("unanswerable questions that abstain")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    ax.set_title(f"{len(pos)} answerable, {len(neg)} unanswerable questions")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("sets", nargs="+")
     p.add_argument("--index-dir", default=str(ROOT / "runs" / "calibrate" / "index"))
     p.add_argument("--max-false", type=float, default=0.05)
     p.add_argument("--write", action="store_true", help="store the threshold in reader.json")
+    p.add_argument("--plot", metavar="PNG", help="also draw the trade-off to this file")
     args = p.parse_args(argv)
     pos, neg = best_margins(args.sets, args.index_dir)
     t = choose(pos, neg, args.max_false)
@@ -89,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     for x in sorted(set(np.round(np.linspace(-6, 8, 15), 1)) | {round(t, 2)}):
         print(f"| {x:.2f} | {np.mean(pos < x):.1%} | {np.mean(neg < x):.1%} |")
     print(f"chosen: {t:.2f}")
+    if args.plot:
+        plot(pos, neg, t, args.max_false, Path(args.plot))
+        print(f"plot: {args.plot}")
     if args.write:
         from qa.config import load_settings
         from qa.reader.model import CONFIG, WEIGHTS

@@ -1,0 +1,37 @@
+"""bench/calibrate_reader.py's choice of threshold and its trade-off plot,
+on made-up margins (the real run needs the reader and the seed index)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+
+from tests.conftest import ROOT
+
+
+def _module():
+    path = ROOT / "bench" / "calibrate_reader.py"
+    spec = importlib.util.spec_from_file_location("calibrate_reader", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+POS = np.array([-np.inf, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])  # one refused by the gate
+NEG = np.array([-np.inf, -np.inf, -2.0, 0.5, 2.5, 9.5])
+
+
+def test_the_threshold_keeps_false_abstentions_in_budget():
+    cal = _module()
+    assert cal.choose(POS, NEG, max_false=0.1) == 1.0  # the gate already spends 1 of 10
+    assert cal.choose(POS, NEG, max_false=0.2) == 2.0
+    assert np.mean(POS < cal.choose(POS, NEG, 0.3)) <= 0.3
+
+
+def test_the_trade_off_plot_is_written(tmp_path):
+    cal = _module()
+    out = tmp_path / "tradeoff.png"
+    cal.plot(POS, NEG, 2.0, 0.2, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out.stat().st_size > 10_000
