@@ -410,3 +410,32 @@ def test_soup_averages_members_and_reads_int8_ones_back(tmp_path):
     _matmul_onnx(tmp_path / "c.onnx", rng.normal(size=(64, 32)))
     with pytest.raises(ValueError, match="same shape"):
         average([tmp_path / "a.onnx", tmp_path / "c.onnx"], tmp_path / "x.onnx")
+
+
+def test_swapped_questions_name_another_articles_fact_over_their_own_paragraph():
+    from qa.reader.swap import swap_negatives
+
+    ctx = "Le pont est inauguré en 1890 par Gustave Eiffel. Il mesure 450 mètres."
+    qa = {
+        "id": "q",
+        "question": "Quand Gustave Eiffel inaugure-t-il le pont ?",
+        "answers": [{"text": "1890", "answer_start": ctx.index("1890")}],
+    }
+    other = "La tour est visitée par Louis Pasteur. Puis par Victor Hugo et Paris."
+    arts = [
+        {"title": "Pont", "paragraphs": [{"context": ctx, "qas": [qa]}]},
+        {"title": "Tour", "paragraphs": [{"context": other, "qas": []}]},
+    ]
+    got = swap_negatives(arts, 1.0, seed=0)
+    assert len(got) == 1 and got[0].qid == "q-swap" and not got[0].answerable
+    assert got[0].context == ctx
+    # a two-word name gives a two-word name of another article, never "Paris"
+    assert got[0].question in {
+        "Quand Louis Pasteur inaugure-t-il le pont ?",
+        "Quand Victor Hugo inaugure-t-il le pont ?",
+    }
+    assert swap_negatives(arts, 0.0, seed=0) == []
+    # a question that names nothing of its paragraph has nothing to swap
+    unnamed = {**qa, "question": "Quand le pont est-il inauguré ?"}
+    arts[0]["paragraphs"][0]["qas"] = [unnamed]
+    assert swap_negatives(arts, 1.0, seed=0) == []

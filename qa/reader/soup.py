@@ -161,6 +161,7 @@ def _settings(cfg: dict) -> str:
         ("negative_rate", "another paragraph"),
         ("cut_rate", "own paragraph minus the answer"),
         ("hard_rate", "BM25 hard negative"),
+        ("swap_rate", "swapped-fact question"),
     ):
         if cfg.get(key):
             parts.append(f"{cfg[key]:.0%} {label}")

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import onnxexport
 from ..config import ROOT
-from . import cloze, data
+from . import cloze, data, swap
 from .model import CONFIG, ONNX_FILE, WEIGHTS, OnnxReader, TorchReader
 from .spans import exact_match, f1
 
@@ -61,6 +61,10 @@ class TrainConfig:
     # cloze questions per real question, from the training paragraphs' own
     # facts (qa/reader/cloze.py): more span-finding practice
     cloze_rate: float = 0.0
+    # share of the questions that name a fact of their paragraph, also asked
+    # about another article's fact of the same kind over that paragraph
+    # (labelled null; qa/reader/swap.py)
+    swap_rate: float = 0.0
     val_fraction: float = 0.2
     warmup: float = 0.1
     seed: int = 0
@@ -198,10 +202,13 @@ def fit(
 # --- validation and calibration ---------------------------------------------
 
 
-def validate(reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=()) -> dict:
+def validate(
+    reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=(), swapped=()
+) -> dict:
     """Span EM/F1 given the gold paragraph; margins of answering vs not (`neg`:
     another paragraph, `cut`: the paragraph without the answer's sentence,
-    `hard`: the best BM25 match that does not hold the answer)."""
+    `hard`: the best BM25 match that does not hold the answer, `swapped`: the
+    question naming another article's fact, over its own paragraph)."""
     got_pos = reader.read_pairs([p.question for p in pos], [p.context for p in pos])
     got_neg = reader.read_pairs([p.question for p in neg], [p.context for p in neg])
     em = [exact_match(r.text, p.answers) for r, p in zip(got_pos, pos)]
@@ -209,7 +216,7 @@ def validate(reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=()
     mp = np.array([r.margin for r in got_pos])
     mn = np.array([r.margin for r in got_neg])
     extra = {}
-    for name, pairs in (("auc_cut", cut), ("auc_hard", hard)):
+    for name, pairs in (("auc_cut", cut), ("auc_hard", hard), ("auc_swap", swapped)):
         if len(pairs):
             got = reader.read_pairs([p.question for p in pairs], [p.context for p in pairs])
             extra[name] = round(_auc(mp, np.array([r.margin for r in got])), 4)
@@ -309,6 +316,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed, cfg.cut_rate, cfg.hard_rate)
     if cfg.cloze_rate:
         train_pairs += cloze.cloze_pairs(train_a, cfg.cloze_rate, cfg.seed)
+    if cfg.swap_rate:
+        train_pairs += swap.swap_negatives(train_a, cfg.swap_rate, cfg.seed)
     if cfg.limit:
         train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
     val_pos = data.positives(val_a)
@@ -318,11 +327,13 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     val_neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
     val_cut = [p for p in data.cut_negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
     val_hard = [p for p in data.hard_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
+    val_swap = [p for p in swap.swap_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
     say(
         f"data: {len(train_a)} training articles, {len(train_pairs)} pairs "
         f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
         f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives "
-        f"+ {len(val_cut)} without their answer sentence + {len(val_hard)} BM25 hard negatives"
+        f"+ {len(val_cut)} without their answer sentence + {len(val_hard)} BM25 hard negatives "
+        f"+ {len(val_swap)} swapped questions"
     )
     model, tokenizer = build_model(cfg)
     settings = {"max_len": cfg.max_len, "stride": cfg.stride}
@@ -337,12 +348,14 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     fitted = fit(model, tokenizer, train_pairs, cfg, progress, on_epoch)
     fitted["epochs"] = epochs
     say(f"trained {fitted['steps']} steps in {fitted['seconds']:.0f} s")
-    val = validate(TorchReader(model, tokenizer, settings), val_pos, val_neg, val_cut, val_hard)
+    val_pairs = (val_pos, val_neg, val_cut, val_hard, val_swap)
+    val = validate(TorchReader(model, tokenizer, settings), *val_pairs)
     say(
         f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
         f"AUC {val['auc']:.3f}  AUC without the answer sentence "
         f"{val.get('auc_cut', float('nan')):.3f}  AUC against BM25 hard negatives "
-        f"{val.get('auc_hard', float('nan')):.3f}"
+        f"{val.get('auc_hard', float('nan')):.3f}  AUC against swapped questions "
+        f"{val.get('auc_swap', float('nan')):.3f}"
     )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -350,15 +363,13 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     # end: an interrupted run leaves the previous model usable
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
-        pairs = (val_pos, val_neg, val_cut, val_hard)
-        return _finish(cfg, model, tokenizer, settings, fitted, val, pairs, work, out, t0, say)
+        return _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, t0, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, t0, say):
     """Export, validate the export, calibrate, write the card; move it all into `out`."""
-    val_pos, val_neg, val_cut, val_hard = val_pairs
     report = {
         "config": asdict(cfg),
         "train": fitted,
@@ -375,7 +386,7 @@ def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, 
         export_onnx(model, work, cfg.keep_fp32, cfg.quant)
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
         reader = OnnxReader(work)
-        shipped = validate(reader, val_pos, val_neg, val_cut, val_hard)
+        shipped = validate(reader, *val_pairs)
         report["validation_int8"] = _summary(shipped)
         say(f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}")
     elif cfg.export:
@@ -438,6 +449,12 @@ def model_card(report: dict, out: Path) -> str:
             f" Plus {cfg['cloze_rate']:.2g} cloze questions per question: a date, year, number"
             " or name of a training paragraph that no question asks about, cut out of its"
             " sentence and replaced by a question word (qa/reader/cloze.py)."
+        )
+    if cfg.get("swap_rate"):
+        added.append(
+            f" For {cfg['swap_rate']:.0%} of the questions that name a fact of their paragraph,"
+            " also the question with that fact replaced by another article's fact of the same"
+            " kind, over the same paragraph (labelled null; qa/reader/swap.py)."
         )
     added = "".join(added)
     return f"""# qa-news reader
