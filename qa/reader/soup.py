@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import onnxexport
-from . import data
+from . import data, swap
 from .model import CONFIG, ONNX_FILE, OnnxReader
 from .train import TrainConfig, _summary, calibrate, publish, validate
 
@@ -114,6 +114,7 @@ def soup(
     keep = {p.qid for p in pos}
     neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
     hard = [p for p in data.hard_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
+    swapped = [p for p in swap.swap_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
@@ -129,10 +130,11 @@ def soup(
             "max_answer_tokens": 30,
         }
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
-        val = validate(OnnxReader(work), pos, neg, (), hard)
+        val = validate(OnnxReader(work), pos, neg, (), hard, swapped)
         say(
             f"soup of {len(paths)}: EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
-            f"AUC {val['auc']:.3f}  AUC against BM25 hard negatives {val['auc_hard']:.3f}"
+            f"AUC {val['auc']:.3f}  AUC against BM25 hard negatives {val['auc_hard']:.3f}  "
+            f"AUC against swapped questions {val.get('auc_swap', float('nan')):.3f}"
         )
         cal = calibrate(np.array(val["margins_pos"]), np.array(val["margins_neg"]))
         records = [_member_record(p) for p in paths]
@@ -180,6 +182,7 @@ def soup_card(report: dict, out: Path) -> str:
         rows.append(f"| `{Path(r['path']).name}` | {_settings(r.get('config', {}))} | {figures} |")
     members = "\n".join(rows)
     hard = f"{val['auc_hard']:.3f}" if "auc_hard" in val else "n/a"
+    swapped = f"{val['auc_swap']:.3f}" if "auc_swap" in val else "n/a"
     return f"""# qa-news reader
 
 Extractive question-answering reader for the qa-news assistant: reads a
@@ -216,9 +219,9 @@ its paragraph, plus the negatives listed below (labelled null).
 {val["questions"]} questions; {val["negatives"]} negatives (the question with another paragraph
 of its article).
 
-| exact match | F1 | answerable-vs-not AUC | AUC against BM25 hard negatives |
-|---|---|---|---|
-| {val["exact_match"]:.3f} | {val["f1"]:.3f} | {val["auc"]:.3f} | {hard} |
+| exact match | F1 | answerable-vs-not AUC | AUC, BM25 hard negatives | AUC, swapped |
+|---|---|---|---|---|
+| {val["exact_match"]:.3f} | {val["f1"]:.3f} | {val["auc"]:.3f} | {hard} | {swapped} |
 
 ## Calibration
 

