@@ -282,13 +282,15 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     out = tmp_path / "reader"
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
-    argv += ["--cloze-rate", "0.5"]
+    argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5"]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
     card = (out / "README.md").read_text()
     assert "MIT" in card and "DINUM/Etalab" in card and "exact match" in card
     assert "0.5 cloze questions per question" in card
+    assert "50% of the questions that name a fact of their paragraph" in card
+    assert "auc_swap" in figures["validation_int8"]
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
@@ -300,6 +302,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["members"] == 2
     soup_card = (soup / "README.md").read_text()
     assert "| `reader` |" in soup_card and "0.5 cloze questions per question" in soup_card
+    assert "50% swapped-fact question" in soup_card
     assert np.isfinite(OnnxReader(soup).read("Qui ?", ["Jean est venu."])[0].margin)
 
 
