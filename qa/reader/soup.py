@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import onnxexport
-from . import data, swap
+from . import data
 from .model import CONFIG, ONNX_FILE, OnnxReader
-from .train import TrainConfig, _summary, calibrate, publish, validate
+from .train import TrainConfig, _summary, calibrate, publish, validate, validation_negatives
 
 FP32_FILE = "reader.fp32.onnx"
 
@@ -111,10 +111,7 @@ def soup(
     paths = [Path(m) for m in members]
     _, val_a = data.split_articles(data.load_articles(cfg.data), cfg.val_fraction, cfg.seed)
     pos = data.positives(val_a)[: val_limit or None]
-    keep = {p.qid for p in pos}
-    neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
-    hard = [p for p in data.hard_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
-    swapped = [p for p in swap.swap_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
+    neg, cut, hard, swapped = validation_negatives(val_a, pos, cfg.seed)
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
@@ -130,7 +127,7 @@ def soup(
             "max_answer_tokens": 30,
         }
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
-        val = validate(OnnxReader(work), pos, neg, (), hard, swapped)
+        val = validate(OnnxReader(work), pos, neg, cut, hard, swapped)
         say(
             f"soup of {len(paths)}: EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
             f"AUC {val['auc']:.3f}  AUC against BM25 hard negatives {val['auc_hard']:.3f}  "

@@ -68,7 +68,7 @@ def swap_negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pai
                 named = [
                     (kind, s, e)
                     for kind, s, e in candidates(q[:1].lower() + q[1:])
-                    if kind in pool and normalize(q[s:e]) and normalize(q[s:e]) in folded
+                    if kind in pool and (fact := normalize(q[s:e])) and fact in folded
                 ]
                 if not named:
                     continue

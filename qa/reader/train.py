@@ -202,6 +202,17 @@ def fit(
 # --- validation and calibration ---------------------------------------------
 
 
+def validation_negatives(articles: list[dict], pos: list[data.Pair], seed: int = 0):
+    """(another paragraph, answer cut, BM25 hard, swapped) negatives of the
+    questions in `pos`, each kind built for every question of `articles`."""
+    keep = {p.qid for p in pos}
+    kinds = (data.negatives, data.cut_negatives, data.hard_negatives, swap.swap_negatives)
+    # a negative's id is its question's id plus "-neg", "-cut", "-hard" or "-swap"
+    return tuple(
+        [p for p in kind(articles, 1.0, seed) if p.qid.rsplit("-", 1)[0] in keep] for kind in kinds
+    )
+
+
 def validate(
     reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=(), swapped=()
 ) -> dict:
@@ -323,11 +334,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     val_pos = data.positives(val_a)
     if cfg.val_limit:
         val_pos = random.Random(cfg.seed).sample(val_pos, min(cfg.val_limit, len(val_pos)))
-    keep = {p.qid for p in val_pos}
-    val_neg = [p for p in data.negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
-    val_cut = [p for p in data.cut_negatives(val_a, 1.0, cfg.seed) if p.qid[:-4] in keep]
-    val_hard = [p for p in data.hard_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
-    val_swap = [p for p in swap.swap_negatives(val_a, 1.0, cfg.seed) if p.qid[:-5] in keep]
+    val_neg, val_cut, val_hard, val_swap = validation_negatives(val_a, val_pos, cfg.seed)
     say(
         f"data: {len(train_a)} training articles, {len(train_pairs)} pairs "
         f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
