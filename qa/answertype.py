@@ -1,6 +1,6 @@
 """What kind of answer a question asks for, and whether a sentence holds one.
 
-Two uses, both classic in sentence-level QA (TREC-era "expected answer
+Its uses, classic in sentence-level QA (TREC-era "expected answer
 type" checks):
 
 - a soft cue: among sentences that look equally close to the question, the
@@ -17,7 +17,10 @@ type" checks):
 - a gate on the reader's span for the questions that say what kind of fact
   they want (a count, a date, a day, a month, a year, a time, a city, a
   country, a model, a port or base: `asked`, `span_fits`): "des ouvriers"
-  does not answer "combien d'ouvriers", nor "un mois" "à quelle date".
+  does not answer "combien d'ouvriers", nor "un mois" "à quelle date";
+- an actor check: a question that makes a country act ("le Danemark
+  a-t-il annoncé") is answered only from a passage that names it (`actors`,
+  `names_actors`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
@@ -193,6 +196,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("month", re.compile(r"\b(quel mois|(what|which) month)\b")),
+    # "le numéro de la résolution": a number, though not a count
+    ("number", re.compile(r"\b(quel (est le )?numero|le numero d|(what|which) number\b(?! of))")),
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
     ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
     (
@@ -225,6 +230,38 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+
+# "Quel gouverneur ...", "Which Iranian official ...", "Qui est l'ambassadeur
+# ...": the holder of a role, answered by a person's name in a sentence that
+# names the role. Each role word with the stems (folded, French and English)
+# that name it in a sentence.
+_ROLES = {
+    "ministre|minister": "minist",
+    "gouverneur|governor": "gouver|govern",
+    "ambassadeur|ambassador": "ambass",
+    "president": "presid",
+    "porte-parole|spokesman|spokesperson|spokeswoman": "porte-parole|spokes",
+    "secretaire|secretary": "secret",
+    "commandant|commander": "comman",
+    "general": "genera",
+    "chef|head": "chef|head",
+    "dirigeant|leader": "dirige|leader",
+    "responsable|official": "respon|offici",
+    "depute|lawmaker|parlementaire": "depute|lawmak|parlem|elu",
+    "senateur|senator": "senat",
+    "directeur|director": "direct",
+    "conseiller|adviser|advisor": "consei|advis",
+    "envoye|envoy": "envoy",
+    "maire|mayor": "maire|mayor",
+}
+_ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
+_HOLDER = re.compile(
+    r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
+    r"who (is|was|are|were) the )([\w-]+ ){0,2}?(?P<role>"
+    + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True))
+    + r")s?\b"
+)
+_ANY_ROLE = re.compile("|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)))
 
 _ORDINAL = (
     r"(\d+(e|er|eme|th|st|nd|rd)|premi\w+|deuxi\w+|second\w*|troisi\w+|quatri\w+|cinqui\w+|"
@@ -315,7 +352,7 @@ def asked(question: str) -> str:
     for kind, pattern in _ASKED:
         if pattern.search(q):
             return kind
-    return ""
+    return "holder" if _HOLDER.search(q) else ""
 
 
 def _words(text: str) -> list[str]:
@@ -389,9 +426,9 @@ def _without_countries(span: str) -> str:
     return span
 
 
-def span_fits(kind: str, span: str, question: str) -> bool:
-    """Is the reader's span a fact of the kind `asked` found, beyond what the
-    question already says?"""
+def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
+    """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
+    beyond what the question already says?"""
     if not kind:
         return True
     s = fold(span)
@@ -415,6 +452,98 @@ def span_fits(kind: str, span: str, question: str) -> bool:
         return bool(countries(span) - countries(question))
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_names(_without_countries(span), question))
+    if kind == "number":
+        return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind in ("port", "model"):
         return bool(_new_names(span, question))
+    if kind == "holder":  # someone new, presented with a role
+        if not _new_names(_without_countries(span), question):
+            return False
+        stems = _ROLE_STEMS[_HOLDER.search(fold(question)).group("role")]
+        return bool(re.search(stems, fold(sentence or span)) or _ANY_ROLE.search(s))
     return True
+
+
+# --- the actor check -------------------------------------------------------------
+#
+# "Quel montant le Danemark a-t-il annoncé ?" asks what one country did. A
+# passage that does not name it (the United States' package, NATO's credit
+# line) is on topic without answering, however sure the reader is of the
+# amount it quotes: the reader barely tells a question about somebody else
+# from the real one (docs/answers.md, the swapped-question AUC). Only
+# countries in the acting position count: the subject of a French inverted
+# question ("l'Allemagne a-t-elle"), of an English auxiliary ("did Denmark
+# announce"), a possessive ("Japan's defence chief") or who is represented
+# ("qui représente la France"); "en Lituanie", "pour l'Ukraine" are places
+# and beneficiaries, which a passage may name otherwise ("à Vilnius").
+
+_INVERTED = re.compile(
+    r"(?P<c>(?:[\w'’-]+ ){0,3}[\w'’-]+) (a|ont|avait|avaient|aurait|auraient|est|sont|etait|"
+    r"sera|seront|va|vont|doit|doivent|compte|comptent|compterait|peut|peuvent|pourrait|"
+    r"devrait|veut|souhaite|envisage|prevoit)(-t)?-(il|elle|ils|elles)\b"
+)
+_AUXILIARY = re.compile(
+    r"\b(has|have|had|did|does|do|will|would|could|should|can|is|was) (?P<c>(the )?"
+    r"[A-Z][\w-]+( [A-Z][\w-]+){0,2}) [a-z]+"
+)
+_POSSESSIVE = re.compile(r"(?P<c>\b[A-Z][\w-]+( [A-Z][\w-]+){0,2})['’]s\b")
+_REPRESENTED = re.compile(
+    r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |l['’]|the )?[A-Z][\w-]+)"
+)
+# CLDR names that are no country a question makes act ("la réunion" is not
+# La Réunion) or not one country (the EU, the UN)
+_NOT_ACTORS = frozenset({"RE", "EU", "EZ", "UN", "QO"})
+# Words of country names too common to stand for the country on their own
+_GENERIC = frozenset(
+    "nord sud est ouest north south east west republique republic populaire democratique "
+    "democratic peoples etats unis united states iles islands island royaume kingdom saint "
+    "sainte".split()
+)
+# The two countries whose names are only generic words: what else names them
+_OTHER_NAMES = {"US": ("amer", "wash"), "GB": ("brit", "lond", "angl")}
+
+
+def _ends_with_country(text: str) -> set[str]:
+    t = f" {' '.join(_words(text))} "
+    return {
+        code
+        for name, code in _countries().items()
+        if t.endswith(name) and code.isalpha() and code not in _NOT_ACTORS
+    }
+
+
+def actors(question: str) -> set[str]:
+    """CLDR codes of the countries the question asks about as the actor."""
+    return {
+        code
+        for pattern, text in (
+            (_INVERTED, fold(question)),
+            (_AUXILIARY, question),
+            (_POSSESSIVE, question),
+            (_REPRESENTED, question),
+        )
+        for m in pattern.finditer(text)
+        for code in _ends_with_country(m.group("c"))
+    }
+
+
+@functools.lru_cache(maxsize=512)
+def _stems(code: str) -> frozenset[str]:
+    """First four letters of the distinctive words of the country's French
+    and English names: "ukrainien" and "nord-coréen" name Ukraine and North
+    Korea too."""
+    stems = set(_OTHER_NAMES.get(code, ()))
+    for name, c in _countries().items():
+        if c == code:
+            stems |= {w[:4] for w in name.split() if len(w) >= 4 and w not in _GENERIC}
+    return frozenset(stems)
+
+
+def names_actors(question: str, passage: str) -> bool:
+    """Does the passage name every country the question makes act?"""
+    need = actors(question)
+    if not need:
+        return True
+    have = countries(passage)
+    words = {w[:4] for w in _words(passage)}
+    return all(code in have or _stems(code) & words for code in need)

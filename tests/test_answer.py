@@ -3,7 +3,7 @@
 import pytest
 
 from qa.answer import QuestionError, check_question
-from qa.answertype import asked, countries, expected, fits, span_fits
+from qa.answertype import actors, asked, countries, expected, fits, names_actors, span_fits
 from qa.answertype import cue as _cue
 from qa.config import Settings
 from qa.lang import detect_language
@@ -145,6 +145,11 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Which Asian country sent its defence chief?", "country"),
         ("Quel modèle de bombardier a été envoyé ?", "model"),
         ("From which air base did the bomber take off?", "port"),
+        ("Quel est le numéro de la résolution de l'ONU ?", "number"),
+        ("What number of shells were sent?", ""),
+        ("Quel gouverneur régional russe a offert des drones ?", "holder"),
+        ("Which Iranian official denied it?", "holder"),
+        ("Qui est l'ambassadeur des États-Unis auprès de l'Otan ?", "holder"),
         # no kind: the answer may be any phrase
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
         ("Qui dirige le groupe de contact ?", ""),
@@ -241,12 +246,58 @@ def test_asked_kind_of_span(question, kind):
             False,
         ),
         ("port", "From which air base did the bomber take off?", "Andersen, à Guam", True),
+        ("number", "Quel est le numéro de la résolution ?", "la résolution 1718", True),
+        ("number", "Quel est le numéro de la résolution ?", "L'exportation d'armes", False),
         ("", "Que fournit l'Iran ?", "des drones", True),
         ("count", "Combien d'obus ?", "", False),
     ],
 )
 def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
     assert span_fits(kind, span, question) is ok
+
+
+@pytest.mark.parametrize(
+    "question, span, sentence, ok",
+    [
+        # a person, in a sentence that names the role
+        (
+            "Quel gouverneur russe a offert des drones ?",
+            "Oleg Kojemiako",
+            "Le gouverneur de la région, Oleg Kojemiako, a offert cinq drones.",
+            True,
+        ),
+        # a person, but the sentence is about another role
+        (
+            "Quel gouverneur russe a offert des drones ?",
+            "Vladimir Poutine",
+            "Vladimir Poutine a reçu Kim Jong Un.",
+            False,
+        ),
+        # the span presents the person with a role of its own
+        (
+            "Quel ancien chef d'État américain a écrit à Kim ?",
+            "Le président Donald Trump",
+            "Le président Donald Trump avait aussi écrit à Kim.",
+            True,
+        ),
+        # no person: an institution, a role, a country
+        (
+            "Who is the North Korean ambassador in Moscow?",
+            "L'ambassadeur de Corée du Nord à Moscou",
+            "L'ambassadeur de Corée du Nord à Moscou a rencontré les envoyés.",
+            False,
+        ),
+        (
+            "Which Iranian official denied it?",
+            "la Russie",
+            "Un responsable a nié que la Russie ait reçu des drones.",
+            False,
+        ),
+    ],
+)
+def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sentence, ok):
+    assert asked(question) == "holder"
+    assert span_fits("holder", span, question, sentence) is ok
 
 
 def test_countries_are_named_in_french_or_english():
@@ -256,10 +307,40 @@ def test_countries_are_named_in_french_or_english():
     assert countries("Moscou") == set()
 
 
+@pytest.mark.parametrize(
+    "question, codes",
+    [
+        ("Quel montant d'aide le Danemark a-t-il annoncé pour l'Ukraine ?", {"DK"}),
+        ("Combien de chars l'Allemagne a-t-elle livrés ?", {"DE"}),
+        ("Combien d'obus la Corée du Nord doit-elle livrer ?", {"KP"}),
+        ("How much aid did Denmark announce for Ukraine?", {"DK"}),
+        ("What is the name of Japan's defence chief?", {"JP"}),
+        ("Qui représente la France au sein du groupe ?", {"FR"}),
+        # places, beneficiaries and a meeting are no actors
+        ("Quand se tient le sommet en Lituanie ?", set()),
+        ("Quelle aide Biden propose-t-il pour l'Ukraine ?", set()),
+        ("Où se déroule la réunion du groupe ?", set()),
+    ],
+)
+def test_actors_are_the_countries_the_question_makes_act(question, codes):
+    assert actors(question) == codes
+
+
+def test_the_passage_must_name_the_actor_or_a_word_made_from_it():
+    q = "Quel montant d'aide le Danemark a-t-il annoncé ?"
+    assert not names_actors(q, "Les États-Unis ont annoncé 325 millions de dollars.")
+    assert names_actors(q, "Le Danemark a annoncé 1 milliard.")
+    assert names_actors("Did Denmark pledge jets?", "Le Danemark a promis des avions.")
+    korea = "Combien d'obus la Corée du Nord a-t-elle livrés ?"
+    assert names_actors(korea, "Les obus nord-coréens sont arrivés.")
+    assert names_actors("What did the United States send?", "Washington a envoyé un B-52.")
+    assert names_actors("Où est le sommet ?", "Rien.")  # no actor: nothing to check
+
+
 def test_typed_questions_keep_only_spans_of_the_kind_asked():
     from qa.answer import Pick, _typed
 
-    q = "Combien d'ouvriers la Corée du Nord veut-elle envoyer ?"
+    q = "Combien d'ouvriers Pyongyang veut-il envoyer ?"
     vague = Pick(
         hit=None,
         sentence="Pyongyang veut envoyer des ouvriers.",
@@ -279,6 +360,21 @@ def test_typed_questions_keep_only_spans_of_the_kind_asked():
         hit=None, sentence="Les 17 ouvriers sont partis.", span="Les ouvriers", confidence=0.9
     )
     assert _typed([near], 0.9, q) == ([], 0.0)
+
+
+def test_a_passage_that_does_not_name_the_acting_country_is_dropped():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    def pick(text, conf):
+        hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+        return Pick(hit=hit, sentence=text, span=text.split(":")[-1], confidence=conf)
+
+    q = "Quelle aide militaire le Danemark a-t-il annoncée ?"
+    other = pick("Les États-Unis ont annoncé une aide: 325 millions de dollars", 0.99)
+    own = pick("Le Danemark a annoncé une aide: des obus", 0.8)
+    assert _typed([other, own], 0.99, q) == ([own], 0.8)
+    assert _typed([other], 0.99, q) == ([], 0.0)
 
 
 def test_quoted_passage_weighs_the_reading_list_place():

@@ -29,7 +29,9 @@ from qa.generate import (
 )
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-Q_EN = "What calibre of shells could North Korea supply to Russia?"
+# Pyongyang, not North Korea: a country that acts must be named by the passage quoted
+# (qa/answertype.py `actors`), and the fake embedder's passages need not name it
+Q_EN = "What calibre of shells could Pyongyang supply to Russia?"
 Q_EN_ANSWERED = "Who is the NATO Secretary General calling for more military support for Ukraine?"
 
 

@@ -14,7 +14,7 @@ from qa.answer import extractive_answer
 from qa.generate import DELIMS, generate_answer
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
-Q_EN = "What calibre of shells could North Korea supply to Russia?"
+Q_EN = "What calibre of shells could Pyongyang supply to Russia?"
 
 INJECTED_NAME = "900_obus_nord_coreens.txt"
 INJECTED = """Obus nord-coréens : des stocks anciens
