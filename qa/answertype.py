@@ -206,13 +206,18 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"\b(combien|how many|how much|how long|how old|quel (est|etait) (le )?nombre|"
             r"what (is|was) the number|quel age|(quel|quelle) (est|etait) (la |le )?(population|"
             r"pourcentage|taux|age)|what (is|was) (the|its|their) (population|percentage|rate|age)|"
-            r"quel (pourcentage|taux)|what (percentage|rate))\b"
+            r"quel (pourcentage|taux)|what (percentage|rate)|quelles? quantites?|"
+            r"(what|which) quantit(y|ies))\b"
         ),
     ),
     (
+        # a named place below a country: a city, a region, a site, a sector of
+        # the front (not "quel lieu / what place": answered by "une grotte")
         "city",
         re.compile(
-            r"\b(quelles? villes?|dans quelle localite|(what|which) (\w+ )?(city|cities|town))\b"
+            r"\b(quelles? villes?|dans quelle localite|(what|which) (\w+ )?(city|cities|town)|"
+            r"quel (site|secteur|front)|quelle (region|zone|province)|"
+            r"(what|which) (\w+ )?(site|sector|region|province))\b"
         ),
     ),
     (
