@@ -459,8 +459,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_new_names(_without_countries(span), question))
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
-    if kind in ("port", "model"):
-        return bool(_new_names(span, question))
+    if kind in ("port", "model"):  # a name, and a country is neither
+        return bool(_new_names(_without_countries(span), question))
     if kind == "holder":  # someone new, presented with a role
         if not _new_names(_without_countries(span), question):
             return False

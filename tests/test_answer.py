@@ -243,6 +243,7 @@ def test_asked_kind_of_span(question, kind):
             False,
         ),
         ("model", "Quel modèle de bombardier a été envoyé ?", "un B-52", True),
+        ("model", "Quel modèle de drones a-t-il reçu ?", "des drones pour l'Ukraine", False),
         (
             "port",
             "From which air base did the bomber take off?",
