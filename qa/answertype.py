@@ -266,7 +266,9 @@ _HOLDER = re.compile(
     + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True))
     + r")s?\b"
 )
-_ANY_ROLE = re.compile("|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)))
+_ANY_ROLE = re.compile(
+    r"\b(" + "|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)) + ")"
+)
 
 _ORDINAL = (
     r"(\d+(e|er|eme|th|st|nd|rd)|premi\w+|deuxi\w+|second\w*|troisi\w+|quatri\w+|cinqui\w+|"
@@ -465,7 +467,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         if not _new_names(_without_countries(span), question):
             return False
         stems = _ROLE_STEMS[_HOLDER.search(fold(question)).group("role")]
-        return bool(re.search(stems, fold(sentence or span)) or _ANY_ROLE.search(s))
+        return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
     return True
 
 
