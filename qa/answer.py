@@ -163,7 +163,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         for p in picks
         if (not kind or answertype.fits(kind, p.sentence, query))
         and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
-        and (not actors or answertype.names_actors(query, p.hit.chunk.text))
+        and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
     ]
     return kept, _stands_on(kept)
 

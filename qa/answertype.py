@@ -433,6 +433,11 @@ def _without_countries(span: str) -> str:
     return span
 
 
+def _new_place_names(span: str, question: str) -> list[str]:
+    """The span's new names, once its country and region names are blanked."""
+    return _new_names(_without_countries(span), question)
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -458,13 +463,13 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return bool(_new_names(span, question))
         return bool(countries(span) - countries(question))
     if kind == "city":  # a new name that is not (part of) a country's
-        return bool(_new_names(_without_countries(span), question))
+        return bool(_new_place_names(span, question))
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind in ("port", "model"):  # a name, and a country is neither
-        return bool(_new_names(_without_countries(span), question))
+        return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role
-        if not _new_names(_without_countries(span), question):
+        if not _new_place_names(span, question):
             return False
         stems = _ROLE_STEMS[_HOLDER.search(fold(question)).group("role")]
         return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
@@ -546,9 +551,8 @@ def _stems(code: str) -> frozenset[str]:
     return frozenset(stems)
 
 
-def names_actors(question: str, passage: str) -> bool:
-    """Does the passage name every country the question makes act?"""
-    need = actors(question)
+def names_actors(need: set[str], passage: str) -> bool:
+    """Does the passage name every country in `need` (the question's `actors`)?"""
     if not need:
         return True
     have = countries(passage)

@@ -333,13 +333,13 @@ def test_actors_are_the_countries_the_question_makes_act(question, codes):
 
 def test_the_passage_must_name_the_actor_or_a_word_made_from_it():
     q = "Quel montant d'aide le Danemark a-t-il annoncé ?"
-    assert not names_actors(q, "Les États-Unis ont annoncé 325 millions de dollars.")
-    assert names_actors(q, "Le Danemark a annoncé 1 milliard.")
-    assert names_actors("Did Denmark pledge jets?", "Le Danemark a promis des avions.")
+    assert not names_actors(actors(q), "Les États-Unis ont annoncé 325 millions de dollars.")
+    assert names_actors(actors(q), "Le Danemark a annoncé 1 milliard.")
+    assert names_actors(actors("Did Denmark pledge jets?"), "Le Danemark a promis des avions.")
     korea = "Combien d'obus la Corée du Nord a-t-elle livrés ?"
-    assert names_actors(korea, "Les obus nord-coréens sont arrivés.")
-    assert names_actors("What did the United States send?", "Washington a envoyé un B-52.")
-    assert names_actors("Où est le sommet ?", "Rien.")  # no actor: nothing to check
+    assert names_actors(actors(korea), "Les obus nord-coréens sont arrivés.")
+    assert names_actors(actors("What did the United States send?"), "Washington a envoyé un B-52.")
+    assert names_actors(actors("Où est le sommet ?"), "Rien.")  # no actor: nothing to check
 
 
 def test_typed_questions_keep_only_spans_of_the_kind_asked():
