@@ -146,7 +146,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     résolution") when the question asks for one, and one the question does
     not already give (`asked`/`span_fits`). A third keeps only the passages
     that name the country the question makes act ("le Danemark a-t-il
-    annoncé": `actors`/`names_actors`). The reader
+    annoncé": `actors`/`names_actors`, a capital counting as its country).
+    A fourth drops a pick whose span is only the sentence's speaker ("Kirby"
+    in "…, a déclaré Kirby") unless the question asks who said it
+    (`only_speakers`). The reader
     alone answered such questions with an on-topic span of another kind ("des
     ouvriers" for "combien d'ouvriers", "un mois" for "à quelle date"). On
     the six development sets the gate refuses 54-55 of the 88 unanswerable
@@ -156,12 +159,13 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     of 329 (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     actors = answertype.actors(query)
-    if not (kind or asked or actors) or not picks:
+    if not picks:
         return picks, conf
     kept = [
         p
         for p in picks
-        if (not kind or answertype.fits(kind, p.sentence, query))
+        if not answertype.only_speakers(p.span, p.sentence, query)
+        and (not kind or answertype.fits(kind, p.sentence, query))
         and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
         and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
     ]

@@ -511,8 +511,9 @@ _GENERIC = frozenset(
     "democratic peoples etats unis united states iles islands island royaume kingdom saint "
     "sainte".split()
 )
-# The two countries whose names are only generic words: what else names them
-_OTHER_NAMES = {"US": ("amer", "wash"), "GB": ("brit", "lond", "angl")}
+# The two countries whose names are only generic words: what else names them;
+# and China, whose capital is no time-zone city of CLDR (`_cities`)
+_OTHER_NAMES = {"US": ("amer", "wash"), "GB": ("brit", "lond", "angl"), "CN": ("peki", "beij")}
 
 
 def _ends_with_country(text: str) -> set[str]:
@@ -551,10 +552,100 @@ def _stems(code: str) -> frozenset[str]:
     return frozenset(stems)
 
 
+@functools.lru_cache(maxsize=1)
+def _zone_cities() -> dict[str, frozenset[str]]:
+    """CLDR code -> " folded name " of the cities its time zones are named
+    after, in French and English ("pyongyang", "moscou", "kyiv", "teheran"):
+    for most countries the capital, so a passage that says only "Pyongyang"
+    names North Korea."""
+    try:
+        from babel import Locale
+        from babel.core import get_global
+    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
+        return {}
+    locales = (Locale("fr"), Locale("en"))
+    out: dict[str, set[str]] = {}
+    for zone, code in get_global("zone_territories").items():
+        default = zone.rsplit("/", 1)[-1].replace("_", " ")
+        for loc in locales:
+            name = loc.time_zones.get(zone, {}).get("city", default)
+            words = _words(name)
+            if words and len("".join(words)) >= 4:
+                out.setdefault(code, set()).add(f" {' '.join(words)} ")
+    return {code: frozenset(names) for code, names in out.items()}
+
+
 def names_actors(need: set[str], passage: str) -> bool:
-    """Does the passage name every country in `need` (the question's `actors`)?"""
+    """Does the passage name every country in `need` (the question's `actors`),
+    by its name, a word of the same stem ("nord-coréen") or one of its
+    time-zone cities ("Pyongyang")?"""
     if not need:
         return True
     have = countries(passage)
-    words = {w[:4] for w in _words(passage)}
-    return all(code in have or _stems(code) & words for code in need)
+    folded = _words(passage)
+    words = {w[:4] for w in folded}
+    text = f" {' '.join(folded)} "
+    cities = _zone_cities()
+    return all(
+        code in have or _stems(code) & words or any(city in text for city in cities.get(code, ()))
+        for code in need
+    )
+
+
+# --- the speaker check -------------------------------------------------------------
+#
+# News sentences name their source: "…, a déclaré Kirby", "Milley a déclaré
+# que…", "selon Stoltenberg". The reader, asked "qui dirigeait le groupe ?" or
+# "who won the World Cup?", often takes that source for the answer when the
+# passage does not hold one. Unless the question asks who said something, a
+# span whose names are only the sentence's speakers answers nothing.
+
+_SPEECH = (
+    r"(declare|dit|affirme|indique|ajoute|precise|souligne|explique|estime|assure|"
+    r"annonce|confie|rapporte|raconte|note|averti|prevenu|insiste|repondu|poursuivi|"
+    r"reconnu|admis|martele|rappele|confirme)"
+)
+_SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
+_SPEECH_Q = re.compile(
+    r"\b(declar|dit\b|dire\b|disait|affirm|annon[cç]|indiqu|expliqu|estim|assur|precis|"
+    r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"
+    r"according|warn|quot|cite|source)"
+)
+
+
+def _speaker_frames(name: str) -> re.Pattern:
+    n = re.escape(name)
+    return re.compile(
+        rf"\b{n}\s+((a|ont|avait|avaient)\s+{_SPEECH}|(has |had )?{_SAID})\b|"  # Milley a déclaré
+        # "…, a déclaré (mercredi) (le général) Kirby", "…, said Kirby"
+        rf"\b((a|ont|avait|avaient)(-t-(il|elle))?\s+{_SPEECH}|{_SAID})\s+"
+        rf"((?!(a|au|aux|to)\b)[\w-]+\s+){{0,3}}{n}\b|"  # not "a déclaré à Fox News"
+        rf"\b(selon|d'apres|according to)\s+(\w+\s+){{0,2}}{n}\b"
+    )
+
+
+def _presented(name: str, sentence: str, question: str) -> bool:
+    """The sentence presents the name with words of the question ("Seth
+    Jones, directeur du programme de sécurité…" for "qui dirige le
+    programme…"): then it is an answer, whatever else it said."""
+    m = re.search(rf"\b{re.escape(name)}\s*,((\W*\w+){{1,8}})", sentence)
+    if not m:
+        return False
+    q = {w[:5] for w in _words(question) if len(w) >= 5}
+    return any(w[:5] in q for w in _words(m.group(1)) if len(w) >= 5)
+
+
+def only_speakers(span: str, sentence: str, question: str) -> bool:
+    """Is every new name of the span (countries aside) the sentence's speaker
+    ("Kirby" in "…, a déclaré Kirby"), for a question that does not ask who
+    said what?"""
+    if _SPEECH_Q.search(fold(question)):
+        return False
+    names = _new_place_names(span, question)
+    if not names:
+        return False
+    sent = fold(sentence).replace("’", "'")
+    return all(
+        _speaker_frames(fold(n)).search(sent) and not _presented(fold(n), sent, question)
+        for n in names
+    )

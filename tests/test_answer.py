@@ -3,7 +3,16 @@
 import pytest
 
 from qa.answer import QuestionError, check_question
-from qa.answertype import actors, asked, countries, expected, fits, names_actors, span_fits
+from qa.answertype import (
+    actors,
+    asked,
+    countries,
+    expected,
+    fits,
+    names_actors,
+    only_speakers,
+    span_fits,
+)
 from qa.answertype import cue as _cue
 from qa.config import Settings
 from qa.lang import detect_language
@@ -340,6 +349,56 @@ def test_the_passage_must_name_the_actor_or_a_word_made_from_it():
     assert names_actors(actors(korea), "Les obus nord-coréens sont arrivés.")
     assert names_actors(actors("What did the United States send?"), "Washington a envoyé un B-52.")
     assert names_actors(actors("Où est le sommet ?"), "Rien.")  # no actor: nothing to check
+
+
+def test_a_capital_names_its_country_through_the_cldr_time_zones():
+    korea = actors("Combien d'obus la Corée du Nord a-t-elle livrés ?")
+    assert names_actors(korea, "Un convoi est parti de Pyongyang mardi.")
+    assert not names_actors(korea, "Moscou a démenti.")
+    assert names_actors(actors("L'Iran a-t-il livré des drones ?"), "Selon Téhéran, rien.")
+    assert names_actors(actors("L'Ukraine a-t-elle reçu des obus ?"), "Kyiv a reçu des obus.")
+
+
+KIRBY = (
+    "« Un autre groupe de responsables russes s’est rendu à Pyongyang pour des discussions "
+    "sur d’éventuels accords d’armement », a déclaré Kirby."
+)
+
+
+@pytest.mark.parametrize(
+    "span, sentence, question, speaker_only",
+    [
+        ("Kirby", KIRBY, "Qui dirigeait le groupe de responsables russes ?", True),
+        ("Kirby", KIRBY, "Who led the group of Russian officials?", True),
+        ("Milley", "Milley a déclaré que le groupe comprendrait des chefs.", "Qui a gagné ?", True),
+        ("Kirby", "Cela a été confirmé, said Kirby.", "Who led the group?", True),
+        # the question asks who said it
+        ("Kirby", KIRBY, "Selon qui un groupe s'est-il rendu à Pyongyang ?", False),
+        ("Kirby", KIRBY, "Qui a déclaré qu'un groupe s'était rendu à Pyongyang ?", False),
+        # the speaker is presented with the question's words: an answer
+        (
+            "Seth Jones",
+            "« C'est la lie », a déclaré Seth Jones, directeur du programme de sécurité.",
+            "Qui dirige le programme de sécurité ?",
+            False,
+        ),
+        # "dit groupe de Ramstein" is a name, "a déclaré à Fox News" an addressee
+        ("Ramstein", "Le groupe, dit groupe de Ramstein, se réunit.", "Quel nom ?", False),
+        ("Fox News", "Lee a déclaré à Fox News que le partenariat…", "Quelle agence ?", False),
+        # a country speaks for itself; its name is no source to refuse
+        ("Ukraine", "L'Ukraine a affirmé avoir intercepté.", "Qui a intercepté ?", False),
+    ],
+)
+def test_the_speaker_of_the_sentence_is_no_answer(span, sentence, question, speaker_only):
+    assert only_speakers(span, sentence, question) is speaker_only
+
+
+def test_a_pick_that_only_names_the_speaker_is_dropped():
+    from qa.answer import Pick, _typed
+
+    q = "Qui dirigeait le groupe de responsables russes ?"
+    source = Pick(hit=None, sentence=KIRBY, span="Kirby", confidence=0.99)
+    assert _typed([source], 0.99, q) == ([], 0.0)
 
 
 def test_typed_questions_keep_only_spans_of_the_kind_asked():
