@@ -438,6 +438,26 @@ def _new_place_names(span: str, question: str) -> list[str]:
     return _new_names(_without_countries(span), question)
 
 
+# "combien de membres du personnel…" counts members: a sentence that counts
+# only drones ("des centaines de drones") does not answer it. Words that count
+# anyone or a measure are left to the other checks.
+_COUNTED_NOUN = re.compile(r"\bcombien d(?:e |['’])(?P<noun>\w+)")
+_ANY_NOUN = frozenset(
+    "temps fois argent jours mois annees ans heures minutes semaines siecles personnes gens "
+    "individus kilometres km metres kilos tonnes dollars euros aide fonds credits".split()
+)
+
+
+def _counts_the_thing(question: str, sentence: str) -> bool:
+    """The sentence names what a French "combien de X" counts (X's first five
+    letters: "membres", "membre")."""
+    m = _COUNTED_NOUN.search(fold(question))
+    if not m or m.group("noun") in _ANY_NOUN:
+        return True
+    stem = m.group("noun")[:5]
+    return any(w.startswith(stem) for w in _words(sentence))
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -457,6 +477,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         ]
         if _COUNTED.search(fold(question)) and _MONEY.search(span):
             return False  # "1 milliard de dollars" does not count countries
+        if sentence and not _counts_the_thing(question, sentence):
+            return False
         return _fresh(nums, question)
     if kind == "country":
         if not _countries():

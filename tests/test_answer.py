@@ -470,3 +470,13 @@ def test_quoted_passage_weighs_the_reading_list_place():
     assert picks[0].hit.rank == 1 and conf == Reader([]).confidence(3.0 + gap - 0.1)
     picks, _ = read_passages(Reader([3.0, 0.0, 3.0 + gap + 0.1]), "q ?", hits, Settings())
     assert picks[0].hit.rank == 3
+
+
+def test_a_count_must_count_what_the_question_counts():
+    q = "Combien de membres du personnel iranien ont été envoyés en Crimée ?"
+    drones = "L'armée russe avait pris livraison de centaines de drones iraniens."
+    assert not span_fits("count", "centaines", q, drones)
+    assert span_fits("count", "une trentaine", q, "Une trentaine de membres sont partis.")
+    # "personnes" counts anyone: visitors, members
+    people = "Combien de personnes ont fondé le club ?"
+    assert span_fits("count", "quarante-quatre", people, "Fondé par quarante-quatre membres.")
