@@ -20,7 +20,11 @@ type" checks):
   does not answer "combien d'ouvriers", nor "un mois" "à quelle date";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
-  `names_actors`).
+  `names_actors`), by name, demonym or time-zone city;
+- a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
+  "who said it" (`only_speakers`);
+- a figure check: the quoted passage holds the question's own figures of three
+  digits or more ("152 mm", "2022": `names_numbers`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
@@ -671,3 +675,24 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
         _speaker_frames(fold(n)).search(sent) and not _presented(fold(n), sent, question)
         for n in names
     )
+
+
+# --- the figures of the question ----------------------------------------------------
+#
+# "Quel montant l'Otan a-t-elle consacré aux munitions de 152 mm ?" is not
+# answered by the credit line "pour des munitions de 155 mm", nor "en 2022" by
+# the 2023 package: a passage that lacks a figure the question states is about
+# another fact. Only figures of three digits or more (years, calibres,
+# amounts): "en 55" for 1955 or "moins de 10 %" for "22 des 216" are
+# paraphrases; and not those inside a name ("GAZ-69", "News18").
+_QUESTION_FIGURE = re.compile(r"(?<![\w.,-])\d{3,}(?![\w.,]\d)")
+
+
+def figures(question: str) -> set[str]:
+    """The question's own figures of three digits or more."""
+    return set(_QUESTION_FIGURE.findall(question))
+
+
+def names_numbers(need: set[str], passage: str) -> bool:
+    """Does the passage hold every figure in `need` (the question's `figures`)?"""
+    return not need or need <= set(re.findall(r"\d+", passage))

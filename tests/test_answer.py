@@ -480,3 +480,16 @@ def test_a_count_must_count_what_the_question_counts():
     # "personnes" counts anyone: visitors, members
     people = "Combien de personnes ont fondé le club ?"
     assert span_fits("count", "quarante-quatre", people, "Fondé par quarante-quatre membres.")
+
+
+def test_the_passage_must_hold_the_figures_the_question_states():
+    from qa.answertype import figures, names_numbers
+
+    q = figures("Quel montant l'Otan a-t-elle consacré à l'achat de munitions de 152 mm ?")
+    assert not names_numbers(q, "Une ligne de crédits de 1 milliard pour des munitions de 155 mm.")
+    assert names_numbers(q, "Des obus de 152 mm ont été livrés.")
+    assert not names_numbers(figures("Quelle aide en 2022 ?"), "Le programme de 2023.")
+    # short figures and figures inside names are paraphrased or named otherwise
+    assert figures("Qui a acquis l'Inter en 55 ?") == set()
+    assert figures("Qui a fabriqué la GAZ-69 ?") == figures("Who is credited by News18?") == set()
+    assert figures("Combien de 1 200 soldats ?") == {"200"}
