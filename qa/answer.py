@@ -158,8 +158,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     questions and 7-9 of the 179 answerable ones (by reader), nearly all of
     them wrong reads anyway; on the twelve used sets, with the tenth round's
     actor, role-holder, number, quantity and place checks, 163 of 238 and 15
-    of 329; on thirteen, with the eleventh round's speaker, count-noun and
-    figure checks, 195 of 263 and 18 of 354 (docs/answers.md)."""
+    of 329; on fourteen, with the eleventh round's speaker, count-noun and
+    figure checks, 213 of 288 and 21 of 379 (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     actors, figures = answertype.actors(query), answertype.figures(query)
     if not picks:

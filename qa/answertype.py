@@ -263,6 +263,9 @@ _ROLES = {
     "envoye|envoy": "envoy",
     "maire|mayor": "maire|mayor",
 }
+# Roles that say no more than "someone who leads": any new name answers them
+# ("quel dirigeant américain" -> "Biden"); an official has a title to show.
+_ANYONE = frozenset(("dirigeant", "leader"))
 _ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
 _HOLDER = re.compile(
     r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
@@ -327,6 +330,13 @@ _NUMBER = re.compile(
     # a vague duration answers "how long", "combien de temps" ("quelques semaines")
     r"\b(quelques|plusieurs|few|several) (jour|semaine|mois|annee|heure|minute|"
     r"day|week|month|year|hour|minute)s?\b"
+)
+# "quelle quantité / what quantity" may be answered without a figure
+_QUANTITY_Q = re.compile(r"\b(quelles? quantites?|(what|which) quantit(y|ies))\b")
+_VAGUE_QUANTITY = re.compile(
+    r"\b(nombre (important|considerable|eleve|significatif)|grand nombre|nombreu(x|ses)|"
+    r"quantites? (importantes?|considerables?|massives?|significatives?)|"
+    r"(large|significant|huge) (number|quantit(y|ies)|amounts?))\b"
 )
 # "obus de 152 mm" measures the shells, it does not count them; unless the
 # question asks for a measure ("à combien de kilomètres").
@@ -483,6 +493,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "1 milliard de dollars" does not count countries
         if sentence and not _counts_the_thing(question, sentence):
             return False
+        if _QUANTITY_Q.search(fold(question)) and _VAGUE_QUANTITY.search(s):
+            return True  # "quelle quantité" -> "un « nombre important »"
         return _fresh(nums, question)
     if kind == "country":
         if not _countries():
@@ -497,7 +509,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "holder":  # someone new, presented with a role
         if not _new_place_names(span, question):
             return False
-        stems = _ROLE_STEMS[_HOLDER.search(fold(question)).group("role")]
+        role = _HOLDER.search(fold(question)).group("role")
+        if role in _ANYONE:
+            return True  # "quel dirigeant américain" -> "Biden": a name is enough
+        stems = _ROLE_STEMS[role]
         return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
     return True
 

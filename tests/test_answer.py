@@ -493,3 +493,17 @@ def test_the_passage_must_hold_the_figures_the_question_states():
     assert figures("Qui a acquis l'Inter en 55 ?") == set()
     assert figures("Qui a fabriqué la GAZ-69 ?") == figures("Who is credited by News18?") == set()
     assert figures("Combien de 1 200 soldats ?") == {"200"}
+
+
+def test_a_vague_quantity_answers_quelle_quantite_but_not_combien():
+    sent = "La Corée du Nord expédie secrètement un « nombre important » d’obus vers la Russie."
+    span = "un « nombre important"
+    assert span_fits("count", span, "Quelle quantité d'obus Pyongyang expédie-t-il ?", sent)
+    assert not span_fits("count", span, "Combien d'obus Pyongyang expédie-t-il ?", sent)
+
+
+def test_a_leader_needs_a_name_and_an_official_a_title():
+    assert span_fits(
+        "holder", "Biden", "Quel dirigeant américain a réitéré cet engagement ?", "Biden a réitéré."
+    )
+    assert not span_fits("holder", "Biden", "Which US official reiterated it?", "Biden reiterated.")
