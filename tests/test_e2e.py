@@ -61,3 +61,26 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
     for mode in ("dense", "hybrid"):
         docs = [h.chunk.doc_id for h in real_retriever.search(q, k=3, mode=mode)]
         assert "001_a40ff9a2a54cd64d.txt" in docs, mode
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the passage has the 155 mm credit line: another figure, another fact
+        "Quel montant l'Otan a-t-elle consacré à l'achat de munitions de 152 mm ?",
+        # the reader's best span is the speaker of the quote ("…, a déclaré Kirby")
+        "Qui dirigeait le groupe de responsables russes qui s’est rendu à Pyongyang après la "
+        "visite de Choïgu ?",
+    ],
+)
+def test_on_topic_questions_the_gate_refuses(real_retriever, question):
+    assert extractive_answer(question, real_retriever).abstained
+
+
+def test_a_vague_quantity_answers_what_quantity(real_retriever):
+    ans = extractive_answer(
+        "Quelle quantité d'obus d'artillerie Pyongyang expédie-t-il en secret vers la Russie ?",
+        real_retriever,
+    )
+    assert not ans.abstained
+    assert "nombre important" in ans.answer
