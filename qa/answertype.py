@@ -553,7 +553,7 @@ _GENERIC = frozenset(
     "sainte".split()
 )
 # The two countries whose names are only generic words: what else names them;
-# and China, whose capital is no time-zone city of CLDR (`_cities`)
+# and China, whose capital is no time-zone city of CLDR (`_zone_cities`)
 _OTHER_NAMES = {"US": ("amer", "wash"), "GB": ("brit", "lond", "angl"), "CN": ("peki", "beij")}
 
 
@@ -701,13 +701,15 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
 # amounts): "en 55" for 1955 or "moins de 10 %" for "22 des 216" are
 # paraphrases; and not those inside a name ("GAZ-69", "News18").
 _QUESTION_FIGURE = re.compile(r"(?<![\w.,-])\d{3,}(?![\w.,]\d)")
+# "1 200", "1\u202f200": one figure, however its thousands are spaced
+_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
 
 def figures(question: str) -> set[str]:
     """The question's own figures of three digits or more."""
-    return set(_QUESTION_FIGURE.findall(question))
+    return set(_QUESTION_FIGURE.findall(_THOUSANDS.sub("", question)))
 
 
 def names_numbers(need: set[str], passage: str) -> bool:
     """Does the passage hold every figure in `need` (the question's `figures`)?"""
-    return not need or need <= set(re.findall(r"\d+", passage))
+    return not need or need <= set(re.findall(r"\d+", _THOUSANDS.sub("", passage)))
