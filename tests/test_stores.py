@@ -291,3 +291,23 @@ def test_local_filter_columns_follow_filters_keep():
                     assert snap._allowed(f).tolist() == want, f
                     checked += sum(want)
     assert checked > 1000  # the filters keep something, not only nothing
+
+
+def test_a_milvus_lite_file_gets_a_second_connection_try(monkeypatch):
+    from qa.stores import milvus
+
+    monkeypatch.setattr(milvus.time, "sleep", lambda s: None)
+    calls = []
+
+    class Flaky:
+        def __init__(self, uri, token, timeout):
+            calls.append(uri)
+            if len(calls) == 1:
+                raise RuntimeError("Fail connecting to server on unix:/tmp/x.sock")
+
+    assert isinstance(milvus._connect(Flaky, "/tmp/qa.db", "", 1.0), Flaky)
+    assert calls == ["/tmp/qa.db", "/tmp/qa.db"]
+    calls.clear()
+    with pytest.raises(RuntimeError):  # a server URI: its errors are the user's to see
+        milvus._connect(Flaky, "http://localhost:19530", "", 1.0)
+    assert calls == ["http://localhost:19530"]

@@ -33,6 +33,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 import warnings
 from collections import Counter
 from functools import cached_property
@@ -84,6 +85,24 @@ def is_server(uri: str) -> bool:
     return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
 
 
+def _connect(MilvusClient, uri: str, token: str, timeout: float):
+    """MilvusClient; a milvus-lite file gets a second try, because its local
+    server sometimes misses the first connection on a loaded machine ("Fail
+    connecting to server on unix:…", seen once in a CI run of the tests)."""
+    tries = 1 if is_server(uri) else 2
+    for attempt in range(tries):
+        try:
+            with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
+                warnings.simplefilter("ignore", UserWarning)
+                return MilvusClient(uri=uri, token=token, timeout=timeout)
+        except Exception as e:
+            if attempt + 1 == tries:
+                raise
+            log.warning("milvus-lite at %s did not answer (%s); trying again", uri, e)
+            time.sleep(2.0)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def client(uri: str, token: str, timeout: float):
     """One client per URI and process: milvus-lite locks its file to one process."""
     key = (uri, token)
@@ -102,9 +121,7 @@ def client(uri: str, token: str, timeout: float):
                 logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
                 logging.getLogger("pymilvus").setLevel(logging.ERROR)
             try:
-                with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
-                    warnings.simplefilter("ignore", UserWarning)
-                    _CLIENTS[key] = MilvusClient(uri=uri, token=token, timeout=timeout)
+                _CLIENTS[key] = _connect(MilvusClient, uri, token, timeout)
             except Exception as e:
                 why = str(e).splitlines()[0] if str(e) else type(e).__name__
                 hint = (
