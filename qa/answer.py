@@ -139,17 +139,17 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     that give one (qa/answertype.py); none left means the passages are on
     topic without answering, and the answer abstains.
 
-    Three checks: the quoted sentence must hold an amount of money, a distance
+    The checks: the quoted sentence must hold an amount of money, a distance
     or the name next to the role asked for (`expected`/`fits`), and the
     reader's span must be a count, a date, a day, a month, a year, a time, a
     city, a country, a model, a port or a number ("le numéro de la
     résolution") when the question asks for one, and one the question does
-    not already give (`asked`/`span_fits`). A third keeps only the passages
+    not already give (`asked`/`span_fits`). Another keeps only the passages
     that name the country the question makes act ("le Danemark a-t-il
     annoncé": `actors`/`names_actors`, a capital counting as its country).
-    A fourth drops a pick whose span is only the sentence's speaker ("Kirby"
+    Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
-    (`only_speakers`). A fifth keeps only the passages that hold the
+    (`only_speakers`). The last keeps only the passages that hold the
     question's own figures of three digits or more ("les obus de 152 mm",
     "en 2022": `figures`/`names_numbers`). The reader
     alone answered such questions with an on-topic span of another kind ("des

@@ -189,6 +189,8 @@ ROLE_WINDOW = 40
 # (docs/answers.md).
 
 # Question patterns, searched in the folded question (no accents, lower case).
+# "quelle quantité / what quantity": a count, or a vague quantity (`_VAGUE_QUANTITY`)
+_QUANTITY = r"quelles? quantites?|(what|which) quantit(y|ies)"
 _ASKED: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
     ("day", re.compile(r"\b(quel jour|(what|which) day|day of the week)\b")),
@@ -210,8 +212,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"\b(combien|how many|how much|how long|how old|quel (est|etait) (le )?nombre|"
             r"what (is|was) the number|quel age|(quel|quelle) (est|etait) (la |le )?(population|"
             r"pourcentage|taux|age)|what (is|was) (the|its|their) (population|percentage|rate|age)|"
-            r"quel (pourcentage|taux)|what (percentage|rate)|quelles? quantites?|"
-            r"(what|which) quantit(y|ies))\b"
+            rf"quel (pourcentage|taux)|what (percentage|rate)|{_QUANTITY})\b"
         ),
     ),
     (
@@ -332,7 +333,7 @@ _NUMBER = re.compile(
     r"day|week|month|year|hour|minute)s?\b"
 )
 # "quelle quantité / what quantity" may be answered without a figure
-_QUANTITY_Q = re.compile(r"\b(quelles? quantites?|(what|which) quantit(y|ies))\b")
+_QUANTITY_Q = re.compile(rf"\b({_QUANTITY})\b")
 _VAGUE_QUANTITY = re.compile(
     r"\b(nombre (important|considerable|eleve|significatif)|grand nombre|nombreu(x|ses)|"
     r"quantites? (importantes?|considerables?|massives?|significatives?)|"
@@ -648,10 +649,15 @@ _SPEECH = (
 )
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
 _SPEECH_Q = re.compile(
-    r"\b(declar|dit\b|dire\b|disait|affirm|annon[cç]|indiqu|expliqu|estim|assur|precis|"
+    r"\b(declar|dit\b|dire\b|disait|affirm|annonc|indiqu|expliqu|estim|assur|precis|"
     r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"
     r"according|warn|quot|cite|source)"
 )
+
+
+def _straight(text: str) -> str:
+    """Folded, with typographic apostrophes straight, as the frames expect."""
+    return fold(text).replace("’", "'")
 
 
 def _speaker_frames(name: str) -> re.Pattern:
@@ -680,12 +686,12 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     """Is every new name of the span (countries aside) the sentence's speaker
     ("Kirby" in "…, a déclaré Kirby"), for a question that does not ask who
     said what?"""
-    if _SPEECH_Q.search(fold(question)):
+    if _SPEECH_Q.search(_straight(question)):  # "D’après CNN, …"
         return False
     names = _new_place_names(span, question)
     if not names:
         return False
-    sent = fold(sentence).replace("’", "'")
+    sent = _straight(sentence)
     return all(
         _speaker_frames(fold(n)).search(sent) and not _presented(fold(n), sent, question)
         for n in names

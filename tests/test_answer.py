@@ -375,6 +375,7 @@ KIRBY = (
         # the question asks who said it
         ("Kirby", KIRBY, "Selon qui un groupe s'est-il rendu à Pyongyang ?", False),
         ("Kirby", KIRBY, "Qui a déclaré qu'un groupe s'était rendu à Pyongyang ?", False),
+        ("Kirby", KIRBY, "D’après qui un groupe s'est-il rendu à Pyongyang ?", False),
         # the speaker is presented with the question's words: an answer
         (
             "Seth Jones",

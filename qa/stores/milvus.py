@@ -89,18 +89,15 @@ def _connect(MilvusClient, uri: str, token: str, timeout: float):
     """MilvusClient; a milvus-lite file gets a second try, because its local
     server sometimes misses the first connection on a loaded machine ("Fail
     connecting to server on unix:…", seen once in a CI run of the tests)."""
-    tries = 1 if is_server(uri) else 2
-    for attempt in range(tries):
-        try:
-            with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
-                warnings.simplefilter("ignore", UserWarning)
+    with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources
+        warnings.simplefilter("ignore", UserWarning)
+        if not is_server(uri):
+            try:
                 return MilvusClient(uri=uri, token=token, timeout=timeout)
-        except Exception as e:
-            if attempt + 1 == tries:
-                raise
-            log.warning("milvus-lite at %s did not answer (%s); trying again", uri, e)
-            time.sleep(2.0)
-    raise AssertionError("unreachable")  # pragma: no cover
+            except Exception as e:
+                log.warning("milvus-lite at %s did not answer (%s); trying again", uri, e)
+                time.sleep(2.0)
+        return MilvusClient(uri=uri, token=token, timeout=timeout)
 
 
 def client(uri: str, token: str, timeout: float):
