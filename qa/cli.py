@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hard-rate", type=float, default=d.hard_rate, help="BM25 hard negatives")
     p.add_argument("--cloze-rate", type=float, default=d.cloze_rate, help="cloze qs per q")
     p.add_argument("--swap-rate", type=float, default=d.swap_rate, help="swapped-fact negatives")
+    p.add_argument(
+        "--extra", default=d.extra, help="also train on the project's own questions (JSONL)"
+    )
     p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
     p.add_argument("--keep-fp32", default="", help="also save the fp32 ONNX to this file")
     p.add_argument("--seed", type=int, default=d.seed)

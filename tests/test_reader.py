@@ -282,7 +282,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     out = tmp_path / "reader"
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
-    argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5"]
+    argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5", "--extra", str(data.EXTRA)]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
@@ -291,6 +291,10 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert "0.5 cloze questions per question" in card
     assert "50% of the questions that name a fact of their paragraph" in card
     assert "auc_swap" in figures["validation_int8"]
+    # the project's own questions: trained on, and measured on the validation side
+    assert "the project's own questions on the training paragraphs" in card
+    assert {"f1_para", "f1_en", "auc_adv"} <= set(figures["validation_int8"])
+    assert "AUC against on-topic unanswerable questions" in card
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
@@ -303,6 +307,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     soup_card = (soup / "README.md").read_text()
     assert "| `reader` |" in soup_card and "0.5 cloze questions per question" in soup_card
     assert "50% swapped-fact question" in soup_card
+    assert "the project's own questions" in soup_card and "F1, English questions" in soup_card
     assert np.isfinite(OnnxReader(soup).read("Qui ?", ["Jean est venu."])[0].margin)
 
 
@@ -442,3 +447,30 @@ def test_swapped_questions_name_another_articles_fact_over_their_own_paragraph()
     unnamed = {**qa, "question": "Quand le pont est-il inauguré ?"}
     arts[0]["paragraphs"][0]["qas"] = [unnamed]
     assert swap_negatives(arts, 1.0, seed=0) == []
+
+
+def test_own_questions_join_their_side_of_the_split_only(tmp_path):
+    arts = _squad()
+    train, val = data.split_articles(arts, 0.2, seed=0)
+    t, v = train[0], val[0]
+    ctx = t["paragraphs"][1]["context"]
+    answer = ctx.split()[1]
+    lines = [
+        {"title": t["title"], "paragraph": 1, "kind": "english", "lang": "en"}
+        | {"question": "Which answer?", "answer": answer},
+        {"title": t["title"], "paragraph": 0, "kind": "unanswerable", "lang": "fr"}
+        | {"question": "Pourquoi ?", "answer": None},
+        {"title": v["title"], "paragraph": 0, "kind": "paraphrase", "lang": "fr"}
+        | {"question": "Laquelle ?", "answer": v["paragraphs"][0]["context"].split()[0]},
+    ]
+    path = tmp_path / "own.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    got = data.extra_pairs(path, train)
+    assert [p.qid for p in got] == ["x1-en", "x2-adv"]  # the validation article's stays out
+    assert got[0].context[got[0].starts[0] :].startswith(answer) and got[0].answerable
+    assert not got[1].answerable and got[1].context == t["paragraphs"][0]["context"]
+    assert [p.qid for p in data.extra_pairs(path, val)] == ["x3-para"]
+    lines[0]["answer"] = "not in the paragraph"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    with pytest.raises(ValueError, match="own.jsonl:1: answer 'not in the paragraph'"):
+        data.extra_pairs(path, train)

@@ -12,6 +12,10 @@ highest among those that do not hold its answer: the passage the product's
 retriever would put beside the right one, which is where the answerer
 quoted the wrong passage (docs/answers.md).
 
+`extra_pairs` adds the project's own questions on PIAF paragraphs
+(qa/reader/annotations/): French paraphrases, English questions over the
+French text, and on-topic questions the paragraph does not answer.
+
 Validation is split by article, never by question: questions about one
 paragraph share its words, and a question split would flatter the model.
 """
@@ -199,6 +203,49 @@ def pairs(
         + (cut_negatives(articles, cut_rate, seed) if cut_rate else [])
         + (hard_negatives(articles, hard_rate, seed) if hard_rate else [])
     )
+
+
+EXTRA = Path(__file__).parent / "annotations" / "piaf-extra.jsonl"
+# the kinds of qa/reader/annotations/piaf-extra.jsonl, and their id suffixes
+EXTRA_KINDS = {"paraphrase": "para", "english": "en", "unanswerable": "adv"}
+
+
+def extra_pairs(path: str | Path, articles: list[dict]) -> list[Pair]:
+    """The annotation file's questions on the paragraphs of `articles`.
+
+    An item names its paragraph by article title and position, so only the
+    articles given (one side of the split) contribute: the questions written
+    on validation articles never train. An answer that is no longer a
+    substring of its paragraph is an error, not a silent skip."""
+    paragraphs = {
+        (a.get("title", ""), i): p["context"]
+        for a in articles
+        for i, p in enumerate(a["paragraphs"])
+    }
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            key = (item["title"], int(item["paragraph"]))
+            if key not in paragraphs:
+                continue
+            context, answer = paragraphs[key], item.get("answer") or ""
+            start = context.find(answer) if answer else -1
+            if answer and start < 0:
+                raise ValueError(f"{path}:{n}: answer {answer!r} is not in its paragraph")
+            out.append(
+                Pair(
+                    qid=f"x{n}-{EXTRA_KINDS[item['kind']]}",
+                    question=item["question"].strip(),
+                    context=context,
+                    article=key[0],
+                    answers=(answer,) if answer else (),
+                    starts=(start,) if answer else (),
+                )
+            )
+    return out
 
 
 def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:

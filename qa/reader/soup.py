@@ -19,7 +19,7 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,18 @@ import numpy as np
 from .. import onnxexport
 from . import data
 from .model import CONFIG, ONNX_FILE, OnnxReader
-from .train import TrainConfig, _summary, calibrate, publish, validate, validation_negatives
+from .train import (
+    LIMITS,
+    TrainConfig,
+    _own_line,
+    _summary,
+    calibrate,
+    own_table,
+    own_validation,
+    publish,
+    validate,
+    validation_negatives,
+)
 
 FP32_FILE = "reader.fp32.onnx"
 
@@ -112,6 +123,7 @@ def soup(
     _, val_a = data.split_articles(data.load_articles(cfg.data), cfg.val_fraction, cfg.seed)
     pos = data.positives(val_a)[: val_limit or None]
     neg, cut, hard, swapped = validation_negatives(val_a, pos, cfg.seed)
+    own = own_validation(replace(cfg, val_limit=val_limit), val_a)
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
@@ -127,11 +139,12 @@ def soup(
             "max_answer_tokens": 30,
         }
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
-        val = validate(OnnxReader(work), pos, neg, cut, hard, swapped)
+        val = validate(OnnxReader(work), pos, neg, cut, hard, swapped, own)
         say(
             f"soup of {len(paths)}: EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
             f"AUC {val['auc']:.3f}  AUC against BM25 hard negatives {val['auc_hard']:.3f}  "
             f"AUC against swapped questions {val.get('auc_swap', float('nan')):.3f}"
+            f"{_own_line(val)}"
         )
         cal = calibrate(np.array(val["margins_pos"]), np.array(val["margins_neg"]))
         records = [_member_record(p) for p in paths]
@@ -166,6 +179,8 @@ def _settings(cfg: dict) -> str:
             parts.append(f"{cfg[key]:.0%} {label}")
     if cfg.get("cloze_rate"):  # a count per question, not a share of them
         parts.append(f"{cfg['cloze_rate']:g} cloze questions per question")
+    if cfg.get("extra"):
+        parts.append("the project's own questions")
     return ", ".join(parts)
 
 
@@ -219,7 +234,7 @@ of its article).
 | exact match | F1 | answerable-vs-not AUC | AUC, BM25 hard negatives | AUC, swapped |
 |---|---|---|---|---|
 | {val["exact_match"]:.3f} | {val["f1"]:.3f} | {val["auc"]:.3f} | {hard} | {swapped} |
-
+{own_table(val)}
 ## Calibration
 
 confidence = sigmoid(slope × (margin − threshold)), threshold
@@ -229,9 +244,4 @@ answered), slope {cal["slope"]} (logistic fit). At the threshold:
 unanswered pairs abstain. `bench/calibrate_reader.py --write` then moves the
 threshold to the product's situation (docs/answers.md).
 
-## Limits
-
-Trained on French Wikipedia questions only: English questions rely on
-e5's multilingual pre-training. Small data (a few thousand questions):
-expect misses on long or list answers.
-"""
+{LIMITS}"""

@@ -65,6 +65,9 @@ class TrainConfig:
     # about another article's fact of the same kind over that paragraph
     # (labelled null; qa/reader/swap.py)
     swap_rate: float = 0.0
+    # the project's own questions on PIAF paragraphs (qa/reader/annotations/);
+    # those on validation articles are only validated on
+    extra: str = ""
     val_fraction: float = 0.2
     warmup: float = 0.1
     seed: int = 0
@@ -202,6 +205,14 @@ def fit(
 # --- validation and calibration ---------------------------------------------
 
 
+def own_validation(cfg: TrainConfig, val_a: list[dict]) -> list[data.Pair]:
+    """The project's own questions on the validation articles, measured
+    whether or not their training-side twins were trained on."""
+    path = Path(cfg.extra) if cfg.extra else data.EXTRA
+    own = data.extra_pairs(path, val_a) if path.exists() else []
+    return own[: cfg.val_limit or None]  # in file order: every kind in turn
+
+
 def validation_negatives(articles: list[dict], pos: list[data.Pair], seed: int = 0):
     """(another paragraph, answer cut, BM25 hard, swapped) negatives of the
     questions in `pos`, each kind built for every question of `articles`."""
@@ -214,12 +225,14 @@ def validation_negatives(articles: list[dict], pos: list[data.Pair], seed: int =
 
 
 def validate(
-    reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=(), swapped=()
+    reader, pos: list[data.Pair], neg: list[data.Pair], cut=(), hard=(), swapped=(), own=()
 ) -> dict:
     """Span EM/F1 given the gold paragraph; margins of answering vs not (`neg`:
     another paragraph, `cut`: the paragraph without the answer's sentence,
     `hard`: the best BM25 match that does not hold the answer, `swapped`: the
-    question naming another article's fact, over its own paragraph)."""
+    question naming another article's fact, over its own paragraph). `own`:
+    the project's own questions (data.extra_pairs): F1 of its French
+    paraphrases and English questions, AUC against its unanswerable ones."""
     got_pos = reader.read_pairs([p.question for p in pos], [p.context for p in pos])
     got_neg = reader.read_pairs([p.question for p in neg], [p.context for p in neg])
     em = [exact_match(r.text, p.answers) for r, p in zip(got_pos, pos)]
@@ -231,6 +244,7 @@ def validate(
         if len(pairs):
             got = reader.read_pairs([p.question for p in pairs], [p.context for p in pairs])
             extra[name] = round(_auc(mp, np.array([r.margin for r in got])), 4)
+    extra.update(_validate_own(reader, list(own), mp))
     return {
         "questions": len(pos),
         "negatives": len(neg),
@@ -241,6 +255,33 @@ def validate(
         "margins_pos": mp.tolist(),
         "margins_neg": mn.tolist(),
     }
+
+
+def _validate_own(reader, pairs: list[data.Pair], margins_pos: np.ndarray) -> dict:
+    if not pairs:
+        return {}
+    got = reader.read_pairs([p.question for p in pairs], [p.context for p in pairs])
+    out = {}
+    for kind in ("para", "en"):
+        f = [f1(r.text, p.answers) for r, p in zip(got, pairs) if p.qid.endswith(f"-{kind}")]
+        if f:
+            out[f"f1_{kind}"] = round(float(np.mean(f)), 4)
+            out[f"n_{kind}"] = len(f)
+    adv = np.array([r.margin for r, p in zip(got, pairs) if p.qid.endswith("-adv")])
+    if adv.size:
+        out["auc_adv"] = round(_auc(margins_pos, adv), 4)
+        out["n_adv"] = int(adv.size)
+    return out
+
+
+def _own_line(val: dict) -> str:
+    if "auc_adv" not in val:
+        return ""
+    return (
+        f"\n  own questions: F1 French paraphrases {val.get('f1_para', float('nan')):.3f}  "
+        f"F1 English {val.get('f1_en', float('nan')):.3f}  "
+        f"AUC against unanswerable {val['auc_adv']:.3f}"
+    )
 
 
 def _summary(val: dict) -> dict:
@@ -329,6 +370,9 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         train_pairs += cloze.cloze_pairs(train_a, cfg.cloze_rate, cfg.seed)
     if cfg.swap_rate:
         train_pairs += swap.swap_negatives(train_a, cfg.swap_rate, cfg.seed)
+    if cfg.extra:
+        train_pairs += data.extra_pairs(cfg.extra, train_a)
+    val_extra = own_validation(cfg, val_a)
     if cfg.limit:
         train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
     val_pos = data.positives(val_a)
@@ -340,7 +384,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
         f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives "
         f"+ {len(val_cut)} without their answer sentence + {len(val_hard)} BM25 hard negatives "
-        f"+ {len(val_swap)} swapped questions"
+        f"+ {len(val_swap)} swapped questions + {len(val_extra)} of the project's own"
     )
     model, tokenizer = build_model(cfg)
     settings = {"max_len": cfg.max_len, "stride": cfg.stride}
@@ -355,14 +399,14 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     fitted = fit(model, tokenizer, train_pairs, cfg, progress, on_epoch)
     fitted["epochs"] = epochs
     say(f"trained {fitted['steps']} steps in {fitted['seconds']:.0f} s")
-    val_pairs = (val_pos, val_neg, val_cut, val_hard, val_swap)
+    val_pairs = (val_pos, val_neg, val_cut, val_hard, val_swap, val_extra)
     val = validate(TorchReader(model, tokenizer, settings), *val_pairs)
     say(
         f"validation (fp32): EM {val['exact_match']:.3f}  F1 {val['f1']:.3f}  "
         f"AUC {val['auc']:.3f}  AUC without the answer sentence "
         f"{val.get('auc_cut', float('nan')):.3f}  AUC against BM25 hard negatives "
         f"{val.get('auc_hard', float('nan')):.3f}  AUC against swapped questions "
-        f"{val.get('auc_swap', float('nan')):.3f}"
+        f"{val.get('auc_swap', float('nan')):.3f}{_own_line(val)}"
     )
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -395,7 +439,10 @@ def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, 
         reader = OnnxReader(work)
         shipped = validate(reader, *val_pairs)
         report["validation_int8"] = _summary(shipped)
-        say(f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}")
+        say(
+            f"validation (int8 ONNX): EM {shipped['exact_match']:.3f}  F1 {shipped['f1']:.3f}"
+            f"{_own_line(shipped)}"
+        )
     elif cfg.export:
         model.save_pretrained(work)
         tokenizer.save_pretrained(work)
@@ -416,6 +463,30 @@ def publish(work: Path, out: Path, meta: dict, report: dict, card, say=print) ->
     for f in sorted(work.iterdir(), key=lambda f: f.name == CONFIG):  # reader.json last
         os.replace(f, out / f.name)
     say(f"wrote {out} in {report['seconds']:.0f} s")
+
+
+LIMITS = """## Limits
+
+Trained on French Wikipedia paragraphs only, with a few hundred English
+questions of the project's own: other English questions rely on e5's
+multilingual pre-training. Small data (a few thousand questions): expect
+misses on long or list answers.
+"""
+
+
+def own_table(val: dict) -> str:
+    """The project's own validation questions (qa/reader/annotations/), when measured."""
+    if "auc_adv" not in val:
+        return ""
+    return f"""
+The project's own questions on the validation articles (qa/reader/annotations/):
+
+| F1, French paraphrases | F1, English questions | AUC against on-topic unanswerable questions |
+|---|---|---|
+| {val.get("f1_para", float("nan")):.3f} ({val.get("n_para", 0)}) | \
+{val.get("f1_en", float("nan")):.3f} ({val.get("n_en", 0)}) | \
+{val["auc_adv"]:.3f} ({val["n_adv"]}) |
+"""
 
 
 def model_card(report: dict, out: Path) -> str:
@@ -469,6 +540,12 @@ def model_card(report: dict, out: Path) -> str:
             " also the question with that fact replaced by another article's fact of the same"
             " kind, over the same paragraph (labelled null; qa/reader/swap.py)."
         )
+    if cfg.get("extra"):
+        added.append(
+            " Plus the project's own questions on the training paragraphs"
+            " (qa/reader/annotations/): French paraphrases, English questions and on-topic"
+            " questions the paragraph does not answer (labelled null)."
+        )
     added = "".join(added)
     return f"""# qa-news reader
 
@@ -515,7 +592,7 @@ answer; the question naming another article's fact (qa/reader/swap.py).
 | model | exact match | F1 | AUC | AUC, answer cut | AUC, BM25 | AUC, swapped |
 |---|---|---|---|---|---|---|
 {table}
-
+{own_table(val)}
 ## Calibration
 
 confidence = sigmoid(slope × (margin − threshold)), threshold
@@ -524,9 +601,4 @@ answered), slope {cal["slope"]} (logistic fit). At the threshold:
 {cal["answered_pos"]:.1%} of answerable pairs answered, {cal["abstained_neg"]:.1%} of
 unanswered pairs abstain.
 
-## Limits
-
-Trained on French Wikipedia questions only: English questions rely on
-e5's multilingual pre-training. Small data (a few thousand questions):
-expect misses on long or list answers.
-"""
+{LIMITS}"""
