@@ -385,6 +385,8 @@ def cmd_train_reader(args) -> int:
 
     if not Path(args.data).is_file():
         raise ValueError(f"{args.data}: no such file (SQuAD v1.1 JSON expected)")
+    if args.extra and not Path(args.extra).is_file():
+        raise ValueError(f"{args.extra}: no such file (qa/reader/annotations/ JSONL expected)")
     # every --option named like a TrainConfig field sets it
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
     cfg = TrainConfig(**given, bf16=not args.no_bf16, export=not args.no_export)

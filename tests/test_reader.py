@@ -474,3 +474,14 @@ def test_own_questions_join_their_side_of_the_split_only(tmp_path):
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     with pytest.raises(ValueError, match="own.jsonl:1: answer 'not in the paragraph'"):
         data.extra_pairs(path, train)
+    path.write_text('{"title": "A", "paragraph": 0, "kind": "riddle"}\n')
+    with pytest.raises(ValueError, match="own.jsonl:1: not an annotation line"):
+        data.extra_pairs(path, train)
+
+
+def test_train_reader_names_a_missing_extra_file(capsys):
+    from qa.cli import main
+
+    assert main(["train-reader", "--extra", "/nonexistent/own.jsonl"]) != 0
+    err = capsys.readouterr().err
+    assert "/nonexistent/own.jsonl: no such file" in err and "Traceback" not in err

@@ -227,8 +227,12 @@ def extra_pairs(path: str | Path, articles: list[dict]) -> list[Pair]:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            item = json.loads(line)
-            key = (item["title"], int(item["paragraph"]))
+            try:
+                item = json.loads(line)
+                key = (item["title"], int(item["paragraph"]))
+                kind = EXTRA_KINDS[item["kind"]]
+            except (ValueError, KeyError, TypeError) as err:
+                raise ValueError(f"{path}:{n}: not an annotation line ({err!r})") from None
             if key not in paragraphs:
                 continue
             context, answer = paragraphs[key], item.get("answer") or ""
@@ -237,7 +241,7 @@ def extra_pairs(path: str | Path, articles: list[dict]) -> list[Pair]:
                 raise ValueError(f"{path}:{n}: answer {answer!r} is not in its paragraph")
             out.append(
                 Pair(
-                    qid=f"x{n}-{EXTRA_KINDS[item['kind']]}",
+                    qid=f"x{n}-{kind}",
                     question=item["question"].strip(),
                     context=context,
                     article=key[0],
