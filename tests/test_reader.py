@@ -283,6 +283,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
     argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5", "--extra", str(data.EXTRA)]
+    argv += ["--written", str(data.WRITTEN)]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
@@ -295,10 +296,29 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert "the project's own questions on the training paragraphs" in card
     assert {"f1_para", "f1_en", "auc_adv"} <= set(figures["validation_int8"])
     assert "AUC against on-topic unanswerable questions" in card
+    # the project's written news: trained on, and validated on its own held-out articles
+    assert "news articles written by the project" in card
+    assert {"f1_news", "auc_nadv"} <= set(figures["validation_int8"])
+    assert "AUC answerable vs. on-topic unanswerable" in card
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
     assert len(got) == 1 and np.isfinite(got[0].margin)
+    # --init: the torch model rebuilt from the fp32 export reads like it
+    import shutil
+
+    from qa.reader.model import TorchReader
+    from qa.reader.train import TrainConfig, build_model
+
+    exported = tmp_path / "exported"
+    exported.mkdir()
+    shutil.copy(tmp_path / "fp32.onnx", exported / "reader.onnx")
+    shutil.copy(out / "reader.json", exported / "reader.json")
+    model, tok = build_model(TrainConfig(init=str(tmp_path / "fp32.onnx")))
+    passage = ["Jean est venu à Paris le 3 mars avec 12 amis."]
+    want = OnnxReader(exported).read("Quand Jean est-il venu ?", passage)[0]
+    back = TorchReader(model.eval(), tok, meta).read("Quand Jean est-il venu ?", passage)[0]
+    assert back.text == want.text and abs(back.margin - want.margin) < 1e-3
     # the run's int8 folder and its fp32 export, averaged by `qa soup-reader`
     soup = tmp_path / "soup"
     members = [str(out), str(tmp_path / "fp32.onnx")]
@@ -479,9 +499,64 @@ def test_own_questions_join_their_side_of_the_split_only(tmp_path):
         data.extra_pairs(path, train)
 
 
-def test_train_reader_names_a_missing_extra_file(capsys):
+def _written(title: str, answer: str) -> dict:
+    ctx = (
+        f"Le sommet de {title} s'est ouvert le 3 mars 2024 à Genève, en présence de 40 délégations."
+    )
+    return {
+        "title": title,
+        "date": "2024-03-04",
+        "lang": "fr",
+        "paragraphs": [
+            {
+                "context": ctx,
+                "questions": [
+                    {"kind": "direct", "lang": "fr", "question": "Où ?", "answer": answer},
+                    {"kind": "unanswerable", "lang": "en", "question": "Who?", "answer": None},
+                ],
+            }
+        ],
+    }
+
+
+def test_written_articles_split_by_article_with_their_unanswerable_questions(tmp_path):
+    path = tmp_path / "news.jsonl"
+    rows = [_written(f"Article {i}", "Genève") for i in range(5)]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    arts = data.load_written(path)
+    assert [a["title"] for a in arts] == [r["title"] for r in rows]
+    train, val = data.split_articles(arts, 0.2, seed=0)
+    assert len(val) == 1 and val[0] not in train
+    pos, null = data.positives(train), data.unanswered(train)
+    assert len(pos) == len(null) == 4
+    assert all(p.context[p.starts[0] :].startswith("Genève") for p in pos)
+    assert all(not p.answerable and p.qid.endswith("-nadv") for p in null)
+    # validation: answerable ones tagged "-news", measured apart from PIAF's
+    kinds = sorted(p.qid.rsplit("-", 1)[1] for p in data.written_validation(val))
+    assert kinds == ["nadv", "news"]
+    # another paragraph's negatives take the unanswerable question too (null either way)
+    assert all(not p.answerable for p in data.negatives(train, 1.0))
+    rows[2] = _written("Article 2", "Lausanne")
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    with pytest.raises(ValueError, match="news.jsonl:3: .*'Lausanne' is not in its paragraph"):
+        data.load_written(path)
+    path.write_text('{"title": "A", "paragraphs": [{"context": "x"}]}\n')
+    with pytest.raises(ValueError, match="news.jsonl:1: not a written article"):
+        data.load_written(path)
+
+
+def test_the_committed_written_news_checks_out():
+    arts = data.load_written(data.WRITTEN)
+    titles = [a["title"] for a in arts]
+    assert len(titles) == len(set(titles)) >= 40
+    train, val = data.split_articles(arts, 0.2, seed=0)
+    assert data.unanswered(val) and data.written_validation(val)
+
+
+@pytest.mark.parametrize("option", ["--extra", "--written", "--init"])
+def test_train_reader_names_a_missing_annotation_file(option, capsys):
     from qa.cli import main
 
-    assert main(["train-reader", "--extra", "/nonexistent/own.jsonl"]) != 0
+    assert main(["train-reader", option, "/nonexistent/own.jsonl"]) != 0
     err = capsys.readouterr().err
-    assert "/nonexistent/own.jsonl: no such file" in err and "Traceback" not in err
+    assert "/nonexistent/own.jsonl: no such" in err and "Traceback" not in err

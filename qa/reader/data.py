@@ -15,6 +15,9 @@ quoted the wrong passage (docs/answers.md).
 `extra_pairs` adds the project's own questions on PIAF paragraphs
 (qa/reader/annotations/): French paraphrases, English questions over the
 French text, and on-topic questions the paragraph does not answer.
+`load_written` reads news articles the project wrote itself, with their
+questions (answerable or not), in the same article shape as PIAF's, so that
+they split by article and get the same negatives.
 
 Validation is split by article, never by question: questions about one
 paragraph share its words, and a question split would flatter the model.
@@ -25,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -290,3 +293,74 @@ def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:
         out["offsets"].append(offsets)
         out["ctx"].append(ctx)
     return out
+
+
+WRITTEN = Path(__file__).parent / "annotations" / "news-written.jsonl"
+# the kinds of news-written.jsonl's questions; an unanswerable one pairs with
+# its own paragraph, labelled null
+WRITTEN_KINDS = ("direct", "paraphrase", "english", "unanswerable")
+
+
+def load_written(path: str | Path) -> list[dict]:
+    """The project-written news articles (one JSON article per line) as
+    SQuAD-style articles: an answerable question gets `answers` (its first
+    occurrence in the paragraph), an unanswerable one none and `kind`
+    "unanswerable". A bad line is a one-line error with file:line."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                paragraphs = [
+                    _written_paragraph(p, f"w{n}.{i}") for i, p in enumerate(item["paragraphs"])
+                ]
+                out.append({"title": str(item["title"]), "paragraphs": paragraphs})
+            except (ValueError, KeyError, TypeError) as err:
+                raise ValueError(f"{path}:{n}: not a written article ({err})") from None
+    return out
+
+
+def _written_paragraph(p: dict, pid: str) -> dict:
+    context, qas = p["context"], []
+    for k, q in enumerate(p["questions"]):
+        if q["kind"] not in WRITTEN_KINDS:
+            raise ValueError(f"unknown kind {q['kind']!r}")
+        answer = q.get("answer") or ""
+        start = context.find(answer) if answer else -1
+        if answer and start < 0:
+            raise ValueError(f"answer {answer!r} is not in its paragraph")
+        if q["kind"] == "unanswerable" and answer:
+            raise ValueError("an unanswerable question has an answer")
+        qas.append(
+            {
+                "id": f"{pid}.{k}",
+                "question": q["question"],
+                "kind": q["kind"],
+                "answers": [{"text": answer, "answer_start": start}] if answer else [],
+            }
+        )
+    return {"context": context, "qas": qas}
+
+
+def unanswered(articles: list[dict]) -> list[Pair]:
+    """Each question marked unanswerable with its own paragraph, labelled null."""
+    return [
+        Pair(
+            qid=f"{qa['id']}-nadv",
+            question=qa["question"].strip(),
+            context=p["context"],
+            article=a.get("title", ""),
+        )
+        for a in articles
+        for p in a["paragraphs"]
+        for qa in p["qas"]
+        if qa.get("kind") == "unanswerable"
+    ]
+
+
+def written_validation(articles: list[dict]) -> list[Pair]:
+    """Validation pairs of written articles: answerable ones with the id
+    suffix "-news", unanswerable ones "-nadv" (train.validate tells them apart)."""
+    return [replace(p, qid=f"{p.qid}-news") for p in positives(articles)] + unanswered(articles)

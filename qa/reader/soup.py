@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import onnxexport
-from . import data
+from . import data, onnxweights
 from .model import CONFIG, ONNX_FILE, OnnxReader
 from .train import (
     LIMITS,
@@ -40,35 +40,8 @@ from .train import (
     validation_negatives,
 )
 
-FP32_FILE = "reader.fp32.onnx"
-
-
-def member_weights(path: Path) -> tuple[object, dict[str, np.ndarray]]:
-    """(ONNX model, {initializer: fp32 array}) of a member; int8 weights are
-    dequantised to the names of the fp32 export's initializers."""
-    import onnx
-    from onnx import numpy_helper
-
-    path = Path(path)
-    if path.is_dir():  # its fp32 export when kept there, else the int8 file
-        path = path / FP32_FILE if (path / FP32_FILE).is_file() else path / ONNX_FILE
-    if not path.is_file():
-        raise ValueError(f"{path}: no reader ONNX file")
-    model = onnx.load(str(path))
-    init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
-    # int8 weights: "dynamic" names them _quantized/_scale/_zero_point, "weights"
-    # (qa/onnxexport.py) _q/_scale/_zero; both keep one scale per output column
-    quantized = {}
-    for suffix, zero in (("_quantized", "_zero_point"), ("_q", "_zero")):
-        for name in init:
-            base = name[: -len(suffix)]
-            if name.endswith(suffix) and base + "_scale" in init and base + zero in init:
-                quantized[base] = (name, base + "_scale", base + zero)
-    parts = {n for names in quantized.values() for n in names}
-    out = {name: value for name, value in init.items() if name not in parts}
-    for base, (q, scale, zero) in quantized.items():
-        out[base] = (init[q].astype(np.float32) - init[zero].astype(np.float32)) * init[scale]
-    return model, out
+# a member's weights; the name is kept for callers of the first rounds
+member_weights = onnxweights.read
 
 
 def average(members: list[Path], target: Path) -> Path:
@@ -181,6 +154,8 @@ def _settings(cfg: dict) -> str:
         parts.append(f"{cfg['cloze_rate']:g} cloze questions per question")
     if cfg.get("extra"):
         parts.append("the project's own questions")
+    if cfg.get("written"):
+        parts.append("the project's written news")
     return ", ".join(parts)
 
 

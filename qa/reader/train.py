@@ -68,6 +68,12 @@ class TrainConfig:
     # the project's own questions on PIAF paragraphs (qa/reader/annotations/);
     # those on validation articles are only validated on
     extra: str = ""
+    # news articles the project wrote, with their questions
+    # (qa/reader/annotations/news-written.jsonl); split by article like PIAF
+    written: str = ""
+    # start from this trained reader (folder or ONNX file) instead of e5 with a
+    # fresh head: more training for the shipped one, in the same basin as its soup
+    init: str = ""
     val_fraction: float = 0.2
     warmup: float = 0.1
     seed: int = 0
@@ -107,6 +113,8 @@ def build_model(cfg: TrainConfig):
         if unexpected or any(not k.startswith("qa_outputs") for k in missing):
             raise RuntimeError(f"e5 weights do not fit: missing {missing}, unexpected {unexpected}")
         tokenizer = e5weights.tokenizer()
+        if cfg.init:
+            _load_reader(model, cfg.init)
     else:
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
@@ -123,6 +131,21 @@ def build_model(cfg: TrainConfig):
         for module in [encoder.embeddings, *encoder.encoder.layer[: cfg.freeze]]:
             module.requires_grad_(False)
     return model, tokenizer
+
+
+def _load_reader(model, path: str) -> None:
+    """Start from a trained e5 reader's weights (its folder or ONNX file)."""
+    import torch
+
+    from . import onnxweights
+
+    state = {
+        k: torch.from_numpy(np.ascontiguousarray(v))
+        for k, v in onnxweights.torch_state(path).items()
+    }
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or missing != ["bert.embeddings.word_embeddings.weight"]:
+        raise ValueError(f"{path}: not an e5 reader (missing {missing}, unexpected {unexpected})")
 
 
 def _batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
@@ -210,7 +233,14 @@ def own_validation(cfg: TrainConfig, val_a: list[dict]) -> list[data.Pair]:
     whether or not their training-side twins were trained on."""
     path = Path(cfg.extra) if cfg.extra else data.EXTRA
     own = data.extra_pairs(path, val_a) if path.exists() else []
-    return own[: cfg.val_limit or None]  # in file order: every kind in turn
+    path = Path(cfg.written) if cfg.written else data.WRITTEN
+    news = data.written_validation(_written_split(cfg, path)[1]) if path.exists() else []
+    limit = cfg.val_limit or None  # in file order: every kind in turn
+    return own[:limit] + news[:limit]
+
+
+def _written_split(cfg: TrainConfig, path: Path) -> tuple[list[dict], list[dict]]:
+    return data.split_articles(data.load_written(path), cfg.val_fraction, cfg.seed)
 
 
 def validation_negatives(articles: list[dict], pos: list[data.Pair], seed: int = 0):
@@ -262,7 +292,7 @@ def _validate_own(reader, pairs: list[data.Pair], margins_pos: np.ndarray) -> di
         return {}
     got = reader.read_pairs([p.question for p in pairs], [p.context for p in pairs])
     out = {}
-    for kind in ("para", "en"):
+    for kind in ("para", "en", "news"):
         f = [f1(r.text, p.answers) for r, p in zip(got, pairs) if p.qid.endswith(f"-{kind}")]
         if f:
             out[f"f1_{kind}"] = round(float(np.mean(f)), 4)
@@ -271,17 +301,29 @@ def _validate_own(reader, pairs: list[data.Pair], margins_pos: np.ndarray) -> di
     if adv.size:
         out["auc_adv"] = round(_auc(margins_pos, adv), 4)
         out["n_adv"] = int(adv.size)
+    # written news: its unanswerable questions against its own answerable ones
+    news = np.array([r.margin for r, p in zip(got, pairs) if p.qid.endswith("-news")])
+    nadv = np.array([r.margin for r, p in zip(got, pairs) if p.qid.endswith("-nadv")])
+    if news.size and nadv.size:
+        out["auc_nadv"] = round(_auc(news, nadv), 4)
+        out["n_nadv"] = int(nadv.size)
     return out
 
 
 def _own_line(val: dict) -> str:
-    if "auc_adv" not in val:
-        return ""
-    return (
-        f"\n  own questions: F1 French paraphrases {val.get('f1_para', float('nan')):.3f}  "
-        f"F1 English {val.get('f1_en', float('nan')):.3f}  "
-        f"AUC against unanswerable {val['auc_adv']:.3f}"
-    )
+    line = ""
+    if "auc_adv" in val:
+        line += (
+            f"\n  own questions: F1 French paraphrases {val.get('f1_para', float('nan')):.3f}  "
+            f"F1 English {val.get('f1_en', float('nan')):.3f}  "
+            f"AUC against unanswerable {val['auc_adv']:.3f}"
+        )
+    if "auc_nadv" in val:
+        line += (
+            f"\n  written news: F1 {val['f1_news']:.3f}  "
+            f"AUC against its unanswerable {val['auc_nadv']:.3f}"
+        )
+    return line
 
 
 def _summary(val: dict) -> dict:
@@ -365,6 +407,9 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
     articles = data.load_articles(cfg.data)
     train_a, val_a = data.split_articles(articles, cfg.val_fraction, cfg.seed)
+    written = _written_split(cfg, Path(cfg.written))[0] if cfg.written else []
+    # written articles get the same negatives as PIAF's (other paragraph, BM25, cloze)
+    train_a = train_a + written
     train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed, cfg.cut_rate, cfg.hard_rate)
     if cfg.cloze_rate:
         train_pairs += cloze.cloze_pairs(train_a, cfg.cloze_rate, cfg.seed)
@@ -372,6 +417,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         train_pairs += swap.swap_negatives(train_a, cfg.swap_rate, cfg.seed)
     if cfg.extra:
         train_pairs += data.extra_pairs(cfg.extra, train_a)
+    train_pairs += data.unanswered(written)
     val_extra = own_validation(cfg, val_a)
     if cfg.limit:
         train_pairs = random.Random(cfg.seed).sample(train_pairs, min(cfg.limit, len(train_pairs)))
@@ -380,7 +426,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         val_pos = random.Random(cfg.seed).sample(val_pos, min(cfg.val_limit, len(val_pos)))
     val_neg, val_cut, val_hard, val_swap = validation_negatives(val_a, val_pos, cfg.seed)
     say(
-        f"data: {len(train_a)} training articles, {len(train_pairs)} pairs "
+        f"data: {len(train_a)} training articles ({len(written)} written), "
+        f"{len(train_pairs)} pairs "
         f"({sum(not p.answerable for p in train_pairs)} unanswered); validation: "
         f"{len(val_a)} other articles, {len(val_pos)} questions + {len(val_neg)} negatives "
         f"+ {len(val_cut)} without their answer sentence + {len(val_hard)} BM25 hard negatives "
@@ -476,6 +523,24 @@ misses on long or list answers.
 
 def own_table(val: dict) -> str:
     """The project's own validation questions (qa/reader/annotations/), when measured."""
+    return _piaf_own_table(val) + _news_table(val)
+
+
+def _news_table(val: dict) -> str:
+    if "auc_nadv" not in val:
+        return ""
+    return f"""
+News articles written by the project (qa/reader/annotations/news-written.jsonl),
+validation articles of their own split by article:
+
+| F1 ({val.get("n_news", 0)} answerable questions) | \
+AUC answerable vs. on-topic unanswerable ({val["n_nadv"]}) |
+|---|---|
+| {val["f1_news"]:.3f} | {val["auc_nadv"]:.3f} |
+"""
+
+
+def _piaf_own_table(val: dict) -> str:
     if "auc_adv" not in val:
         return ""
     return f"""
@@ -545,6 +610,12 @@ def model_card(report: dict, out: Path) -> str:
             " Plus the project's own questions on the training paragraphs"
             " (qa/reader/annotations/): French paraphrases, English questions and on-topic"
             " questions the paragraph does not answer (labelled null)."
+        )
+    if cfg.get("written"):
+        added.append(
+            " Plus the training side of the news articles written by the project"
+            " (qa/reader/annotations/news-written.jsonl, split by article like PIAF), with the"
+            " same negatives, and their on-topic unanswerable questions (labelled null)."
         )
     added = "".join(added)
     return f"""# qa-news reader
