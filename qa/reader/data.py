@@ -361,6 +361,9 @@ def unanswered(articles: list[dict]) -> list[Pair]:
 
 
 def written_validation(articles: list[dict]) -> list[Pair]:
-    """Validation pairs of written articles: answerable ones with the id
-    suffix "-news", unanswerable ones "-nadv" (train.validate tells them apart)."""
-    return [replace(p, qid=f"{p.qid}-news") for p in positives(articles)] + unanswered(articles)
+    """Validation pairs of written articles, in file order (every kind in
+    turn): answerable ones with the id suffix "-news", unanswerable ones
+    "-nadv" (train.validate tells them apart)."""
+    pairs = {p.qid: replace(p, qid=f"{p.qid}-news") for p in positives(articles)}
+    pairs |= {p.qid.rsplit("-", 1)[0]: p for p in unanswered(articles)}
+    return [pairs[str(qa["id"])] for a in articles for p in a["paragraphs"] for qa in p["qas"]]

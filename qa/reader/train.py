@@ -577,6 +577,8 @@ def model_card(report: dict, out: Path) -> str:
         if cfg["base"] == E5
         else cfg["base"]
     ) + (f", first {cfg['layers']} layers" if cfg["layers"] else "")
+    if cfg.get("init"):  # trained on from a reader, not from a fresh head
+        base += f"; training went on from the reader `{cfg['init']}` (its card holds its own data)"
     minutes = (fitted["seconds"] / 60, report["seconds"] / 60)
     quant = {
         "dynamic": "int8 dynamic quantisation, per-channel",
