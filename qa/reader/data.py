@@ -213,6 +213,14 @@ EXTRA = Path(__file__).parent / "annotations" / "piaf-extra.jsonl"
 EXTRA_KINDS = {"paraphrase": "para", "english": "en", "unanswerable": "adv"}
 
 
+def _lines(path: str | Path):
+    """(line number, line) of a JSONL file's non-blank lines."""
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                yield n, line
+
+
 def extra_pairs(path: str | Path, articles: list[dict]) -> list[Pair]:
     """The annotation file's questions on the paragraphs of `articles`.
 
@@ -226,32 +234,29 @@ def extra_pairs(path: str | Path, articles: list[dict]) -> list[Pair]:
         for i, p in enumerate(a["paragraphs"])
     }
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                key = (item["title"], int(item["paragraph"]))
-                kind = EXTRA_KINDS[item["kind"]]
-            except (ValueError, KeyError, TypeError) as err:
-                raise ValueError(f"{path}:{n}: not an annotation line ({err!r})") from None
-            if key not in paragraphs:
-                continue
-            context, answer = paragraphs[key], item.get("answer") or ""
-            start = context.find(answer) if answer else -1
-            if answer and start < 0:
-                raise ValueError(f"{path}:{n}: answer {answer!r} is not in its paragraph")
-            out.append(
-                Pair(
-                    qid=f"x{n}-{kind}",
-                    question=item["question"].strip(),
-                    context=context,
-                    article=key[0],
-                    answers=(answer,) if answer else (),
-                    starts=(start,) if answer else (),
-                )
+    for n, line in _lines(path):
+        try:
+            item = json.loads(line)
+            key = (item["title"], int(item["paragraph"]))
+            kind = EXTRA_KINDS[item["kind"]]
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{path}:{n}: not an annotation line ({err!r})") from None
+        if key not in paragraphs:
+            continue
+        context, answer = paragraphs[key], item.get("answer") or ""
+        start = context.find(answer) if answer else -1
+        if answer and start < 0:
+            raise ValueError(f"{path}:{n}: answer {answer!r} is not in its paragraph")
+        out.append(
+            Pair(
+                qid=f"x{n}-{kind}",
+                question=item["question"].strip(),
+                context=context,
+                article=key[0],
+                answers=(answer,) if answer else (),
+                starts=(start,) if answer else (),
             )
+        )
     return out
 
 
@@ -307,18 +312,15 @@ def load_written(path: str | Path) -> list[dict]:
     occurrence in the paragraph), an unanswerable one none and `kind`
     "unanswerable". A bad line is a one-line error with file:line."""
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                paragraphs = [
-                    _written_paragraph(p, f"w{n}.{i}") for i, p in enumerate(item["paragraphs"])
-                ]
-                out.append({"title": str(item["title"]), "paragraphs": paragraphs})
-            except (ValueError, KeyError, TypeError) as err:
-                raise ValueError(f"{path}:{n}: not a written article ({err})") from None
+    for n, line in _lines(path):
+        try:
+            item = json.loads(line)
+            paragraphs = [
+                _written_paragraph(p, f"w{n}.{i}") for i, p in enumerate(item["paragraphs"])
+            ]
+            out.append({"title": str(item["title"]), "paragraphs": paragraphs})
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{path}:{n}: not a written article ({err})") from None
     return out
 
 
