@@ -417,7 +417,8 @@ def test_soup_averages_members_and_reads_int8_ones_back(tmp_path):
     from onnx import numpy_helper
 
     from qa.onnxexport import quantize
-    from qa.reader.soup import average, member_weights
+    from qa.reader.onnxweights import read as member_weights
+    from qa.reader.soup import average
 
     rng = np.random.default_rng(0)
     w1, w2 = rng.normal(size=(64, 96)), rng.normal(size=(64, 96))
@@ -560,3 +561,10 @@ def test_train_reader_names_a_missing_annotation_file(option, capsys):
     assert main(["train-reader", option, "/nonexistent/own.jsonl"]) != 0
     err = capsys.readouterr().err
     assert "/nonexistent/own.jsonl: no such" in err and "Traceback" not in err
+
+
+def test_init_needs_the_e5_base():
+    from qa.reader.train import TrainConfig, build_model
+
+    with pytest.raises(ValueError, match="--init needs the e5 base"):
+        build_model(TrainConfig(base="some/transformers-reader", init="/a/reader"))

@@ -40,15 +40,12 @@ from .train import (
     validation_negatives,
 )
 
-# a member's weights; the name is kept for callers of the first rounds
-member_weights = onnxweights.read
-
 
 def average(members: list[Path], target: Path) -> Path:
     """The mean of the members' weights, in the graph of the first fp32 member."""
     if len(members) < 2:
         raise ValueError("a soup needs at least two members")
-    loaded = [member_weights(m) for m in members]
+    loaded = [onnxweights.read(m) for m in members]
     fp32 = [m for m, w in loaded if set(_names(m)) == set(w)]
     if not fp32:
         raise ValueError("a soup needs at least one fp32 member (qa train-reader --keep-fp32)")

@@ -116,6 +116,8 @@ def build_model(cfg: TrainConfig):
         if cfg.init:
             _load_reader(model, cfg.init)
     else:
+        if cfg.init:  # a transformers reader is its own starting point
+            raise ValueError(f"--init needs the e5 base; pass {cfg.init} as --base instead")
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
         model = AutoModelForQuestionAnswering.from_pretrained(cfg.base)
@@ -516,8 +518,8 @@ LIMITS = """## Limits
 
 Trained on French Wikipedia paragraphs, with a few hundred English
 questions of the project's own, and (when its card names the written news)
-short news articles the project wrote: invented events in a news style, 72
-French and 24 English. Other English text relies on e5's multilingual
+short news articles the project wrote (invented events in a news style,
+French and English). Other English text relies on e5's multilingual
 pre-training. Small data (a few thousand questions): expect misses on long
 or list answers.
 """
