@@ -645,7 +645,7 @@ def names_actors(need: set[str], passage: str) -> bool:
 _SPEECH = (
     r"(declare|dit|affirme|indique|ajoute|precise|souligne|explique|estime|assure|"
     r"annonce|confie|rapporte|raconte|note|averti|prevenu|insiste|repondu|poursuivi|"
-    r"reconnu|admis|martele|rappele|confirme)"
+    r"reconnu|admis|martele|rappele|confirme|detaille|souligne|ecrit|revele|commente)"
 )
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
 _SPEECH_Q = re.compile(
@@ -660,10 +660,15 @@ def _straight(text: str) -> str:
     return fold(text).replace("’", "'")
 
 
+# the rest of a full name after one of its words ("John" of "John Kirby")
+_REST = r"(?:\s+(?!(?:et|and|ou|or|a|ont|has|had)\b)[\w-]+){0,2}"
+
+
 def _speaker_frames(name: str) -> re.Pattern:
     n = re.escape(name)
     return re.compile(
-        rf"\b{n}\s+((a|ont|avait|avaient)\s+{_SPEECH}|(has |had )?{_SAID})\b|"  # Milley a déclaré
+        # "Milley a déclaré", "Le porte-parole, John Kirby, a détaillé"
+        rf"\b{n}{_REST},?\s+((a|ont|avait|avaient)\s+{_SPEECH}|(has |had )?{_SAID})\b|"
         # "…, a déclaré (mercredi) (le général) Kirby", "…, said Kirby"
         rf"\b((a|ont|avait|avaient)(-t-(il|elle))?\s+{_SPEECH}|{_SAID})\s+"
         rf"((?!(a|au|aux|to)\b)[\w-]+\s+){{0,3}}{n}\b|"  # not "a déclaré à Fox News"
@@ -675,11 +680,15 @@ def _presented(name: str, sentence: str, question: str) -> bool:
     """The sentence presents the name with words of the question ("Seth
     Jones, directeur du programme de sécurité…" for "qui dirige le
     programme…"): then it is an answer, whatever else it said."""
-    m = re.search(rf"\b{re.escape(name)}\s*,((\W*\w+){{1,8}})", sentence)
-    if not m:
-        return False
+    n = re.escape(name) + _REST
+    after = re.search(rf"\b{n}\s*,((\W*\w+){{1,8}})", sentence)
+    if after and re.match(r"\s*(a|ont|avait|avaient|has|had)\s", after.group(1)):
+        after = None  # "John Kirby, a détaillé…": the speech itself, no title
+    # or in an apposition before it: "Le directeur du programme, Seth Jones,
+    # a déclaré" (one clause, not a quote's end: "…», a affirmé Kirby, …")
+    before = re.search(rf"([^,;:«»“”\"]{{1,80}}),\s*(?:\w+\s+){{0,2}}{n}\s*,", sentence)
     q = {w[:5] for w in _words(question) if len(w) >= 5}
-    return any(w[:5] in q for w in _words(m.group(1)) if len(w) >= 5)
+    return any(w[:5] in q for m in (after, before) if m for w in _words(m.group(1)) if len(w) >= 5)
 
 
 def only_speakers(span: str, sentence: str, question: str) -> bool:

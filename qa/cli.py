@@ -136,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--extra", default=d.extra, help="also train on the project's own questions (JSONL)"
     )
     p.add_argument(
-        "--written", default=d.written, help="also train on news articles written by the project"
+        "--written",
+        nargs="+",
+        default=list(d.written),
+        help="also train on news articles written by the project (one or more JSONL files)",
     )
     p.add_argument("--init", default=d.init, help="start from this reader (folder or ONNX file)")
     p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
@@ -389,13 +392,14 @@ def cmd_train_reader(args) -> int:
 
     if not Path(args.data).is_file():
         raise ValueError(f"{args.data}: no such file (SQuAD v1.1 JSON expected)")
-    for path in (args.extra, args.written):
+    for path in (args.extra, *args.written):
         if path and not Path(path).is_file():
             raise ValueError(f"{path}: no such file (qa/reader/annotations/ JSONL expected)")
     if args.init and not Path(args.init).exists():
         raise ValueError(f"{args.init}: no such reader (a folder or ONNX file expected)")
     # every --option named like a TrainConfig field sets it
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}
+    given["written"] = tuple(args.written)
     cfg = TrainConfig(**given, bf16=not args.no_bf16, export=not args.no_export)
     report = train(cfg, progress=not args.quiet)
     print(json.dumps({k: report[k] for k in report if k.startswith("validation")}))

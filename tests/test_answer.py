@@ -364,6 +364,15 @@ KIRBY = (
     "sur d’éventuels accords d’armement », a déclaré Kirby."
 )
 
+DETAIL = (
+    "Le porte-parole du Conseil de sécurité nationale, John Kirby, a détaillé les dernières "
+    "conclusions quelques semaines seulement après la visite de Choïgu à Pyongyang."
+)
+AFFIRM = (
+    "“Un autre groupe de responsables russes s’est rendu à Pyongyang”, a affirmé Kirby, "
+    "utilisant l’acronyme de la République populaire démocratique de Corée."
+)
+
 
 @pytest.mark.parametrize(
     "span, sentence, question, speaker_only",
@@ -372,6 +381,13 @@ KIRBY = (
         ("Kirby", KIRBY, "Who led the group of Russian officials?", True),
         ("Milley", "Milley a déclaré que le groupe comprendrait des chefs.", "Qui a gagné ?", True),
         ("Kirby", "Cela a été confirmé, said Kirby.", "Who led the group?", True),
+        # the source in an apposition ("Le porte-parole, John Kirby, a détaillé…"),
+        # its first name too: a detail of the sentence, no answer to "who led"
+        ("John Kirby", DETAIL, "Qui dirigeait le groupe de responsables russes ?", True),
+        # but asked what the apposition says of him, he is the answer
+        ("John Kirby", DETAIL, "Qui est le porte-parole du Conseil de sécurité ?", False),
+        # a quote's end is no apposition: "…», a affirmé Kirby, utilisant…"
+        ("Kirby", AFFIRM, "Qui dirigeait le groupe de responsables russes ?", True),
         # the question asks who said it
         ("Kirby", KIRBY, "Selon qui un groupe s'est-il rendu à Pyongyang ?", False),
         ("Kirby", KIRBY, "Qui a déclaré qu'un groupe s'était rendu à Pyongyang ?", False),

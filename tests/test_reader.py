@@ -546,12 +546,28 @@ def test_written_articles_split_by_article_with_their_unanswerable_questions(tmp
         data.load_written(path)
 
 
-def test_the_committed_written_news_checks_out():
-    arts = data.load_written(data.WRITTEN)
+@pytest.mark.parametrize("path", data.written_files(), ids=lambda p: p.name)
+def test_the_committed_written_news_checks_out(path):
+    arts = data.load_written(path)
     titles = [a["title"] for a in arts]
     assert len(titles) == len(set(titles)) >= 40
     train, val = data.split_articles(arts, 0.2, seed=0)
     assert data.unanswered(val) and data.written_validation(val)
+
+
+def test_a_later_file_of_written_news_leaves_the_earlier_split_as_it_was(tmp_path):
+    from qa.reader.train import TrainConfig, _written_split
+
+    first, later = tmp_path / "news-written.jsonl", tmp_path / "news-written-14.jsonl"
+    lines = data.WRITTEN.read_text(encoding="utf-8").splitlines()
+    first.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
+    later.write_text("\n".join(lines[30:60]) + "\n", encoding="utf-8")
+    cfg = TrainConfig()
+    alone = _written_split(cfg, [first])
+    both = _written_split(cfg, [first, later])
+    titles = [[a["title"] for a in side] for side in (*alone, *both)]
+    assert set(titles[0]) <= set(titles[2]) and set(titles[1]) <= set(titles[3])
+    assert set(titles[2]).isdisjoint(titles[3]) and len(titles[3]) == 12  # 6 + 6
 
 
 @pytest.mark.parametrize("option", ["--extra", "--written", "--init"])

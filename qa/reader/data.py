@@ -301,6 +301,14 @@ def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:
 
 
 WRITTEN = Path(__file__).parent / "annotations" / "news-written.jsonl"
+
+
+def written_files() -> list[Path]:
+    """Every round's file of written news: news-written.jsonl (thirteenth
+    round), then news-written-14.jsonl…"""
+    return sorted(WRITTEN.parent.glob("news-written*.jsonl"), key=lambda p: (p != WRITTEN, p.name))
+
+
 # the kinds of news-written.jsonl's questions; an unanswerable one pairs with
 # its own paragraph, labelled null
 WRITTEN_KINDS = ("direct", "paraphrase", "english", "unanswerable")

@@ -68,9 +68,11 @@ class TrainConfig:
     # the project's own questions on PIAF paragraphs (qa/reader/annotations/);
     # those on validation articles are only validated on
     extra: str = ""
-    # news articles the project wrote, with their questions
-    # (qa/reader/annotations/news-written.jsonl); split by article like PIAF
-    written: str = ""
+    # files of news articles the project wrote, with their questions
+    # (qa/reader/annotations/news-written*.jsonl); each split by article like
+    # PIAF on its own, so a later round's file never moves an earlier one's
+    # articles across the split
+    written: tuple[str, ...] = ()
     # start from this trained reader (folder or ONNX file) instead of e5 with a
     # fresh head: more training for the shipped one, in the same basin as its soup
     init: str = ""
@@ -235,14 +237,18 @@ def own_validation(cfg: TrainConfig, val_a: list[dict]) -> list[data.Pair]:
     whether or not their training-side twins were trained on."""
     path = Path(cfg.extra) if cfg.extra else data.EXTRA
     own = data.extra_pairs(path, val_a) if path.exists() else []
-    path = Path(cfg.written) if cfg.written else data.WRITTEN
-    news = data.written_validation(_written_split(cfg, path)[1]) if path.exists() else []
+    news = data.written_validation(_written_split(cfg, cfg.written or data.written_files())[1])
     limit = cfg.val_limit or None  # in file order: every kind in turn
     return own[:limit] + news[:limit]
 
 
-def _written_split(cfg: TrainConfig, path: Path) -> tuple[list[dict], list[dict]]:
-    return data.split_articles(data.load_written(path), cfg.val_fraction, cfg.seed)
+def _written_split(cfg: TrainConfig, paths) -> tuple[list[dict], list[dict]]:
+    """(train, validation) articles of the written news files, each file split on its own."""
+    train, val = [], []
+    for path in paths:
+        t, v = data.split_articles(data.load_written(path), cfg.val_fraction, cfg.seed)
+        train, val = train + t, val + v
+    return train, val
 
 
 def validation_negatives(articles: list[dict], pos: list[data.Pair], seed: int = 0):
@@ -409,7 +415,7 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
     articles = data.load_articles(cfg.data)
     train_a, val_a = data.split_articles(articles, cfg.val_fraction, cfg.seed)
-    written = _written_split(cfg, Path(cfg.written))[0] if cfg.written else []
+    written = _written_split(cfg, cfg.written)[0]
     # written articles get the same negatives as PIAF's (other paragraph, BM25, cloze)
     train_a = train_a + written
     train_pairs = data.pairs(train_a, cfg.negative_rate, cfg.seed, cfg.cut_rate, cfg.hard_rate)
@@ -534,8 +540,8 @@ def _news_table(val: dict) -> str:
     if "auc_nadv" not in val:
         return ""
     return f"""
-News articles written by the project (qa/reader/annotations/news-written.jsonl),
-validation articles of their own split by article:
+News articles written by the project (qa/reader/annotations/news-written*.jsonl),
+the validation articles of each file's own split by article:
 
 | F1 ({val.get("n_news", 0)} answerable questions) | \
 AUC answerable vs. on-topic unanswerable ({val["n_nadv"]}) |
@@ -620,8 +626,9 @@ def model_card(report: dict, out: Path) -> str:
     if cfg.get("written"):
         added.append(
             " Plus the training side of the news articles written by the project"
-            " (qa/reader/annotations/news-written.jsonl, split by article like PIAF), with the"
-            " same negatives, and their on-topic unanswerable questions (labelled null)."
+            " (qa/reader/annotations/news-written*.jsonl, each file split by article like"
+            " PIAF), with the same negatives, and their on-topic unanswerable questions"
+            " (labelled null)."
         )
     added = "".join(added)
     return f"""# qa-news reader
