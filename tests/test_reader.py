@@ -584,3 +584,14 @@ def test_init_needs_the_e5_base():
 
     with pytest.raises(ValueError, match="--init needs the e5 base"):
         build_model(TrainConfig(base="some/transformers-reader", init="/a/reader"))
+
+
+def test_bf16_only_where_the_cpu_computes_it(tmp_path):
+    from qa.reader.train import native_bf16
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("flags\t: fpu avx2 fma\n")
+    assert not native_bf16(info)
+    info.write_text("flags\t: fpu avx2 avx512f avx512_bf16 amx_bf16\n")
+    assert native_bf16(info)
+    assert not native_bf16(tmp_path / "missing")

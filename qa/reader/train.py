@@ -20,7 +20,7 @@ import random
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -406,9 +406,24 @@ def export_onnx(model, out: Path, keep_fp32: str = "", quant: str = "dynamic") -
     )
 
 
+def native_bf16(cpuinfo: str | Path = "/proc/cpuinfo") -> bool:
+    """Does this CPU compute bfloat16 in hardware (AVX512-BF16 or AMX)? Without
+    it autocast emulates bf16: a training step took 60-90 s instead of about
+    4 s in fp32 on a 2-core AVX2 machine."""
+    try:
+        flags = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     """The whole command: data, fit, validate, calibrate, export, card."""
     import torch
+
+    if cfg.bf16 and not native_bf16():
+        log.warning("this CPU has no native bfloat16: training in fp32")
+        cfg = replace(cfg, bf16=False)
 
     t0 = time.time()
     _seed_everything(cfg.seed)
