@@ -595,3 +595,34 @@ def test_bf16_only_where_the_cpu_computes_it(tmp_path):
     info.write_text("flags\t: fpu avx2 avx512f avx512_bf16 amx_bf16\n")
     assert native_bf16(info)
     assert not native_bf16(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("reduce_range, limit", [(False, 127), (True, 64)])
+def test_the_reader_quantises_to_seven_bits_where_asked(tmp_path, reduce_range, limit):
+    """7-bit weights (reduce_range) keep AVX2 CPUs' u8 x s8 kernels from
+    clipping; the reader's export and soup ask for them."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from qa.onnxexport import quantize
+    from qa.reader.train import READER_REDUCE_RANGE
+
+    w = np.random.default_rng(0).normal(size=(64, 64)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])],
+        [numpy_helper.from_array(w, "w")],
+    )
+    onnx.save(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "m.onnx"
+    )
+    quantize(tmp_path / "m.onnx", tmp_path / "q.onnx", "dynamic", reduce_range=reduce_range)
+    q = [
+        numpy_helper.to_array(t)
+        for t in onnx.load(tmp_path / "q.onnx").graph.initializer
+        if t.data_type == TensorProto.INT8 and t.dims == [64, 64]
+    ]
+    assert q and max(abs(int(q[0].min())), int(q[0].max())) == limit
+    assert READER_REDUCE_RANGE

@@ -29,6 +29,7 @@ from . import data, onnxweights
 from .model import CONFIG, ONNX_FILE, OnnxReader
 from .train import (
     LIMITS,
+    READER_REDUCE_RANGE,
     TrainConfig,
     _own_line,
     _summary,
@@ -99,7 +100,7 @@ def soup(
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
     try:
         fp32 = average(paths, work / "soup.fp32.onnx")
-        onnxexport.quantize(fp32, work / ONNX_FILE, quant)
+        onnxexport.quantize(fp32, work / ONNX_FILE, quant, reduce_range=READER_REDUCE_RANGE)
         fp32.unlink()
         meta = {
             "name": "qa-reader/e5-small-soup",
