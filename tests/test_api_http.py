@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from .conftest import Q_MANY, UNANSWERABLE, Q
+from .conftest import UNANSWERABLE, Q
 
 pytestmark = pytest.mark.slow
 
@@ -79,8 +79,8 @@ def test_ask_answers_with_citations(http):
     assert {"chunk_id", "date", "source", "sentence"} <= set(c1)
 
 
-def test_ask_streams_one_cited_sentence_per_event(http):
-    with http.stream("POST", "/api/ask", json={"question": Q_MANY, "stream": True}) as r:
+def test_ask_streams_one_cited_sentence_per_event(http, q_many):
+    with http.stream("POST", "/api/ask", json={"question": q_many, "stream": True}) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         got = events(r)
     names = [name for name, _ in got]
@@ -90,7 +90,7 @@ def test_ask_streams_one_cited_sentence_per_event(http):
     assert "".join(sentences) == final["answer"]
     assert all(s.rstrip().endswith("]") for s in sentences)
     assert final["span"] and final["citations"][0]["n"] == 1
-    assert final == http.post("/api/ask", json={"question": Q_MANY}).json()
+    assert final == http.post("/api/ask", json={"question": q_many}).json()
 
 
 def test_a_follow_up_is_resolved_against_the_history(http):

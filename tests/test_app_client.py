@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import Q_MANY, Q
+from .conftest import Q
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +59,12 @@ def test_chat_endpoint_answers_with_citations_and_sources(client):
     assert f"Search run: “{Q} Combien ?”" in text(history[-1])
 
 
-def test_chat_endpoint_streams_the_answer(client):
-    job = client.submit(Q_MANY, [], api_name="/chat")
+def test_chat_endpoint_streams_the_answer(client, q_many):
+    job = client.submit(q_many, [], api_name="/chat")
     job.result(timeout=120)
     answers = [text(out[1][-1]) for out in job.outputs()]
     assert len(answers) >= 3, answers  # the search, then at least one partial, then final
-    assert answers[0].startswith("<em>Recherche : « Sur quoi John Kirby")
+    assert answers[0].startswith(f"<em>Recherche : « {q_many[:20]}")
     final = answers[-1]
     for partial in answers[1:-1]:
         assert final.startswith(partial) and partial.endswith("</a>")
