@@ -70,6 +70,10 @@ EXTRA_MARGIN_GAP = 1.0
 # validation, never used to fit it, 62.9% -> 64.1% (bench/passage_choice.py).
 # Abstention reads the best margin among the picks, as calibrated.
 PLACE_PRIOR = 2.0
+# Kinds the gate prefers rather than requires: a pick of that kind goes first
+# and the others are dropped, but none of it is no reason to abstain. On an
+# AVX2 CPU the soup quoted "artillerie" before "152 mm" for "quel calibre".
+PREFERRED = frozenset({"calibre"})
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     actors, figures = answertype.actors(query), answertype.figures(query)
     if not picks:
         return picks, conf
+    if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
+        picks = [p for p in picks if answertype.span_fits(asked, p.span, query)] or picks
+        asked = ""
     kept = [
         p
         for p in picks

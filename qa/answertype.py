@@ -205,6 +205,9 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     # "le numéro de la résolution": a number, though not a count
     ("number", re.compile(r"\b(quel (est le )?numero|le numero d|(what|which) number\b(?! of))")),
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
+    # "quel calibre d'obus": a measure ("152 mm") is preferred to "artillerie"
+    # (qa/answer.py `_typed` keeps the other picks when none is a measure)
+    ("calibre", re.compile(r"\b(quels? calibres?|(what|which) (calibre|caliber)s?)\b")),
     ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
     (
         "count",
@@ -505,6 +508,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_new_place_names(span, question))
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
+    if kind == "calibre":
+        return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
     if kind in ("port", "model"):  # a name, and a country is neither
         return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role

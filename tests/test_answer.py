@@ -262,6 +262,9 @@ def test_asked_kind_of_span(question, kind):
         ("port", "From which air base did the bomber take off?", "Andersen, à Guam", True),
         ("number", "Quel est le numéro de la résolution ?", "la résolution 1718", True),
         ("number", "Quel est le numéro de la résolution ?", "L'exportation d'armes", False),
+        ("calibre", "Quel calibre d'obus la Corée fournit-elle ?", "artillerie", False),
+        ("calibre", "Quel calibre d'obus la Corée fournit-elle ?", "152 mm", True),
+        ("calibre", "What caliber are the shells?", "obus de 152 mm", True),
         ("", "Que fournit l'Iran ?", "des drones", True),
         ("count", "Combien d'obus ?", "", False),
     ],
@@ -526,3 +529,13 @@ def test_a_leader_needs_a_name_and_an_official_a_title():
         "holder", "Biden", "Quel dirigeant américain a réitéré cet engagement ?", "Biden a réitéré."
     )
     assert not span_fits("holder", "Biden", "Which US official reiterated it?", "Biden reiterated.")
+
+
+def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one():
+    from qa.answer import Pick, _typed
+
+    q = "Quel calibre d'obus pourraient-ils fournir ?"
+    vague = Pick(hit=None, sentence="Des obus d'artillerie.", span="artillerie", confidence=0.95)
+    measure = Pick(hit=None, sentence="Des obus de 152 mm.", span="152 mm", confidence=0.9)
+    assert _typed([vague, measure], 0.95, q)[0] == [measure]
+    assert _typed([vague], 0.95, q)[0] == [vague]
