@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(argv: list[str] | None = None) -> int:
-    from qa.onnxexport import quantize_weights
+    from qa.onnxexport import quantize, quantize_weights
     from qa.reader import data
     from qa.reader.model import CONFIG, ONNX_FILE, WEIGHTS, OnnxReader
-    from qa.reader.train import DEFAULT_DATA, TrainConfig, validate
+    from qa.reader.train import DEFAULT_DATA, READER_REDUCE_RANGE, TrainConfig, validate
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("fp32", help="the fp32 reader ONNX (qa train-reader --keep-fp32)")
@@ -43,8 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     neg = [x for x in data.negatives(val_a, 1.0, cfg.seed) if x.qid[:-4] in keep]
     cut = [x for x in data.cut_negatives(val_a, 1.0, cfg.seed) if x.qid[:-4] in keep]
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     rows = []
     with tempfile.TemporaryDirectory(prefix="qa-reader-quant-") as tmp:
         for name in ("fp32", "dynamic int8", "weight-only int8"):
@@ -55,9 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == "fp32":
                 shutil.copyfile(args.fp32, target)
             elif name == "dynamic int8":
-                quantize_dynamic(
-                    args.fp32, str(target), weight_type=QuantType.QInt8, per_channel=True
-                )
+                # the reader's own scheme (7-bit weights: READER_REDUCE_RANGE)
+                quantize(Path(args.fp32), target, "dynamic", reduce_range=READER_REDUCE_RANGE)
             else:
                 quantize_weights(Path(args.fp32), target)
             reader = OnnxReader(folder)
