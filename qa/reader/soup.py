@@ -9,8 +9,11 @@ through the pipeline 429 -> 450 of 690 answers holding the gold span.
 
 A member is an fp32 ONNX file (`qa train-reader --keep-fp32 FILE`) or a
 reader folder, whose int8 `reader.onnx` is dequantised (its int8 rounding
-then enters the average). The soup is validated, calibrated and written
-with a model card like a trained reader; the card lists the members.
+then enters the average). With int8 members only, the graph is rebuilt
+through torch; one member alone is re-quantised with the reader's current
+scheme (how the shipped soup got 7-bit weights). The soup is validated,
+calibrated and written with a model card like a trained reader; the card
+lists the members.
 """
 
 from __future__ import annotations
