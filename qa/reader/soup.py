@@ -185,11 +185,16 @@ def soup_card(report: dict, out: Path) -> str:
         "reader), seed 0 and frozen layers."
     )
     soups = report["soup"]
+    scheme = (
+        "dynamic int8, 7-bit weights: `READER_REDUCE_RANGE`"
+        if report["config"].get("quant", "dynamic") == "dynamic" and READER_REDUCE_RANGE
+        else f"{report['config'].get('quant')} int8"
+    )
     if len(soups) == 1 and soups[0].get("soup"):  # one soup, re-quantised
         made = (
             f"the soup `{soups[0]['path']}`\n  re-quantised: its int8 weights read back, "
-            "rebuilt as an fp32 graph through torch\n  and quantised again with 7-bit weights "
-            f"(`READER_REDUCE_RANGE`). Its {len(soups[0]['soup'])} members:"
+            f"rebuilt as an fp32 graph through torch\n  and quantised again ({scheme}). "
+            f"Its {len(soups[0]['soup'])} members:"
         )
         soups = soups[0]["soup"]
     rows = []
