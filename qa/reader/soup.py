@@ -179,24 +179,23 @@ def _settings(cfg: dict) -> str:
 def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
-    made = (
-        f"the average of the\n  weights of {len(report['soup'])} runs of `qa train-reader` "
-        "on 2 CPU cores, all from the\n  same e5-small weights (or all trained on from one "
-        "reader), seed 0 and frozen layers."
-    )
     soups = report["soup"]
-    scheme = (
-        "dynamic int8, 7-bit weights: `READER_REDUCE_RANGE`"
-        if report["config"].get("quant", "dynamic") == "dynamic" and READER_REDUCE_RANGE
-        else f"{report['config'].get('quant')} int8"
-    )
     if len(soups) == 1 and soups[0].get("soup"):  # one soup, re-quantised
+        quant = report["config"].get("quant", "dynamic")
+        bits = 7 if READER_REDUCE_RANGE else 8
+        scheme = f"dynamic int8, {bits}-bit weights" if quant == "dynamic" else f"{quant} int8"
         made = (
             f"the soup `{soups[0]['path']}`\n  re-quantised: its int8 weights read back, "
             f"rebuilt as an fp32 graph through torch\n  and quantised again ({scheme}). "
             f"Its {len(soups[0]['soup'])} members:"
         )
         soups = soups[0]["soup"]
+    else:
+        made = (
+            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` on 2 CPU "
+            "cores, all from the\n  same e5-small weights (or all trained on from one reader), "
+            "seed 0 and frozen layers."
+        )
     rows = []
     for r in soups:
         v = r.get("validation") or {}
