@@ -141,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(d.written),
         help="also train on news articles written by the project (one or more JSONL files)",
     )
+    p.add_argument(
+        "--spread",
+        type=int,
+        default=d.spread,
+        help="each unanswerable written-news question also with its article's other paragraphs"
+        " and its N best BM25 paragraphs of other articles (0 = own paragraph only)",
+    )
     p.add_argument("--init", default=d.init, help="start from this reader (folder or ONNX file)")
     p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
     p.add_argument("--keep-fp32", default="", help="also save the fp32 ONNX to this file")

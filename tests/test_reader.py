@@ -283,7 +283,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
     argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5", "--extra", str(data.EXTRA)]
-    argv += ["--written", str(data.WRITTEN)]
+    argv += ["--written", str(data.WRITTEN), "--spread", "2"]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
@@ -298,8 +298,9 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert "AUC against on-topic unanswerable questions" in card
     # the project's written news: trained on, and validated on its own held-out articles
     assert "news articles written by the project" in card
-    assert {"f1_news", "auc_nadv"} <= set(figures["validation_int8"])
+    assert {"f1_news", "auc_nadv", "auc_spread"} <= set(figures["validation_int8"])
     assert "AUC answerable vs. on-topic unanswerable" in card
+    assert "every other paragraph of its article and the 2 paragraphs" in card
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])
@@ -557,6 +558,41 @@ def test_written_articles_split_by_article_with_their_unanswerable_questions(tmp
     path.write_text('{"title": "A", "paragraphs": [{"context": "x"}]}\n')
     with pytest.raises(ValueError, match="news.jsonl:1: not a written article"):
         data.load_written(path)
+
+
+def test_spread_pairs_an_unanswerable_question_with_what_the_pipeline_would_show():
+    def article(title: str, paras: list[str], question: str) -> dict:
+        null = {"id": f"{title}.q", "question": question, "kind": "unanswerable", "answers": []}
+        return {
+            "title": title,
+            "paragraphs": [
+                {"context": c, "qas": [null] if i == 0 else []} for i, c in enumerate(paras)
+            ],
+        }
+
+    arts = [
+        article(
+            "A",
+            ["Obus livrés à Moscou.", "Kim Jong-un a rencontré Poutine.", "Météo."],
+            "Combien de roquettes ?",
+        ),
+        article(
+            "B", ["Des roquettes Grad tirées sur Kharkiv.", "Le pont est fermé."], "Quel pont ?"
+        ),
+        article("C", ["Les roquettes de la Corée du Nord.", "Recettes de cuisine."], "Quel chef ?"),
+    ]
+    got = [p for p in data.spread_unanswered(arts, depth=1) if p.qid.startswith("A.")]
+    # its article's other paragraphs (not its own: that is `unanswered`'s), then
+    # the best BM25 paragraph of another article, all null
+    assert {p.context for p in got[:2]} == {"Kim Jong-un a rencontré Poutine.", "Météo."}
+    assert got[2].context in {
+        "Des roquettes Grad tirées sur Kharkiv.",
+        "Les roquettes de la Corée du Nord.",
+    }
+    assert len(got) == 3 and not any(p.answerable for p in got)
+    assert all(p.qid.endswith("-nspr") and p.question == "Combien de roquettes ?" for p in got)
+    assert "Obus livrés à Moscou." not in {p.context for p in got}
+    assert len(data.spread_unanswered(arts, depth=0)) == 2 + 1 + 1
 
 
 @pytest.mark.parametrize("path", data.written_files(), ids=lambda p: p.name)

@@ -370,6 +370,54 @@ def unanswered(articles: list[dict]) -> list[Pair]:
     ]
 
 
+def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
+    """Each question marked unanswerable with every other paragraph of its
+    article and the `depth` paragraphs of other articles a BM25 search ranks
+    highest for it, all labelled null: what the pipeline shows the reader.
+
+    Its own paragraph is `unanswered`'s. Through the pipeline the margin is
+    the best over the retrieved passages, so one of them that looks like an
+    answer is enough to answer; training with its own paragraph only does not
+    teach that (docs/answers.md, fifteenth round)."""
+    import bm25s
+
+    from ..analyze import analyze
+
+    paras = [(ai, p["context"]) for ai, a in enumerate(articles) for p in a["paragraphs"]]
+    asked = [
+        (ai, p["context"], qa)
+        for ai, a in enumerate(articles)
+        for p in a["paragraphs"]
+        for qa in p["qas"]
+        if qa.get("kind") == "unanswerable"
+    ]
+    if not asked:
+        return []
+    hits = [[] for _ in asked]
+    if depth and len(paras) > 1:
+        bm25 = bm25s.BM25()
+        bm25.index([analyze(c) or [""] for _, c in paras], show_progress=False)
+        queries = [analyze(qa["question"]) or [""] for _, _, qa in asked]
+        found, scores = bm25.retrieve(queries, k=min(len(paras), depth + 20), show_progress=False)
+        hits = [
+            [int(j) for j, s in zip(row, score) if s > 0 and paras[j][0] != ai][:depth]
+            for row, score, (ai, _, _) in zip(found, scores, asked)
+        ]
+    out = []
+    for (ai, own, qa), near in zip(asked, hits):
+        same = [c for a, c in paras if a == ai and c != own]
+        for k, context in enumerate(same + [paras[j][1] for j in near]):
+            out.append(
+                Pair(
+                    qid=f"{qa['id']}.{k}-nspr",
+                    question=qa["question"].strip(),
+                    context=context,
+                    article=articles[ai].get("title", ""),
+                )
+            )
+    return out
+
+
 def written_validation(articles: list[dict]) -> list[Pair]:
     """Validation pairs of written articles, in file order (every kind in
     turn): answerable ones with the id suffix "-news", unanswerable ones
