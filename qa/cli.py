@@ -406,6 +406,8 @@ def cmd_train_reader(args) -> int:
     for path in (args.extra, *args.written):
         if path and not Path(path).is_file():
             raise ValueError(f"{path}: no such file (qa/reader/annotations/ JSONL expected)")
+    if args.spread and not args.written:
+        raise ValueError("--spread pairs the written news's unanswerable questions: give --written")
     if args.init and not Path(args.init).exists():
         raise ValueError(f"{args.init}: no such reader (a folder or ONNX file expected)")
     # every --option named like a TrainConfig field sets it

@@ -633,6 +633,14 @@ def test_train_reader_names_a_missing_annotation_file(option, capsys):
     assert "/nonexistent/own.jsonl: no such" in err and "Traceback" not in err
 
 
+def test_spread_without_written_news_is_one_line(capsys):
+    from qa.cli import main
+
+    assert main(["train-reader", "--spread", "3"]) != 0
+    err = capsys.readouterr().err
+    assert "--spread" in err and "--written" in err and "Traceback" not in err
+
+
 def test_init_needs_the_e5_base():
     from qa.reader.train import TrainConfig, build_model
 
