@@ -29,12 +29,17 @@ Q_MANY = (
 )
 # Whether an extra sentence clears the bar depends on the int8 kernels of the
 # CPU (AVX-512 VNNI or AVX2 give slightly different margins): on an AVX2
-# machine Q_MANY gets one sentence and this one two. The streaming tests take
-# the first that gets several (`q_many`), and fail if none does.
+# machine Q_MANY gets one sentence and the second two; on a 2-core AVX-512
+# VNNI/AMX Xeon (sixteenth round) neither did, and the last three did. The
+# streaming tests take the first that gets several (`q_many`), and fail if none does.
 Q_MANY_CANDIDATES = (
     Q_MANY,
     "Quels lieux du pouvoir américain le président ukrainien doit-il visiter la semaine "
     "prochaine à Washington ?",
+    "Quel montant d’aide militaire supplémentaire Joe Biden a-t-il proposé pour l’Ukraine ?",
+    "Sous la conduite de quel pays le Groupe de contact pour l'Ukraine est-il placé ?",
+    "Dans quelle ville le groupe de contact piloté par Washington doit-il se réunir avant "
+    "les ministres de l’Alliance ?",
 )
 # off topic; the reader abstains far below its threshold (confidence ~0.1). The
 # Coupe de France question used before gets "Milley" from the averaged reader
