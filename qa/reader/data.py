@@ -378,7 +378,7 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
     Its own paragraph is `unanswered`'s. Through the pipeline the margin is
     the best over the retrieved passages, so one of them that looks like an
     answer is enough to answer; training with its own paragraph only does not
-    teach that (docs/answers.md, fifteenth round)."""
+    teach that (docs/answers.md, sixteenth round)."""
     import bm25s
 
     from ..analyze import analyze
