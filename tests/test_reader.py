@@ -598,6 +598,9 @@ def test_spread_pairs_an_unanswerable_question_with_what_the_pipeline_would_show
     assert all(p.qid.endswith("-nspr") and p.question == "Combien de roquettes ?" for p in got)
     assert "Obus livrés à Moscou." not in {p.context for p in got}
     assert len(data.spread_unanswered(arts, depth=0)) == 2 + 1 + 1
+    # no neighbour that shares no term with the question ("chef" is nowhere else)
+    c = [p.context for p in data.spread_unanswered(arts, depth=1) if p.qid.startswith("C.")]
+    assert c == ["Recettes de cuisine."]
 
 
 @pytest.mark.parametrize("path", data.written_files(), ids=lambda p: p.name)
