@@ -152,8 +152,6 @@ def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int 
     """For a share `rate` of the questions, the best BM25 match among all
     `articles`' paragraphs other than their own that does not contain an
     answer (normalised), so it is unanswered but looks answering."""
-    import bm25s
-
     from ..analyze import analyze
     from .spans import normalize
 
@@ -163,8 +161,7 @@ def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int 
         return []
     contexts = [p["context"] for _, p in paras]
     folded = [normalize(c) for c in contexts]
-    bm25 = bm25s.BM25()
-    bm25.index([analyze(c) or [""] for c in contexts], show_progress=False)
+    bm25 = _bm25(contexts)
     k = min(depth, len(contexts))
     out = []
     for i, (title, p) in enumerate(paras):
@@ -191,6 +188,17 @@ def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int 
                 )
             )
     return out
+
+
+def _bm25(contexts: list[str]):
+    """A BM25 index of paragraphs, with the product's analyser (qa/analyze.py)."""
+    import bm25s
+
+    from ..analyze import analyze
+
+    bm25 = bm25s.BM25()
+    bm25.index([analyze(c) or [""] for c in contexts], show_progress=False)
+    return bm25
 
 
 def pairs(
@@ -379,8 +387,6 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
     the best over the retrieved passages, so one of them that looks like an
     answer is enough to answer; training with its own paragraph only does not
     teach that (docs/answers.md, sixteenth round)."""
-    import bm25s
-
     from ..analyze import analyze
 
     paras = [(ai, p["context"]) for ai, a in enumerate(articles) for p in a["paragraphs"]]
@@ -395,8 +401,7 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
         return []
     hits = [[] for _ in asked]
     if depth and len(paras) > 1:
-        bm25 = bm25s.BM25()
-        bm25.index([analyze(c) or [""] for _, c in paras], show_progress=False)
+        bm25 = _bm25([c for _, c in paras])
         queries = [analyze(qa["question"]) or [""] for _, _, qa in asked]
         found, scores = bm25.retrieve(queries, k=min(len(paras), depth + 20), show_progress=False)
         hits = [

@@ -344,15 +344,16 @@ def _best_unanswered(got, pairs: list[data.Pair]) -> np.ndarray:
     margin over its own paragraph and them: the pipeline answers when any
     retrieved passage looks like an answer."""
     best: dict[str, float] = {}
+    spread = set()
     for r, p in zip(got, pairs):
-        if p.qid.endswith("-nspr"):
-            q = p.qid.rsplit("-", 1)[0].rsplit(".", 1)[0]
-            best[q] = max(best.get(q, -np.inf), r.margin)
-    for r, p in zip(got, pairs):
-        q = p.qid.rsplit("-", 1)[0]
-        if p.qid.endswith("-nadv") and q in best:
-            best[q] = max(best[q], r.margin)
-    return np.array(list(best.values()))
+        q, kind = p.qid.rsplit("-", 1)
+        if kind == "nspr":  # "<question id>.<k>-nspr"
+            q = q.rsplit(".", 1)[0]
+            spread.add(q)
+        elif kind != "nadv":
+            continue
+        best[q] = max(best.get(q, -np.inf), r.margin)
+    return np.array([m for q, m in best.items() if q in spread])
 
 
 def _own_line(val: dict) -> str:
