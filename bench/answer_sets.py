@@ -56,15 +56,31 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets or USED.split():
         out = Path(args.out) / name
         with contextlib.redirect_stdout(io.StringIO()):  # the report is in OUT
-            qa_main(["eval", str(ROOT / "eval" / f"{name}_questions.jsonl"), "--answers",
-                     "--modes", "hybrid", "--index-dir", args.index_dir, "--out", str(out),
-                     "--quiet"])
+            qa_main(
+                [
+                    "eval",
+                    str(ROOT / "eval" / f"{name}_questions.jsonl"),
+                    "--answers",
+                    "--modes",
+                    "hybrid",
+                    "--index-dir",
+                    args.index_dir,
+                    "--out",
+                    str(out),
+                    "--quiet",
+                ]
+            )
         t = tally(json.loads((out / "report.json").read_text(encoding="utf-8")))
         total = {k: total.get(k, 0) + v for k, v in t.items()}
-        print(f"{name:<10} {t['cited']:>3}/{t['answerable']:<5} {t['false_abstain']:>6}"
-              f"      {t['abstained']:>3}/{t['unanswerable']}", flush=True)
-    print(f"{'total':<10} {total['cited']:>3}/{total['answerable']:<5} {total['false_abstain']:>6}"
-          f"      {total['abstained']:>3}/{total['unanswerable']}")
+        print(
+            f"{name:<10} {t['cited']:>3}/{t['answerable']:<5} {t['false_abstain']:>6}"
+            f"      {t['abstained']:>3}/{t['unanswerable']}",
+            flush=True,
+        )
+    print(
+        f"{'total':<10} {total['cited']:>3}/{total['answerable']:<5} {total['false_abstain']:>6}"
+        f"      {total['abstained']:>3}/{total['unanswerable']}"
+    )
     return 0
 
 

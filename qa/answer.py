@@ -26,6 +26,7 @@ from . import answertype, scorer
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
+from .ingest import metadata_line
 from .lang import detect_language
 from .reader import Reading, load_reader
 from .reader.spans import normalize
@@ -153,7 +154,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     annoncé": `actors`/`names_actors`, a capital counting as its country).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
-    (`only_speakers`). The last keeps only the passages that hold the
+    (`only_speakers`). Another quotes the article's byline, update stamp or
+    syndication note only for a question about the article itself
+    (`about_the_article`). The last keeps only the passages that hold the
     question's own figures of three digits or more ("les obus de 152 mm",
     "en 2022": `figures`/`names_numbers`). The reader
     alone answered such questions with an on-topic span of another kind ("des
@@ -166,6 +169,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     figure checks, 213 of 288 and 21 of 379 (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     actors, figures = answertype.actors(query), answertype.figures(query)
+    about_article = answertype.about_the_article(query)
     if not picks:
         return picks, conf
     if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
@@ -179,6 +183,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         and (not kind or answertype.fits(kind, p.sentence, query))
         and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
         and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
+        and (not metadata_line(p.sentence) or about_article)
     ]
     return kept, _stands_on(kept)
 

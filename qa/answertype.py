@@ -733,3 +733,22 @@ def figures(question: str) -> set[str]:
 def names_numbers(need: set[str], passage: str) -> bool:
     """Does the passage hold every figure in `need` (the question's `figures`)?"""
     return not need or need <= set(re.findall(r"\d+", _THOUSANDS.sub("", passage)))
+
+
+# --- the article's own lines --------------------------------------------------------
+#
+# The byline, the update stamp and the syndication note close the article's
+# text (qa/ingest.py `metadata_line`). They answer questions about the
+# article ("qui a signé l'article ?", "when was the piece last updated?",
+# "which agency's wire?") and nothing else: without this check a name or a
+# date in them answered "who won the 2023 Rugby World Cup?".
+_ABOUT_ARTICLE = re.compile(
+    r"\b(articles?|depeches?|papiers?|reports?|pieces?|story|stories|wire|"
+    r"publi(e|ee|es|ees|er|cation|sh|shed|sher)|sign(e|ee|es|ees|ed|er|ataire)|auteurs?|authors?|ecrit\w*|wrote|written|redig\w*|"
+    r"mis\w* a jour|actualis\w*|updated?|agences?|agency|journalistes?|journalists?|byline)\b"
+)
+
+
+def about_the_article(question: str) -> bool:
+    """Does the question ask about the article itself (its author, date, agency)?"""
+    return bool(_ABOUT_ARTICLE.search(fold(question)))

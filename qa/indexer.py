@@ -36,7 +36,7 @@ from .chunk import chunk
 from .config import Settings
 from .dedup import find_duplicates
 from .embed import Embedder, load_embedder
-from .ingest import IngestError, iter_files, read_file
+from .ingest import CLEANING, IngestError, iter_files, read_file
 from .stores import IndexState, Snapshot, Store, open_store
 from .types import Chunk
 
@@ -316,6 +316,8 @@ def build_index(
             "max_chars": settings.chunk_chars,
             "overlap": settings.chunk_overlap,
             "splitter": "pysbd-fr",
+            # what cleaning keeps of an article: a change re-chunks everything
+            "cleaning": CLEANING,
         }
         same_chunking = prev is not None and prev.manifest.get("chunking") == chunking
         if prev is not None and not same_chunking:

@@ -539,3 +539,21 @@ def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one()
     measure = Pick(hit=None, sentence="Des obus de 152 mm.", span="152 mm", confidence=0.9)
     assert _typed([vague, measure], 0.95, q)[0] == [measure]
     assert _typed([vague], 0.95, q)[0] == [vague]
+
+
+def test_the_byline_answers_only_questions_about_the_article():
+    """The article's own lines close its text (qa/ingest.py); a name or a
+    date in them is no answer to a question about something else."""
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    def pick(line, span):
+        hit = Hit(Chunk("d#9", "d", 9, line, 0, len(line), "h"), 1.0, 1)
+        return Pick(hit=hit, sentence=line, span=span, confidence=0.9)
+
+    byline = pick("Publié par : Aditi Ray Chowdhury", "Aditi Ray Chowdhury")
+    stamp = pick("Dernière mise à jour : 30 août 2023, 23h23 IST", "30 août 2023")
+    assert _typed([byline], 0.9, "Qui a signé l'article de News18 ?") == ([byline], 0.9)
+    assert _typed([stamp], 0.9, "When was the News18 piece last updated?") == ([stamp], 0.9)
+    assert _typed([byline], 0.9, "Who won the 2023 Rugby World Cup?") == ([], 0.0)
+    assert _typed([stamp], 0.9, "What was Russia's inflation rate in August 2023?") == ([], 0.0)

@@ -26,9 +26,14 @@ def test_byline_and_update_stamp_become_metadata():
     assert d.author == "Aditi Ray Chowdhury"
     assert d.date == "2023-08-30"
     assert d.source == "PTI"
-    assert "Publié par" not in d.text and "Dernière mise à jour" not in d.text
     assert "(Fichier photo AP)" not in d.text
-    assert "personnel de News18" not in d.text
+    # the lines stay quotable ("who wrote it?"), as the article's last paragraphs
+    assert d.text.startswith("Washington DC, États-Unis d’Amérique (USA)\n\nL’administration")
+    assert d.text.endswith(
+        "Publié par : Aditi Ray Chowdhury\n\nDernière mise à jour : 30 août 2023, 23h23 IST\n\n"
+        "(Cette histoire n’a pas été éditée par le personnel de News18 et est publiée "
+        "à partir d’un fil d’agence de presse syndiqué – PTI)"
+    )
 
 
 def test_repeated_paragraph_kept_once():

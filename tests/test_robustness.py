@@ -467,6 +467,16 @@ def test_chunk_settings_change_is_loud(indexed, seed_copy, capsys, monkeypatch):
     assert "chunk settings changed: re-chunked" in capsys.readouterr().out
 
 
+def test_an_older_cleaner_re_chunks_on_the_next_index(indexed, seed_copy, capsys, monkeypatch):
+    """An index made before the byline moved to the text's end gets it on
+    the next full `qa index` (the cleaner's version is part of the chunking)."""
+    from qa import indexer
+
+    monkeypatch.setattr(indexer, "CLEANING", indexer.CLEANING - 1)
+    assert main(["index", str(seed_copy), "--quiet"]) == 0
+    assert "chunk settings changed: re-chunked" in capsys.readouterr().out
+
+
 def test_write_failure_keeps_previous_index(indexed, seed_copy, monkeypatch, capsys):
     import faiss
 
