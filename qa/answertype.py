@@ -15,9 +15,11 @@ type" checks):
   apart: "the price Russia paid for the shells" is as close to a sentence
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
-  they want (a count, a date, a day, a month, a year, a time, a city, a
-  country, a model, a port or base: `asked`, `span_fits`): "des ouvriers"
-  does not answer "combien d'ouvriers", nor "un mois" "à quelle date";
+  they want (a count, a measure, a date, a day, a month, a year, a time, a
+  city, a country, a model, a port or base: `asked`, `span_fits`): "des
+  ouvriers" does not answer "combien d'ouvriers", nor "un mois" "à quelle
+  date", nor "quelques semaines" "combien d'heures", nor "30 août" "quel
+  jour de septembre";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
@@ -209,6 +211,15 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     # (qa/answer.py `_typed` keeps the other picks when none is a measure)
     ("calibre", re.compile(r"\b(quels? calibres?|(what|which) (calibre|caliber)s?)\b")),
     ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
+    # a physical quantity, answered by a figure ("une altitude de 600 km")
+    (
+        "measure",
+        re.compile(
+            r"\b(quelle (est la |etait la )?(altitude|hauteur|vitesse|profondeur|superficie|"
+            r"longueur)|(what|which) (is |was )?(the )?(\w+ )?(altitude|height|speed|depth|area)|"
+            r"how (high|fast|deep))\b"
+        ),
+    ),
     (
         "count",
         re.compile(
@@ -263,6 +274,11 @@ _ROLES = {
     "depute|lawmaker|parlementaire": "depute|lawmak|parlem|elu",
     "senateur|senator": "senat",
     "directeur|director": "direct",
+    # who wrote the piece: the byline ("Publié par : …") names no role. Not
+    # "auteur / author": "qui est l'auteur de Don Quichotte" asks for a name
+    "journaliste|journalist|reporter|correspondant|correspondent|redacteur": (
+        "journal|report|corresp|redact|publi"
+    ),
     "conseiller|adviser|advisor": "consei|advis",
     "envoye|envoy": "envoy",
     "maire|mayor": "maire|mayor",
@@ -273,9 +289,12 @@ _ANYONE = frozenset(("dirigeant", "leader"))
 _ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
 _HOLDER = re.compile(
     r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
-    r"who (is|was|are|were) the )([\w-]+ ){0,2}?(?P<role>"
-    + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True))
-    + r")s?\b"
+    # the words before the role qualify it ("which Fox News Digital reporter");
+    # a verb or an article starts another phrase: "what position does General
+    # Milley hold", "quel poste occupe le général" ask for the role, not its holder
+    r"who (is|was|are|were) the )((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|"
+    r"un|une|des|du|the|a|an)\b)[\w-]+ ){0,3}?"
+    r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")s?\b"
 )
 _ANY_ROLE = re.compile(
     r"\b(" + "|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)) + ")"
@@ -369,6 +388,48 @@ _DIGIT = dict(
         "1 1 2 3 4 5 6 7 8 9 10 1 2 3 4 5 6 7 8 9 10".split(),
     )
 )
+
+
+# Units of time: "combien d'heures" is not answered by "quelques semaines".
+_TIME_UNIT = {
+    **dict.fromkeys("minute minutes".split(), "minute"),
+    **dict.fromkeys("heure heures hour hours".split(), "hour"),
+    **dict.fromkeys("jour jours journee journees day days".split(), "day"),
+    **dict.fromkeys("semaine semaines week weeks".split(), "week"),
+    **dict.fromkeys("mois month months".split(), "month"),
+    **dict.fromkeys("ans annee annees year years".split(), "year"),
+}
+_UNIT_ASKED = re.compile(r"\b(combien d(e |['’])|how many )(?P<unit>\w+)")
+_MONTHS = {
+    name: i % 12
+    for i, name in enumerate(
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
+        "january february march april may june july august september october november "
+        "december".split()
+    )
+}
+
+
+def _units(text: str) -> set[str]:
+    return {_TIME_UNIT[w] for w in _words(text) if w in _TIME_UNIT}
+
+
+def _months(text: str) -> set[int]:
+    return {_MONTHS[w] for w in _words(text) if w in _MONTHS}
+
+
+def _contradicts(kind: str, span: str, question: str) -> bool:
+    """The span gives another unit of time than the one counted ("combien
+    d'heures" -> "quelques semaines"), or another month than the question's
+    ("quel jour de septembre" -> "30 août")."""
+    if kind == "count":
+        m = _UNIT_ASKED.search(fold(question))
+        unit = _TIME_UNIT.get(m.group("unit")) if m else None
+        return bool(unit) and bool(_units(span)) and unit not in _units(span)
+    if kind in ("day", "date", "when"):
+        q, got = _months(question), _months(span)
+        return bool(q) and bool(got) and not (q & got)
+    return False
 
 
 def asked(question: str) -> str:
@@ -482,12 +543,16 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if not kind:
         return True
     s = fold(span)
-    if not s.strip():
+    if not s.strip() or _contradicts(kind, span, question):
         return False
+    if kind == "measure":
+        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question)
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
         measures = not _MEASURE_Q.search(fold(question))
+        # "son 20e mois" ranks, it does not count
+        s = re.sub(rf"\b{_ORDINAL}\b", " ", s)
         nums = [
             m.group(0)
             for m in _NUMBER.finditer(s)

@@ -161,6 +161,14 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Quelle région russe dirige le gouverneur ?", "city"),
         ("On which sector of the front were the soldiers?", "city"),
         ("Quel gouverneur régional russe a offert des drones ?", "holder"),
+        ("Which Fox News Digital reporter interviewed the experts?", "holder"),
+        ("Quel journaliste signe la dépêche ?", "holder"),
+        ("Quelle altitude maximale le missile a-t-il atteinte ?", "measure"),
+        ("How high did the missile fly?", "measure"),
+        # the role itself is asked for, not its holder
+        ("What position does General Mark Milley hold?", ""),
+        ("Quel poste occupe le général Mark Milley ?", ""),
+        ("Qui est l'auteur de Don Quichotte ?", ""),
         ("Which Iranian official denied it?", "holder"),
         ("Qui est l'ambassadeur des États-Unis auprès de l'Otan ?", "holder"),
         # no kind: the answer may be any phrase
@@ -208,6 +216,17 @@ def test_asked_kind_of_span(question, kind):
         ("count", "Combien de bombardiers sont partis ?", "une démonstration", False),
         # a vague duration answers "how long"; vague things counted do not
         ("count", "How long after the visit did Kirby speak?", "quelques semaines", True),
+        # another unit of time than the one counted; a rank is no count
+        ("count", "Combien d'heures ont duré les entretiens ?", "quelques semaines", False),
+        ("count", "Combien d'heures ont duré les entretiens ?", "cinq heures", True),
+        ("count", "Combien de jours a duré le voyage ?", "six jours", True),
+        ("count", "How many people died in the famine?", "son 20e mois", False),
+        ("count", "How many people died in the famine?", "20 000", True),
+        ("measure", "Quelle altitude le missile a-t-il atteinte ?", "la Corée du Nord", False),
+        ("measure", "Quelle altitude le missile a-t-il atteinte ?", "6 000 km", True),
+        # another month than the question's
+        ("day", "Quel jour de septembre l'article a-t-il paru ?", "30 août 2023", False),
+        ("day", "Quel jour de septembre l'article a-t-il paru ?", "le 12 septembre", True),
         ("count", "Combien de chars l'Allemagne a-t-elle livrés ?", "quelques chars", False),
         ("date", "À quelle date s'ouvre le sommet ?", "un mois", False),
         ("date", "À quelle date s'ouvre le sommet ?", "le 11 juillet", True),
