@@ -148,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="each unanswerable written-news question also with its article's other paragraphs"
         " and its N best BM25 paragraphs of other articles (0 = own paragraph only)",
     )
+    p.add_argument(
+        "--shared",
+        type=float,
+        default=d.shared,
+        help="weight of a loss that makes the gold span outscore the spans of the question's"
+        " other passages (shared normalisation; 0 = off)",
+    )
     p.add_argument("--init", default=d.init, help="start from this reader (folder or ONNX file)")
     p.add_argument("--quant", choices=["dynamic", "weights"], default=d.quant)
     p.add_argument("--keep-fp32", default="", help="also save the fp32 ONNX to this file")

@@ -269,6 +269,48 @@ def test_cloze_questions_ask_for_a_fact_no_question_asks_about():
     assert len(cloze_pairs(arts, 1.0, seed=0)) == 1
 
 
+def test_shared_normalisation_groups_a_questions_passages():
+    """Every window of one question's passages is one group, and a batch
+    never splits a group."""
+    import random
+
+    from qa.reader.train import _group_batches, _groups
+
+    q = ["Qui ?", "Qui ?", "Où ?", "Qui ?", "Quand ?"]
+    pairs = [data.Pair(f"q{i}", t, "ctx", "a") for i, t in enumerate(q)]
+    feats = {"pair": [0, 1, 1, 2, 3, 4]}  # pair 1 has two windows
+    groups = _groups(feats, pairs)
+    assert sorted(map(sorted, groups)) == [[0, 1, 2, 4], [3], [5]]
+    lengths = [10, 12, 12, 30, 11, 50]
+    batches = _group_batches(groups, lengths, 3, random.Random(0))
+    assert sorted(w for b in batches for w in b) == list(range(6))
+    assert any(sorted(b) == [0, 1, 2, 4] for b in batches)  # larger than 3, kept whole
+
+
+def test_shared_normalisation_makes_the_gold_span_beat_other_passages():
+    """The loss is the cross-entropy of the gold position over the context
+    tokens of all the question's windows; null positions do not compete, and
+    a question alone in the batch adds nothing."""
+    import torch
+
+    from qa.reader.train import _shared_loss
+
+    logits = torch.tensor([[9.0, 0.0, 2.0, 0.0], [9.0, 0.0, 0.0, 2.0], [0.0, 5.0, 0.0, 0.0]])
+    ctx = torch.tensor([[False, True, True, True]] * 3)
+    targets = torch.tensor([2, 0, 1])  # row 0 holds the answer; row 1 is its other passage
+    group_of = {10: 0, 11: 0, 12: 1}
+    got = _shared_loss(logits, targets, ctx, [10, 11, 12], group_of)
+    pool = torch.tensor([0.0, 2.0, 0.0, 0.0, 0.0, 2.0])  # context tokens of rows 0 and 1
+    want = -torch.log_softmax(pool, 0)[1]
+    assert torch.isclose(got, want)
+    # the other passage's span as high as the gold one: a larger loss
+    worse = logits.clone()
+    worse[1, 3] = 6.0
+    assert _shared_loss(worse, targets, ctx, [10, 11, 12], group_of) > got
+    # no group with a gold window and another window: zero
+    assert float(_shared_loss(logits[2:], targets[2:], ctx[2:], [12], group_of)) == 0.0
+
+
 @pytest.mark.slow
 def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     """A few steps on a tiny slice of PIAF with the real e5 weights: the
@@ -283,7 +325,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     argv = ["train-reader", "--out", str(out), "--limit", "24", "--val-limit", "6"]
     argv += ["--keep-fp32", str(tmp_path / "fp32.onnx"), "--hard-rate", "0.5"]
     argv += ["--cloze-rate", "0.5", "--swap-rate", "0.5", "--extra", str(data.EXTRA)]
-    argv += ["--written", str(data.WRITTEN), "--spread", "2"]
+    argv += ["--written", str(data.WRITTEN), "--spread", "2", "--shared", "0.5"]
     assert main(argv + ["--epochs", "1", "--batch-size", "8", "--quiet"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["validation_int8"]["questions"] == 6
@@ -301,6 +343,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert {"f1_news", "auc_nadv", "auc_spread"} <= set(figures["validation_int8"])
     assert "AUC answerable vs. on-topic unanswerable" in card
     assert "every other paragraph of its article and the 2 paragraphs" in card
+    assert "Shared normalisation (weight 0.5)" in card
     meta = json.loads((out / "reader.json").read_text())
     assert meta["calibration"]["slope"] > 0
     got = OnnxReader(out).read("Qui ?", ["Jean est venu."])

@@ -172,6 +172,8 @@ def _settings(cfg: dict) -> str:
         parts.append("the project's own questions")
     if cfg.get("written"):
         parts.append("the project's written news")
+    if cfg.get("shared"):
+        parts.append(f"shared normalisation {cfg['shared']:g}")
     if cfg.get("init"):
         parts.append(f"trained on from `{cfg['init']}`")
     return ", ".join(parts)

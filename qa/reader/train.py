@@ -77,6 +77,13 @@ class TrainConfig:
     # paragraph of its article and the `spread` best BM25 paragraphs of other
     # written articles (data.spread_unanswered); 0: its own paragraph only
     spread: int = 0
+    # > 0: shared normalisation (Clark & Gardner 2018) across the passages
+    # paired with one question, weighted by this: the gold span must also
+    # outscore every span of the question's other passages (another paragraph,
+    # BM25 hard negatives), as it must when the product picks a passage by
+    # comparing them. The per-window loss (null for a passage that does not
+    # answer) stays; only the spans compete, not the null answers
+    shared: float = 0.0
     # start from this trained reader (folder or ONNX file) instead of e5 with a
     # fresh head: more training for the shipped one, in the same basin as its soup
     init: str = ""
@@ -170,6 +177,61 @@ def _batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int
     return out
 
 
+def _groups(feats: dict, pairs: list[data.Pair]) -> list[list[int]]:
+    """The windows of each question, all its passages together (one group per
+    question text); a question with one window is a group of one."""
+    by_question: dict[str, list[int]] = {}
+    for w, i in enumerate(feats["pair"]):
+        by_question.setdefault(pairs[i].question, []).append(w)
+    return list(by_question.values())
+
+
+def _group_batches(groups: list[list[int]], lengths: list[int], size: int, rng: random.Random):
+    """Whole groups packed into batches of about `size` windows, groups of
+    similar length together, batches in random order."""
+    order = sorted(groups, key=lambda g: (max(lengths[w] for w in g), rng.random()))
+    out, cur = [], []
+    for g in order:
+        if cur and len(cur) + len(g) > size:
+            out.append(cur)
+            cur = []
+        cur = cur + g
+    if cur:
+        out.append(cur)
+    rng.shuffle(out)
+    return out
+
+
+def _shared_loss(logits, targets, ctx, idx: list[int], group_of: dict[int, int]):
+    """Cross-entropy of the gold position over the context tokens of every
+    window of its question in the batch (null positions excluded); 0 when no
+    question has both a gold window and another window here."""
+    import torch
+
+    members: dict[int, list[int]] = {}
+    for r, w in enumerate(idx):
+        members.setdefault(group_of[w], []).append(r)
+    terms = []
+    for rows in members.values():
+        gold = [r for r in rows if int(targets[r]) > 0]
+        if len(rows) < 2 or len(gold) != 1:
+            continue
+        lg = logits[rows].float().masked_fill(~ctx[rows], float("-inf"))
+        target = rows.index(gold[0]) * lg.shape[1] + int(targets[gold[0]])
+        terms.append(torch.nn.functional.cross_entropy(lg.reshape(1, -1), torch.tensor([target])))
+    return torch.stack(terms).mean() if terms else logits.new_zeros(())
+
+
+def _ctx_mask(feats: dict, idx: list[int], width: int):
+    import torch
+
+    mask = torch.zeros((len(idx), width), dtype=torch.bool)
+    for r, i in enumerate(idx):
+        c = feats["ctx"][i]
+        mask[r, : len(c)] = torch.tensor(c)
+    return mask
+
+
 def _tensors(feats: dict, idx: list[int], pad: int):
     import torch
 
@@ -196,7 +258,21 @@ def fit(
     feats = data.features(tokenizer, train_pairs, cfg.max_len, cfg.stride)
     lengths = [len(x) for x in feats["input_ids"]]
     rng = random.Random(cfg.seed)
-    per_epoch = math.ceil(len(lengths) / cfg.batch_size)
+    groups = _groups(feats, train_pairs) if cfg.shared else []
+    group_of = {w: g for g, ws in enumerate(groups) for w in ws}
+    if cfg.shared and progress:
+        many = sum(len(g) > 1 and any(feats["start"][w] for w in g) for g in groups)
+        print(f"shared normalisation: {many} answerable questions with 2 or more windows")
+
+    def batches():
+        if cfg.shared:
+            return _group_batches(groups, lengths, cfg.batch_size, rng)
+        return _batches(lengths, cfg.batch_size, rng)
+
+    if cfg.shared:  # counted on a copy: the batches' order stays the seed's
+        per_epoch = len(_group_batches(groups, lengths, cfg.batch_size, random.Random(cfg.seed)))
+    else:
+        per_epoch = math.ceil(len(lengths) / cfg.batch_size)
     total = max(1, round(per_epoch * cfg.epochs))
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
@@ -206,7 +282,7 @@ def fit(
     step, losses, t0 = 0, [], time.time()
     bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
     while step < total:
-        for idx in _batches(lengths, cfg.batch_size, rng):
+        for idx in batches():
             if step >= total:
                 break
             ids, mask, start, end = _tensors(feats, idx, pad)
@@ -216,6 +292,11 @@ def fit(
                 torch.nn.functional.cross_entropy(out.start_logits.float(), start)
                 + torch.nn.functional.cross_entropy(out.end_logits.float(), end)
             ) / 2
+            if cfg.shared:
+                ctx = _ctx_mask(feats, idx, ids.shape[1])
+                shared = _shared_loss(out.start_logits, start, ctx, idx, group_of)
+                shared = shared + _shared_loss(out.end_logits, end, ctx, idx, group_of)
+                loss = loss + cfg.shared * shared / 2
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
@@ -700,6 +781,11 @@ def model_card(report: dict, out: Path) -> str:
             " Each of those unanswerable questions also with every other paragraph of its"
             f" article and the {cfg['spread']} paragraphs of other written articles a BM25"
             " search ranks highest (labelled null; data.spread_unanswered)."
+        )
+    if cfg.get("shared"):
+        added.append(
+            f" Shared normalisation (weight {cfg['shared']:g}): the gold span's start and end"
+            " also had to outscore every span of the question's other passages in its batch."
         )
     added = "".join(added)
     return f"""# qa-news reader
