@@ -227,6 +227,9 @@ def test_asked_kind_of_span(question, kind):
         # another month than the question's
         ("day", "Quel jour de septembre l'article a-t-il paru ?", "30 août 2023", False),
         ("day", "Quel jour de septembre l'article a-t-il paru ?", "le 12 septembre", True),
+        # "may" is a verb here, and "when" may name another month for context
+        ("date", "On what date may the summit open?", "le 11 juillet", True),
+        ("when", "Quand, après la visite de juillet, Kim est-il venu ?", "en septembre", True),
         ("count", "Combien de chars l'Allemagne a-t-elle livrés ?", "quelques chars", False),
         ("date", "À quelle date s'ouvre le sommet ?", "un mois", False),
         ("date", "À quelle date s'ouvre le sommet ?", "le 11 juillet", True),
