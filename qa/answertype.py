@@ -405,10 +405,10 @@ _MONTHS = {
     name: i % 12
     for i, name in enumerate(
         "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
-        "january february march april - june july august september october november "
+        "january february march april may june july august september october november "
         "december".split()
     )
-    if name != "-"
+    if name != "may"
 }
 
 
