@@ -15,11 +15,13 @@ type" checks):
   apart: "the price Russia paid for the shells" is as close to a sentence
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
-  they want (a count, a measure, a date, a day, a month, a year, a time, a
-  city, a country, a model, a port or base: `asked`, `span_fits`): "des
-  ouvriers" does not answer "combien d'ouvriers", nor "un mois" "à quelle
-  date", nor "quelques semaines" "combien d'heures", nor "30 août" "quel
-  jour de septembre";
+  they want (a count, a sum, a measure, a date, a day, a month, a year, a
+  time, a city, a country, a model, a port or base, a named body: `asked`,
+  `span_fits`): "des ouvriers" does not answer "combien d'ouvriers", nor "un
+  mois" "à quelle date", nor "quelques semaines" "combien d'heures", nor "30
+  août" "quel jour de septembre", nor "Russie" "quelle agence de presse",
+  nor an aid package "à combien s'élève le budget", nor "le président russe"
+  "quelle responsable nord-coréenne";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
@@ -220,6 +222,15 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"how (high|fast|deep))\b"
         ),
     ),
+    # a sum of money the question names ("à combien s'élève le budget", "quel
+    # est le coût"): a figure, in a sentence that names that sum (`_PRICED`)
+    (
+        "money",
+        re.compile(
+            r"\b(a combien s.elev\w*|quel (est|etait) (le |la )?(\w+ )?(cout|budget|montant)|"
+            r"what (is|was) the (\w+ )?(cost|budget|amount)|how much (does|did|will|would) .* cost)\b"
+        ),
+    ),
     (
         "count",
         re.compile(
@@ -243,6 +254,16 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "country",
         re.compile(
             r"\b(quels? pays|quelles? nations?|(what|which) (\w+ )?(countr(y|ies)|nations?))\b"
+        ),
+    ),
+    # a named body: "Russie" does not answer "quelle agence de presse"
+    (
+        "body",
+        re.compile(
+            r"\b(quelles? (agences?|organisations?|entreprises?|societes?|institutions?|chaines?)|"
+            r"quels? (journa(l|ux)|medias?|groupes? (industriels?|de presse))|"
+            r"(what|which) (\w+ )?(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
+            r"newspapers?|outlets?|broadcasters?))\b"
         ),
     ),
     ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
@@ -292,7 +313,7 @@ _HOLDER = re.compile(
     # the words before the role qualify it ("which Fox News Digital reporter");
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder
-    r"who (is|was|are|were) the )((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|"
+    r"who (is|was|are|were) (the |[\w-]+['’]s ))((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|"
     r"un|une|des|du|the|a|an)\b)[\w-]+ ){0,3}?"
     r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")s?\b"
 )
@@ -540,6 +561,29 @@ def _counts_the_thing(question: str, sentence: str) -> bool:
     return any(w.startswith(stem) for w in _words(sentence))
 
 
+# The sums a question may name, with the stems (folded, French and English)
+# a sentence names them by: "à combien s'élève le budget de la défense" is not
+# answered by "une aide de 325 millions de dollars". Not "montant / amount":
+# any sum is one.
+_PRICED = {
+    "budget": "budget",
+    "budgets": "budget",
+    "cout": "cout|cost",
+    "couts": "cout|cost",
+    "cost": "cout|cost",
+    "prix": "prix|price|pric",
+    "price": "prix|price|pric",
+    "salaire": "salair|salar|pay",
+    "salary": "salair|salar|pay",
+}
+
+
+def _names_the_sum(question: str, sentence: str) -> bool:
+    q = _words(question)
+    need = [_PRICED[w] for w in q if w in _PRICED]
+    return all(re.search(rf"\b({stems})", fold(sentence)) for stems in need)
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -573,15 +617,23 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return bool(_new_names(span, question))
         return bool(countries(span) - countries(question))
     if kind == "city":  # a new name that is not (part of) a country's
-        return bool(_new_place_names(span, question))
+        return bool(_new_place_names(span, question)) and not _other_nation(
+            kind, question, _city_nations(span)
+        )
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
-    if kind in ("port", "model"):  # a name, and a country is neither
+    if kind == "money":
+        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question) and (
+            not sentence or _names_the_sum(question, sentence)
+        )
+    if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role
-        if not _new_place_names(span, question):
+        if not _new_place_names(span, question) or _other_nation(
+            kind, question, _nations(span) | countries(span)
+        ):
             return False
         role = _HOLDER.search(fold(question)).group("role")
         if role in _ANYONE:
@@ -589,6 +641,59 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         stems = _ROLE_STEMS[role]
         return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
     return True
+
+
+# "Quelle responsable nord-coréenne" is not answered by "le président russe
+# Vladimir Poutine", nor "quelle ville russe" by "Téhéran": the nation that
+# qualifies the role or the city, against the one the span names.
+
+
+def _other_nation(kind: str, question: str, named: set[str]) -> bool:
+    """The span names only other nations than the one qualifying the
+    question's role or city ("which North Korean official", "Norway's defence
+    minister", "quelle ville russe")."""
+    q = fold(question)
+    m = (_HOLDER if kind == "holder" else dict(_ASKED)[kind]).search(q)
+    if not m or not named:
+        return False
+    # the words of the match ("which north korean official") and the one
+    # after ("quelle ville russe"; not "quelle ville les Portugais …")
+    near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:1])
+    asked = _nations(near) | countries(near)
+    return bool(asked) and not (asked & named)
+
+
+@functools.lru_cache(maxsize=1)
+def _stem_nations() -> dict[str, frozenset[str]]:
+    """Four-letter stem -> the countries it names (`_stems`)."""
+    out: dict[str, set[str]] = {}
+    for code in set(_countries().values()):
+        if code.isalpha() and code not in _NOT_ACTORS:
+            for stem in _stems(code):
+                out.setdefault(stem, set()).add(code)
+    return {stem: frozenset(codes) for stem, codes in out.items()}
+
+
+# Endings of demonyms ("russe", "iranienne", "chinois", "norwegian"), so that
+# "Bhutto" or "Faroukh" name no country
+_DEMONYM = re.compile(
+    r"^\w{4,}(e|es|ien|iens|ienne|iennes|ais|aise|aises|ois|oise|oises|ain|ains|aine|aines|"
+    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i)$"
+)
+
+
+def _nations(text: str) -> set[str]:
+    """Countries named by a word of their stem ("russe", "nord-coréenne")
+    or a time-zone city ("Téhéran")."""
+    words = _words(text)
+    by_stem = _stem_nations()
+    found = {c for w in words if _DEMONYM.search(w) for c in by_stem.get(w[:4], ())}
+    return found | _city_nations(text)
+
+
+def _city_nations(text: str) -> set[str]:
+    t = f" {' '.join(_words(text))} "
+    return {code for code, cities in _zone_cities().items() if any(c in t for c in cities)}
 
 
 # --- the actor check -------------------------------------------------------------

@@ -339,6 +339,67 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
     assert span_fits("holder", span, question, sentence) is ok
 
 
+@pytest.mark.parametrize(
+    "question, kind, span, sentence, ok",
+    [
+        # a named body, which a country is not
+        ("Quelle agence de presse a rendu compte du sommet ?", "body", "Russie", "", False),
+        ("Which news agency reported the summit?", "body", "l'agence KCNA", "", True),
+        # a sum the sentence names, not any sum
+        (
+            "À combien s’élève le budget annuel de la défense ukrainienne ?",
+            "money",
+            "325 millions de dollars",
+            "Biden a annoncé une aide de 325 millions de dollars.",
+            False,
+        ),
+        (
+            "Quel est le coût total du programme ?",
+            "money",
+            "2 milliards de dollars",
+            "Le programme coûtera 2 milliards de dollars.",
+            True,
+        ),
+        # the holder of a role in a possessive: "Norway's defence minister"
+        (
+            "Who is Norway's defence minister?",
+            "holder",
+            "Milley",
+            "Milley et les autres chefs de la défense se réuniront à Oslo.",
+            False,
+        ),
+        # the nation that qualifies the role or the city
+        (
+            "Quelle responsable nord-coréenne a démenti les ventes d'armes ?",
+            "holder",
+            "le président russe Vladimir Poutine",
+            "Le président russe Vladimir Poutine a reçu Kim Jong Un.",
+            False,
+        ),
+        (
+            "Which North Korean official denied the sales?",
+            "holder",
+            "Kim Yo Jong",
+            "La responsable nord-coréenne Kim Yo Jong a démenti.",
+            True,
+        ),
+        ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
+        ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
+        # a name that only looks like a nation ("Bhutto", Bhutan) is none
+        (
+            "Qui était le Premier ministre pakistanais en 1995 ?",
+            "holder",
+            "Benazir Bhutto",
+            "Le Premier ministre Benazir Bhutto gouvernait alors.",
+            True,
+        ),
+    ],
+)
+def test_bodies_sums_and_nations(question, kind, span, sentence, ok):
+    assert asked(question) == kind
+    assert span_fits(kind, span, question, sentence) is ok
+
+
 def test_countries_are_named_in_french_or_english():
     assert countries("la Corée du Nord et la Russie") == {"KP", "RU"}
     assert countries("North Korea") == {"KP"}
