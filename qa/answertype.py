@@ -228,7 +228,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "money",
         re.compile(
             r"\b(a combien s.elev\w*|quel (est|etait) (le |la )?(\w+ )?(cout|budget|montant)|"
-            r"what (is|was) the (\w+ )?(cost|budget|amount)|how much (does|did|will|would) .* cost)\b"
+            r"what (is|was) the (\w+ )?(cost|budget|amount)|"
+            r"how much (does|did|will|would) .* cost)\b"
         ),
     ),
     (
@@ -313,8 +314,9 @@ _HOLDER = re.compile(
     # the words before the role qualify it ("which Fox News Digital reporter");
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder
-    r"who (is|was|are|were) (the |[\w-]+['’]s ))((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|"
-    r"un|une|des|du|the|a|an)\b)[\w-]+ ){0,3}?"
+    r"who (is|was|are|were) (the |[\w-]+['’]s ))"
+    r"((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|un|une|des|du|the|a|an)\b)"
+    r"[\w-]+ ){0,3}?"
     r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")s?\b"
 )
 _ANY_ROLE = re.compile(
