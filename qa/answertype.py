@@ -201,7 +201,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "date",
         re.compile(
-            r"\b(a quelle date|quelle date|quelle (est|etait) la date|(what|which) (exact )?date|"
+            r"\b(a quelle date|quelle date|quelle (est|etait) la date|"
+            r"(what|which) (exact |calendar |precise |specific )?date|"
             r"de quand date)\b"
         ),
     ),
@@ -225,12 +226,19 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     # a sum of money the question names ("à combien s'élève le budget", "quel
     # est le coût"): a figure, in a sentence that names that sum (`_PRICED`)
     (
-        "money",
+        "sum",
         re.compile(
             r"\b(a combien s.elev\w*|quel (est|etait) (le |la )?(\w+ )?(cout|budget|montant)|"
-            r"what (is|was) the (\w+ )?(cost|budget|amount)|"
+            r"quel (est|etait) le prix (unitaire|moyen|d.une?)|"
+            r"what (is|was) the (\w+ )?(cost|budget|amount|price)|"
             r"how much (does|did|will|would) .* cost)\b"
         ),
+    ),
+    # a part of a whole ("quelle part des 325 millions"): a figure the question
+    # does not give
+    (
+        "share",
+        re.compile(r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion))\b"),
     ),
     (
         "count",
@@ -626,7 +634,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
-    if kind == "money":
+    if kind == "share":
+        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question)
+    if kind == "sum":
         return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question) and (
             not sentence or _names_the_sum(question, sentence)
         )

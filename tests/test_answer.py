@@ -348,14 +348,14 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         # a sum the sentence names, not any sum
         (
             "À combien s’élève le budget annuel de la défense ukrainienne ?",
-            "money",
+            "sum",
             "325 millions de dollars",
             "Biden a annoncé une aide de 325 millions de dollars.",
             False,
         ),
         (
             "Quel est le coût total du programme ?",
-            "money",
+            "sum",
             "2 milliards de dollars",
             "Le programme coûtera 2 milliards de dollars.",
             True,
@@ -383,6 +383,30 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             "La responsable nord-coréenne Kim Yo Jong a démenti.",
             True,
         ),
+        # a part of a whole is a figure the question does not give
+        (
+            "Quelle part des 325 millions de dollars va aux obus ?",
+            "share",
+            "des armes antichar",
+            "",
+            False,
+        ),
+        (
+            "Quelle part des 325 millions de dollars va aux obus ?",
+            "share",
+            "325 millions",
+            "",
+            False,
+        ),
+        ("What share of the package goes to shells?", "share", "un tiers", "", True),
+        (
+            "Quel est le prix unitaire d'un obus ?",
+            "sum",
+            "1 milliard",
+            "Un crédit de 1 milliard.",
+            False,
+        ),
+        ("On what calendar date did the ministers meet?", "date", "un mois", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
