@@ -588,6 +588,13 @@ _PRICED = {
 }
 
 
+def _new_figure(span: str, question: str) -> bool:
+    """A number of the span, read as whole words ("325", "tiers"), is not the
+    question's ("quelle part des 325 millions" -> "325 millions" is no part)."""
+    q = set(_words(question))
+    return any(w not in q for w in _words(span) if w.isdigit() or _NUMBER.fullmatch(w))
+
+
 def _names_the_sum(question: str, sentence: str) -> bool:
     q = _words(question)
     need = [_PRICED[w] for w in q if w in _PRICED]
@@ -635,9 +642,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
     if kind == "share":
-        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question)
+        return _new_figure(span, question)
     if kind == "sum":
-        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question) and (
+        return _new_figure(span, question) and (
             not sentence or _names_the_sum(question, sentence)
         )
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
