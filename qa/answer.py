@@ -75,6 +75,12 @@ PLACE_PRIOR = 2.0
 # and the others are dropped, but none of it is no reason to abstain. On an
 # AVX2 CPU the soup quoted "artillerie" before "152 mm" for "quel calibre".
 PREFERRED = frozenset({"calibre"})
+# "Besides North Korea, which country…": the reader's best span is often what
+# the question sets aside. Such a span gives way to the passage's next one
+# that passes the gate, if the reader scored it within this much of the best.
+# Only for these questions: for all, next spans answered more unanswerable
+# questions than they saved (docs/answers.md, "alternative spans").
+ALTERNATIVE_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,8 @@ class Pick:
     end: int = -1
     confidence: float = 0.0
     margin: float = 0.0  # the reader's margin for this passage (calibration reads it)
+    # the passage's next spans, as picks, for the type gate (`_typed`)
+    others: tuple[Pick, ...] = ()
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -124,7 +132,20 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         if picks and score[i] < score[order[0]] - EXTRA_MARGIN_GAP:
             break
         sent = sentence_around(hit.chunk.text, r.start, r.end)
-        p = Pick(hit, sent, r.text, r.start, r.end, conf, r.margin)
+        others = tuple(
+            Pick(
+                hit,
+                sentence_around(hit.chunk.text, o.start, o.end),
+                o.text,
+                o.start,
+                o.end,
+                reader.confidence(o.margin),
+                o.margin,
+            )
+            for o in r.others
+            if o.margin >= r.margin - ALTERNATIVE_GAP
+        )
+        p = Pick(hit, sent, r.text, r.start, r.end, conf, r.margin, others)
         if picks and _same_fact(p, picks):
             continue
         picks.append(p)
@@ -175,16 +196,29 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
         picks = [p for p in picks if answertype.span_fits(asked, p.span, query)] or picks
         asked = ""
+
+    def passes(p: Pick) -> bool:
+        return (
+            not answertype.only_speakers(p.span, p.sentence, query)
+            and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
+            and (not kind or answertype.fits(kind, p.sentence, query))
+            and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
+            and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
+            and (not metadata_line(p.sentence) or about_article)
+        )
+
+    if not answertype.sets_aside(query):
+        kept = [p for p in picks if passes(p)]
+        return kept, _stands_on(kept)
+    # "outre X, quel…": not X, but the passage's next span that passes
     kept = [
-        p
+        next(
+            (a for a in (p, *p.others) if passes(a) and not answertype.echoes(a.span, query)),
+            None,
+        )
         for p in picks
-        if not answertype.only_speakers(p.span, p.sentence, query)
-        and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
-        and (not kind or answertype.fits(kind, p.sentence, query))
-        and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
-        and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
-        and (not metadata_line(p.sentence) or about_article)
     ]
+    kept = [p for p in kept if p is not None]
     return kept, _stands_on(kept)
 
 

@@ -366,6 +366,7 @@ _SPAN_DATE: dict[str, re.Pattern] = {
         r"\b(semaine|mois|annee|an|week|month|year)s? (dernier|derniere|prochain|prochaine|passee?|"
         r"precedent\w*|suivant\w*)\b|"
         r"\b(last|next|this|earlier this|later this) (week|month|year)\b|"
+        r"\b(cette|ce|cet) (semaine|mois|annee|ete|hiver|printemps|automne)\b|"
         r"\b(il y a|ago|depuis|lors|pendant|durant|au cours|apres|avant|jusqu|a partir|vers|"
         r"during|after|before|since|until|when|once)\b|\b(debut|fin|mi|courant|early|late|mid)[- ]"
     ),
@@ -644,9 +645,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "share":
         return _new_figure(span, question)
     if kind == "sum":
-        return _new_figure(span, question) and (
-            not sentence or _names_the_sum(question, sentence)
-        )
+        return _new_figure(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role
@@ -713,6 +712,31 @@ def _nations(text: str) -> set[str]:
 def _city_nations(text: str) -> set[str]:
     t = f" {' '.join(_words(text))} "
     return {code for code, cities in _zone_cities().items() if any(c in t for c in cities)}
+
+
+# "Outre la Corée du Nord, quels pays…", "besides supplying drones, what else":
+# the question sets something aside, which the reader's span often repeats.
+_SETS_ASIDE = re.compile(
+    r"\b(outre|hormis|en dehors d|a part|en plus d|excepte|sauf|apart from|aside from|besides|"
+    r"other than|except)\b"
+)
+
+
+def sets_aside(question: str) -> bool:
+    return bool(_SETS_ASIDE.search(fold(question)))
+
+
+def echoes(span: str, question: str) -> bool:
+    """The span says nothing the question does not: its countries are the
+    question's and its other words (of four letters or more) are too."""
+    qwords = set(_words(question))
+    words = [w for w in _words(_without_countries(span)) if len(w) > 3]
+    named = countries(span)
+    return (
+        bool(named or words)  # "ni" says nothing, but repeats nothing either
+        and named <= countries(question)
+        and all(_in_question(w, qwords) for w in words)
+    )
 
 
 # --- the actor check -------------------------------------------------------------

@@ -407,6 +407,7 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("On what calendar date did the ministers meet?", "date", "un mois", "", False),
+        ("Quand la ligne de crédits a-t-elle été adoptée ?", "when", "cette année", "", True),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
@@ -551,6 +552,65 @@ def test_typed_questions_keep_only_spans_of_the_kind_asked():
         hit=None, sentence="Les 17 ouvriers sont partis.", span="Les ouvriers", confidence=0.9
     )
     assert _typed([near], 0.9, q) == ([], 0.0)
+
+
+def test_a_span_that_repeats_what_the_question_sets_aside_gives_way_to_the_next():
+    from qa.answer import Pick, _typed
+
+    q = "Apart from North Korea and Russia, which country recognized Donetsk?"
+    sentence = "La Corée du Nord est la seule nation, à part la Russie et la Syrie, à le faire."
+    syria = Pick(hit=None, sentence=sentence, span="la Syrie", confidence=0.8)
+    korea = Pick(hit=None, sentence=sentence, span="La Corée du Nord", confidence=0.99)
+    best = Pick(
+        hit=None, sentence=sentence, span="La Corée du Nord", confidence=0.99, others=(syria,)
+    )
+    assert _typed([best], 0.99, q) == ([syria], 0.8)  # its confidence, not the best's
+    assert _typed([korea], 0.99, q) == ([], 0.0)  # no next span: abstain
+    # a question that sets nothing aside keeps to the best span
+    plain = "Which country recognized Donetsk?"
+    russia = Pick(hit=None, sentence=sentence, span="la Russie", confidence=0.9, others=(syria,))
+    assert _typed([russia], 0.9, plain) == ([russia], 0.9)
+
+
+@pytest.mark.parametrize(
+    "span, question, echo",
+    [
+        ("la Corée du Nord", "Apart from North Korea, which country…?", True),
+        ("la Syrie", "Apart from North Korea, which country…?", False),
+        ("des drones", "Besides supplying drones, what else has Iran done?", True),
+        ("entraîné des soldats", "Besides supplying drones, what else has Iran done?", False),
+        ("ni", "Hormis le mode de transport, qu'a-t-elle tu ?", False),
+    ],
+)
+def test_echoes(span, question, echo):
+    from qa.answertype import echoes, sets_aside
+
+    assert sets_aside(question)
+    assert echoes(span, question) is echo
+
+
+def test_the_reader_keeps_the_next_best_spans_of_a_passage():
+    from qa.answer import ALTERNATIVE_GAP, read_passages
+    from qa.config import Settings
+    from qa.reader.spans import Reading
+    from qa.types import Chunk, Hit
+
+    text = "Pyongyang enverrait 5 000 ouvriers en Russie."
+
+    class Reader:
+        def read(self, question, texts):
+            near = Reading(4.0, 20, 34, text[20:34])
+            far = Reading(5.0 - ALTERNATIVE_GAP - 1, 38, 44, text[38:44])
+            return [Reading(5.0, 0, 9, text[:9], (near, far))]
+
+        def confidence(self, margin):
+            return margin / 10
+
+    hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+    picks, conf = read_passages(Reader(), "Combien ?", [hit], Settings())
+    assert [p.span for p in picks] == ["Pyongyang"] and conf == 0.5
+    # the far one is too far below the best to stand in for it
+    assert [(o.span, o.confidence) for o in picks[0].others] == [("5 000 ouvriers", 0.4)]
 
 
 def test_a_passage_that_does_not_name_the_acting_country_is_dropped():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from qa.reader import data
-from qa.reader.spans import best_span, exact_match, f1, normalize, trim
+from qa.reader.spans import best_span, best_spans, exact_match, f1, normalize, trim
 from qa.reader.train import calibrate
 
 
@@ -22,6 +22,16 @@ def test_best_span_picks_the_highest_pair_inside_the_passage():
     margin, s, e = best_span(start, end, offsets, ctx)
     assert (s, e) == (4, 11)  # tokens 3..4: 3.0 + 4.0
     assert margin == pytest.approx(7.0 - 2.0)  # minus the null (first token)
+
+
+def test_best_spans_are_the_next_pairs_best_first():
+    start = np.array([1.0, 9.0, 0.0, 3.0, 0.5, 0.0])
+    end = np.array([1.0, 0.0, 0.0, 0.5, 4.0, 0.0])
+    ctx = np.array([False, False, True, True, True, True])
+    offsets = [(0, 0), (0, 0), (0, 3), (4, 7), (8, 11), (12, 15)]
+    got = best_spans(start, end, offsets, ctx, n=3)
+    assert [(s, e) for _, s, e in got] == [(4, 11), (8, 11), (0, 11)]  # 7, 4.5, 4
+    assert [m for m, _, _ in got] == sorted((m for m, _, _ in got), reverse=True)
 
 
 def test_best_span_never_ends_before_it_starts_or_runs_too_long():

@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .spans import NONE, Reading, best_span, trim
+from .spans import NONE, Reading, best_spans, trim
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ class _Base:
 
     name = ""
     batch_windows = 16
+    # spans kept per passage beyond the best: the answer's type gate may take
+    # the next one of the kind asked ("Donbass" after "Moscou" for "quelle
+    # région d'Ukraine"; qa/answer.py)
+    alternatives = 4
 
     def __init__(self, tokenizer, config: dict):
         self.tokenizer = tokenizer
@@ -84,7 +88,7 @@ class _Base:
             return_overflowing_tokens=True,
             return_offsets_mapping=True,
         )
-        best = [NONE] * len(passages)
+        found: list[list[tuple[float, int, int]]] = [[] for _ in passages]
         n = len(enc["input_ids"])
         pad = self.tokenizer.pad_token_id or 0
         for b in range(0, n, self.batch_windows):
@@ -100,17 +104,32 @@ class _Base:
                 i = enc["overflow_to_sample_mapping"][w]
                 length = int(mask[r].sum())
                 ctx = np.array([s == 1 for s in enc.sequence_ids(w)], dtype=bool)
-                margin, s, e = best_span(
+                found[i] += best_spans(
                     starts[r, :length],
                     ends[r, :length],
                     enc["offset_mapping"][w],
                     ctx,
                     max_tokens=self.max_answer_tokens,
+                    n=1 + self.alternatives,
                 )
-                if margin > best[i].margin:
-                    s, e = trim(passages[i], s, e) if s >= 0 else (s, e)
-                    best[i] = Reading(margin, s, e, passages[i][s:e]) if s < e else Reading(margin)
-        return best
+        return [self._reading(text, spans) for text, spans in zip(passages, found)]
+
+    def _reading(self, text: str, spans: list[tuple[float, int, int]]) -> Reading:
+        """The passage's best span over its windows, with the next distinct ones."""
+        out: list[Reading] = []
+        for margin, s, e in sorted(spans, key=lambda x: -x[0]):
+            s, e = trim(text, s, e)
+            if s >= e:
+                if not out:
+                    return Reading(margin)  # the best span is only punctuation
+                continue
+            if all((s, e) != (o.start, o.end) for o in out):
+                out.append(Reading(margin, s, e, text[s:e]))
+            if len(out) > self.alternatives:
+                break
+        if not out:
+            return NONE
+        return Reading(out[0].margin, out[0].start, out[0].end, out[0].text, tuple(out[1:]))
 
 
 class TorchReader(_Base):

@@ -28,6 +28,9 @@ class Reading:
     start: int = -1  # character offsets of the span in the passage text
     end: int = -1
     text: str = ""  # the span
+    # the passage's next best spans, best first (`_Base.alternatives` of them):
+    # the answer's type gate may take one when the best is of the wrong kind
+    others: tuple[Reading, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -37,32 +40,42 @@ class Reading:
 NONE = Reading(margin=-1e9)
 
 
-def best_span(
+def best_spans(
     start_logits: np.ndarray,
     end_logits: np.ndarray,
     offsets,
     context: np.ndarray,
     max_tokens: int = 30,
     top: int = 20,
-) -> tuple[float, int, int]:
-    """Best (margin, char_start, char_end) of one window.
+    n: int = 1,
+) -> list[tuple[float, int, int]]:
+    """The n best (margin, char_start, char_end) of one window, best first.
 
     `context` marks the passage's tokens (the question's and special tokens
     can't be an answer); `offsets` are each token's (start, end) characters."""
     null = float(start_logits[0] + end_logits[0])
     idx = np.flatnonzero(context)
     if idx.size == 0:
-        return -1e9, -1, -1
+        return []
     s_idx = idx[np.argsort(-start_logits[idx])[:top]]
     e_idx = idx[np.argsort(-end_logits[idx])[:top]]
     scores = start_logits[s_idx][:, None] + end_logits[e_idx][None, :]
     length = e_idx[None, :] - s_idx[:, None]
     scores = np.where((length >= 0) & (length < max_tokens), scores, -np.inf)
-    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-    if not np.isfinite(scores[i, j]):
-        return -1e9, -1, -1
-    s, e = int(s_idx[i]), int(e_idx[j])
-    return float(scores[i, j]) - null, int(offsets[s][0]), int(offsets[e][1])
+    out = []
+    for flat in np.argsort(-scores, axis=None)[:n]:
+        i, j = np.unravel_index(int(flat), scores.shape)
+        if not np.isfinite(scores[i, j]):
+            break
+        s, e = int(s_idx[i]), int(e_idx[j])
+        out.append((float(scores[i, j]) - null, int(offsets[s][0]), int(offsets[e][1])))
+    return out
+
+
+def best_span(*args, **kwargs) -> tuple[float, int, int]:
+    """Best (margin, char_start, char_end) of one window (`best_spans`)."""
+    got = best_spans(*args, **kwargs, n=1)
+    return got[0] if got else (-1e9, -1, -1)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
