@@ -167,10 +167,13 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
 
     The checks: the quoted sentence must hold an amount of money, a distance
     or the name next to the role asked for (`expected`/`fits`), and the
-    reader's span must be a count, a date, a day, a month, a year, a time, a
-    city, a country, a model, a port or a number ("le numéro de la
-    résolution") when the question asks for one, and one the question does
-    not already give (`asked`/`span_fits`). Another keeps only the passages
+    reader's span must be a count, a sum, a share, a date, a day, a month, a
+    year, a time, a city, a country, a model, a port, a named body or a
+    number ("le numéro de la résolution") when the question asks for one,
+    and one the question does not already give (`asked`/`span_fits`). For a
+    question that sets something aside ("outre / besides X"), a span that
+    only repeats X gives way to the passage's next span that passes
+    (`sets_aside`/`echoes`). Another keeps only the passages
     that name the country the question makes act ("le Danemark a-t-il
     annoncé": `actors`/`names_actors`, a capital counting as its country).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
