@@ -276,6 +276,13 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
+    # "quels types d'armes": a thing, which a list of countries is not
+    (
+        "sort",
+        re.compile(
+            r"\b(quel(le)?s? (types?|sortes?|genres?) d|(what|which) (kind|type|sort)s? of)"
+        ),
+    ),
     # not "où / where": on PIAF as often answered by "dans un laboratoire" as by a name
     (
         "port",
@@ -646,6 +653,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _new_figure(span, question)
     if kind == "sum":
         return _new_figure(span, question) and (not sentence or _names_the_sum(question, sentence))
+    if kind == "sort":  # anything but countries alone
+        return any(len(w) > 3 for w in _words(_without_countries(span)))
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role

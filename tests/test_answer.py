@@ -408,6 +408,15 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         ),
         ("On what calendar date did the ministers meet?", "date", "un mois", "", False),
         ("Quand la ligne de crédits a-t-elle été adoptée ?", "when", "cette année", "", True),
+        # a thing, which countries alone are not
+        (
+            "Quels types d'armes le Danemark fournit-il ?",
+            "sort",
+            "les Etats-Unis, le Danemark",
+            "",
+            False,
+        ),
+        ("What kind of weapons does Denmark send?", "sort", "des armes antichar", "", True),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
