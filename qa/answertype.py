@@ -480,7 +480,17 @@ def asked(question: str) -> str:
     for kind, pattern in _ASKED:
         if pattern.search(q):
             return kind
-    return "holder" if _HOLDER.search(q) else ""
+    if _HOLDER.search(q):
+        return "holder"
+    return "person" if _WHO.search(q) else ""
+
+
+# "Qui / who …": someone, which a clause ("Maison Blanche a affirmé avoir
+# déterminé que…") is not. 2 of PIAF's 344 "qui" gold spans hold one.
+_WHO = re.compile(r"^\W*(qui|who)\b")
+_CLAUSE = re.compile(
+    r"\b(a|ont|avait|avaient|est|sont|sera|aurait|has|have|had)\s+\w+(e|es|ee|ees|i|is|u|us|it|ed)\b"
+)
 
 
 def _words(text: str) -> list[str]:
@@ -653,6 +663,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _new_figure(span, question)
     if kind == "sum":
         return _new_figure(span, question) and (not sentence or _names_the_sum(question, sentence))
+    if kind == "person":
+        return not _CLAUSE.search(s)
     if kind == "sort":  # anything but countries alone
         return any(len(w) > 3 for w in _words(_without_countries(span)))
     if kind in ("port", "model", "body"):  # a name, and a country is none of them

@@ -168,12 +168,12 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         # the role itself is asked for, not its holder
         ("What position does General Mark Milley hold?", ""),
         ("Quel poste occupe le général Mark Milley ?", ""),
-        ("Qui est l'auteur de Don Quichotte ?", ""),
+        ("Qui est l'auteur de Don Quichotte ?", "person"),
         ("Which Iranian official denied it?", "holder"),
         ("Qui est l'ambassadeur des États-Unis auprès de l'Otan ?", "holder"),
         # no kind: the answer may be any phrase
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
-        ("Qui dirige le groupe de contact ?", ""),
+        ("Qui dirige le groupe de contact ?", "person"),
         ("Quel type d'arme Pyongyang a-t-il tiré ?", "sort"),  # any phrase but countries
         ("Pourquoi la Russie achète-t-elle des obus ?", ""),
     ],
@@ -417,6 +417,15 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("What kind of weapons does Denmark send?", "sort", "des armes antichar", "", True),
+        # someone, which a clause is not
+        (
+            "Who led the second group of officials?",
+            "person",
+            "Maison Blanche a affirmé avoir déterminé que le ministre",
+            "",
+            False,
+        ),
+        ("Who led the second group of officials?", "person", "le ministre Choïgu", "", True),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
