@@ -269,10 +269,11 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "body",
         re.compile(
-            r"\b(quelles? (agences?|organisations?|entreprises?|societes?|institutions?|chaines?)|"
-            r"quels? (journa(l|ux)|medias?|groupes? (industriels?|de presse))|"
-            r"(what|which) (\w+ )?(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
-            r"newspapers?|outlets?|broadcasters?))\b"
+            r"\b(quelles? (agences?|organisations?|entreprises?|societes?|institutions?|chaines?|"
+            r"universites?)|quels? (journa(l|ux)|medias?|groupes? (industriels?|de presse)|"
+            r"services? (de renseignement|secrets?))|"
+            r"(what|which) (\w+ ){0,2}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
+            r"newspapers?|outlets?|broadcasters?|universit(y|ies)|intelligence services?))\b"
         ),
     ),
     ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
@@ -287,7 +288,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "port",
         re.compile(
-            r"\b(quel port|quelle base|quel aeroport|(what|which) (port|base|air base|airport))\b"
+            r"\b(quel port|quelle base|quel aeroport|"
+            r"(what|which) (\w+ )?(port|base|air base|airport))\b"
         ),
     ),
 ]
@@ -449,6 +451,14 @@ _MONTHS = {
     )
     if name != "may"
 }
+
+
+# "combien de temps / how long": a duration, with its unit of time
+_DURATION_Q = re.compile(r"\b(combien de temps|how long)\b")
+_LONG = re.compile(
+    r"\b(decennies?|siecles?|millenaires?|decades?|centur(y|ies)|millenni(a|um)|longtemps|"
+    r"instants?|\w*secondes?|seconds?)\b"
+)
 
 
 def _units(text: str) -> set[str]:
@@ -644,6 +654,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "1 milliard de dollars" does not count countries
         if sentence and not _counts_the_thing(question, sentence):
             return False
+        if _DURATION_Q.search(fold(question)) and not (_units(span) or _LONG.search(fold(span))):
+            return False  # "17 appels" is no duration
         if _QUANTITY_Q.search(fold(question)) and _VAGUE_QUANTITY.search(s):
             return True  # "quelle quantité" -> "un « nombre important »"
         return _fresh(nums, question)

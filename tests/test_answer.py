@@ -426,6 +426,38 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("Who led the second group of officials?", "person", "le ministre Choïgu", "", True),
+        # a duration has a unit of time
+        (
+            "Pendant combien de temps l'Iran a-t-il formé ces troupes ?",
+            "count",
+            "17 appels",
+            "",
+            False,
+        ),
+        (
+            "Pendant combien de temps l'Iran a-t-il formé ces troupes ?",
+            "count",
+            "deux ans",
+            "",
+            True,
+        ),
+        (
+            "De combien de temps Jani devance-t-il Pla ?",
+            "count",
+            "702 millièmes de seconde",
+            "",
+            True,
+        ),
+        # more named bodies and bases
+        ("Dans quelle université enseigne-t-il ?", "body", "la Corée du Sud", "", False),
+        (
+            "Which Ukrainian intelligence service intercepted the calls?",
+            "body",
+            "L'Ukraine",
+            "",
+            False,
+        ),
+        ("From which US air base did Milley fly?", "port", "En Norvège", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
