@@ -15,13 +15,13 @@ type" checks):
   apart: "the price Russia paid for the shells" is as close to a sentence
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
-  they want (a count, a sum, a measure, a date, a day, a month, a year, a
-  time, a city, a country, a model, a port or base, a named body: `asked`,
-  `span_fits`): "des ouvriers" does not answer "combien d'ouvriers", nor "un
-  mois" "à quelle date", nor "quelques semaines" "combien d'heures", nor "30
-  août" "quel jour de septembre", nor "Russie" "quelle agence de presse",
-  nor an aid package "à combien s'élève le budget", nor "le président russe"
-  "quelle responsable nord-coréenne";
+  they want (a count, a sum, a share, a measure, a date, a day, a month, a
+  year, a time, a city, a country, a model, a port or base, a named body, a
+  sort of thing, a person: `asked`, `span_fits`): "des ouvriers" does not
+  answer "combien d'ouvriers", nor "un mois" "à quelle date", nor "quelques
+  semaines" "combien d'heures", nor "30 août" "quel jour de septembre", nor
+  "Russie" "quelle agence de presse", nor an aid package "à combien s'élève
+  le budget", nor "le président russe" "quelle responsable nord-coréenne";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
