@@ -381,7 +381,7 @@ _SPAN_DATE: dict[str, re.Pattern] = {
     ),
 }
 _NUMBER = re.compile(
-    r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+    r"\d+|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
     r"seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?|"
     r"dizaines?|douzaines?|vingtaines?|trentaines?|centaines?|milliers?|moitie|tiers|quarts?|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"

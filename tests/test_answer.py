@@ -426,6 +426,9 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("Who led the second group of officials?", "person", "le ministre Choïgu", "", True),
+        # the question's own figure is no count, read as whole numbers
+        ("Combien de ces 300 obus ont explosé ?", "count", "300 obus", "", False),
+        ("Combien de ces 300 obus ont explosé ?", "count", "30 obus", "", True),
         # a duration has a unit of time
         (
             "Pendant combien de temps l'Iran a-t-il formé ces troupes ?",
