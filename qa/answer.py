@@ -123,6 +123,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     readings: list[Reading] = reader.read(query, [h.chunk.text for h in hits])
     score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
     order = sorted(range(len(hits)), key=lambda i: -score[i])
+    set_aside = answertype.sets_aside(query)  # the only questions `_typed` reads others for
     picks: list[Pick] = []
     for i in order:
         r, hit = readings[i], hits[i]
@@ -142,7 +143,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
                 reader.confidence(o.margin),
                 o.margin,
             )
-            for o in r.others
+            for o in (r.others if set_aside else ())
             if o.margin >= r.margin - ALTERNATIVE_GAP
         )
         p = Pick(hit, sent, r.text, r.start, r.end, conf, r.margin, others)

@@ -616,11 +616,10 @@ _PRICED = {
 }
 
 
-def _new_figure(span: str, question: str) -> bool:
-    """A number of the span, read as whole words ("325", "tiers"), is not the
-    question's ("quelle part des 325 millions" -> "325 millions" is no part)."""
-    q = set(_words(question))
-    return any(w not in q for w in _words(span) if w.isdigit() or _NUMBER.fullmatch(w))
+def _new_number(span: str, question: str) -> bool:
+    """A number of the span ("325", "tiers") is not the question's ("quelle
+    part des 325 millions" -> "325 millions" is no part)."""
+    return _fresh([m.group(0) for m in _NUMBER.finditer(fold(span))], question)
 
 
 def _names_the_sum(question: str, sentence: str) -> bool:
@@ -638,7 +637,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if not s.strip() or _contradicts(kind, span, question):
         return False
     if kind == "measure":
-        return _fresh([m.group(0) for m in _NUMBER.finditer(s)], question)
+        return _new_number(span, question)
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
@@ -672,9 +671,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
     if kind == "share":
-        return _new_figure(span, question)
+        return _new_number(span, question)
     if kind == "sum":
-        return _new_figure(span, question) and (not sentence or _names_the_sum(question, sentence))
+        return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind == "person":
         return not _CLAUSE.search(s)
     if kind == "sort":  # anything but countries alone

@@ -660,10 +660,13 @@ def test_the_reader_keeps_the_next_best_spans_of_a_passage():
             return margin / 10
 
     hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
-    picks, conf = read_passages(Reader(), "Combien ?", [hit], Settings())
+    picks, conf = read_passages(Reader(), "Outre Pyongyang, combien ?", [hit], Settings())
     assert [p.span for p in picks] == ["Pyongyang"] and conf == 0.5
     # the far one is too far below the best to stand in for it
     assert [(o.span, o.confidence) for o in picks[0].others] == [("5 000 ouvriers", 0.4)]
+    # a question that sets nothing aside never reads them: none are built
+    picks, _ = read_passages(Reader(), "Combien ?", [hit], Settings())
+    assert picks[0].others == ()
 
 
 def test_a_passage_that_does_not_name_the_acting_country_is_dropped():

@@ -49,9 +49,8 @@ class _Base:
 
     name = ""
     batch_windows = 16
-    # spans kept per passage beyond the best: the answer's type gate may take
-    # the next one of the kind asked ("Donbass" after "Moscou" for "quelle
-    # région d'Ukraine"; qa/answer.py)
+    # spans kept per passage beyond the best: for "outre / besides X" questions
+    # the answer takes the next one when the best only repeats X (qa/answer.py)
     alternatives = 4
 
     def __init__(self, tokenizer, config: dict):

@@ -29,7 +29,7 @@ class Reading:
     end: int = -1
     text: str = ""  # the span
     # the passage's next best spans, best first (`_Base.alternatives` of them):
-    # the answer's type gate may take one when the best is of the wrong kind
+    # the answer may take one when the best repeats what the question sets aside
     others: tuple[Reading, ...] = ()
 
     @property
@@ -70,12 +70,6 @@ def best_spans(
         s, e = int(s_idx[i]), int(e_idx[j])
         out.append((float(scores[i, j]) - null, int(offsets[s][0]), int(offsets[e][1])))
     return out
-
-
-def best_span(*args, **kwargs) -> tuple[float, int, int]:
-    """Best (margin, char_start, char_end) of one window (`best_spans`)."""
-    got = best_spans(*args, **kwargs, n=1)
-    return got[0] if got else (-1e9, -1, -1)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
