@@ -15,13 +15,16 @@ type" checks):
   apart: "the price Russia paid for the shells" is as close to a sentence
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
-  they want (a count, a sum, a share, a measure, a date, a day, a month, a
-  year, a time, a city, a country, a model, a port or base, a named body, a
-  sort of thing, a person: `asked`, `span_fits`): "des ouvriers" does not
-  answer "combien d'ouvriers", nor "un mois" "à quelle date", nor "quelques
-  semaines" "combien d'heures", nor "30 août" "quel jour de septembre", nor
-  "Russie" "quelle agence de presse", nor an aid package "à combien s'élève
-  le budget", nor "le président russe" "quelle responsable nord-coréenne";
+  they want (a count, a sum, a sum paid, a share, a measure, a date, a day,
+  a month, a year, a time, a city, a country, a model, a port or base, a
+  named body, a sort of thing, a means of transport, a person: `asked`,
+  `span_fits`): "des ouvriers" does not answer "combien d'ouvriers", nor
+  "un mois" or "mercredi" "à quelle date", nor "quelques semaines" "combien
+  d'heures", nor "30 août" "quel jour de septembre", nor "Russie" "quelle
+  agence de presse", nor an aid package "à combien s'élève le budget", nor
+  "le président russe" "quelle responsable nord-coréenne", nor "La Maison
+  Blanche" "par train ou par bateau", nor "le président Joe Biden" "which
+  senator";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
@@ -201,7 +204,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "date",
         re.compile(
-            r"\b(a quelle date|quelle date|quelle (est|etait) la date|"
+            r"\b(a quelles? dates?|quelles? dates?|quelle (est|etait) la date|"
             r"(what|which) (exact |calendar |precise |specific )?date|"
             r"de quand date)\b"
         ),
@@ -240,6 +243,14 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "share",
         re.compile(r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion))\b"),
     ),
+    # a sum paid, earned or worth: "centaines" (of drones) is none
+    (
+        "paid",
+        re.compile(
+            r"\b(combien d.argent|how much money|how much (\w+ ){0,6}?(pay|paid|earn|earned|"
+            r"receive|received|spend|spent|worth)|(what|how much) (was|were|is|are) .* worth)\b"
+        ),
+    ),
     (
         "count",
         re.compile(
@@ -247,6 +258,19 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"what (is|was) the number|quel age|(quel|quelle) (est|etait) (la |le )?(population|"
             r"pourcentage|taux|age)|what (is|was) (the|its|their) (population|percentage|rate|age)|"
             rf"quel (pourcentage|taux)|what (percentage|rate)|{_QUANTITY})\b"
+        ),
+    ),
+    # how something travels or is done: by rail, "à cheval", "par fusion"; not
+    # what for ("pour obtenir des munitions") nor a country ("la Corée du Nord")
+    (
+        "means",
+        re.compile(
+            r"\b(par (quel|quelle) (moyen|voie|mode|biais)|"
+            r"quel(le)? ([\w-]+ ou )?(moyen|mode) de transport|"
+            r"by what (means|route)|(what|which) (means|mode) of transport|"
+            r"comment ([\w-]+ ){0,4}(sont|est|ont ete|a ete)(-(ils|elles|il|elle))? "
+            r"(transporte|achemine|expedie|livre|transmis)\w*|"
+            r"how (are|is|were|was) ([\w-]+ ){0,5}?(transported|shipped|moved|delivered|sent))\b"
         ),
     ),
     (
@@ -270,10 +294,12 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "body",
         re.compile(
             r"\b(quelles? (agences?|organisations?|entreprises?|societes?|institutions?|chaines?|"
-            r"universites?)|quels? (journa(l|ux)|medias?|groupes? (industriels?|de presse)|"
+            r"universites?)|quels? (journa(l|ux)|medias?|fabricants?|constructeurs?|"
+            r"groupes? (industriels?|de presse)|"
             r"services? (de renseignement|secrets?))|"
-            r"(what|which) (\w+ ){0,2}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
-            r"newspapers?|outlets?|broadcasters?|universit(y|ies)|intelligence services?))\b"
+            r"(what|which) (\w+ ){0,3}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
+            r"newspapers?|outlets?|broadcasters?|universit(y|ies)|intelligence services?|"
+            r"manufacturers?|bod(y|ies)))\b"
         ),
     ),
     ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
@@ -328,6 +354,7 @@ _ANYONE = frozenset(("dirigeant", "leader"))
 _ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
 _HOLDER = re.compile(
     r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
+    r"comment s.appel\w* (le |la |les |l['’])|"
     # the words before the role qualify it ("which Fox News Digital reporter");
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder
@@ -358,9 +385,8 @@ _SPAN_DATE: dict[str, re.Pattern] = {
     "day": re.compile(
         rf"\b({_WEEKDAY}|{_DAY_WORDS})\b|\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b"
     ),
-    "date": re.compile(
-        rf"\b({_WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b"
-    ),
+    # a weekday is no date: "à quelle date précise" is not answered by "mercredi"
+    "date": re.compile(rf"\b({_MONTH})\b|\b\d{{3,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b"),
     "month": re.compile(rf"\b({_MONTH})\b|\b{_ORDINAL} (mois|month)\b"),
     "year": re.compile(rf"\b\d{{3,4}}\b|\b{_ORDINAL} (annee|an|year)\b"),
     "time": re.compile(
@@ -589,10 +615,44 @@ _ANY_NOUN = frozenset(
 )
 
 
+# English things counted, with the stems that name them in French or English:
+# "how many satellites" is not answered by a sentence that counts "17 appels".
+# Words outside this list are left unchecked.
+_COUNTED_EN = {
+    "soldiers": "soldat|soldier|militaire|troupe|troop|combattant",
+    "troops": "troupe|troop|soldat|soldier|militaire",
+    "people": "personne|gens|habitant|victime|mort|people|person",
+    "drones": "drone",
+    "shells": "obus|munition|shell",
+    "missiles": "missile",
+    "rockets": "roquette|rocket",
+    "tanks": "char|blinde|tank",
+    "warships": "navire|batiment|bateau|vaisseau|warship|ship",
+    "ships": "navire|batiment|bateau|vaisseau|ship",
+    "aircraft": "avion|appareil|chasseur|aircraft|plane|jet",
+    "planes": "avion|appareil|chasseur|aircraft|plane|jet",
+    "jets": "avion|appareil|chasseur|aircraft|plane|jet",
+    "submarines": "sous-marin|sous marin|submarine",
+    "satellites": "satellite",
+    "workers": "ouvrier|travailleur|main-d|worker",
+    "countries": "pays|nation|etat|countr|state",
+    "members": "membre|member",
+    "calls": "appel|call",
+    "pilots": "pilote|pilot",
+    "warheads": "ogive|tete|warhead",
+    "letters": "lettre|letter",
+}
+_COUNTED_EN_Q = re.compile(r"\bhow many ([\w-]+ ){0,3}?(?P<noun>" + "|".join(_COUNTED_EN) + r")\b")
+
+
 def _counts_the_thing(question: str, sentence: str) -> bool:
     """The sentence names what a French "combien de X" counts (X's first five
-    letters: "membres", "membre")."""
-    m = _COUNTED_NOUN.search(fold(question))
+    letters: "membres", "membre"), or an English "how many X" of `_COUNTED_EN`."""
+    q, sent = fold(question), fold(sentence)
+    en = _COUNTED_EN_Q.search(q)
+    if en:
+        return bool(re.search(rf"\b({_COUNTED_EN[en.group('noun')]})", sent))
+    m = _COUNTED_NOUN.search(q)
     if not m or m.group("noun") in _ANY_NOUN:
         return True
     stem = m.group("noun")[:5]
@@ -614,6 +674,30 @@ _PRICED = {
     "salaire": "salair|salar|pay",
     "salary": "salair|salar|pay",
 }
+
+
+# A question about transport ("moyen de transport", "par train ou par bateau")
+# is answered by a way of travelling, which "La Maison Blanche" is not.
+_TRANSPORT_Q = re.compile(r"\b(transport\w*|rail|train|bateau|navire|ship|sea|mer)\b")
+_TRANSPORT = re.compile(
+    r"\b(trains?|rail\w*|ferroviaire\w*|chemins? de fer|navires?|bateaux?|cargos?|mer|maritimes?|"
+    r"ports?|avions?|aeriens?|aerienne|air|vols?|camions?|routes?|routiers?|terre|terrestres?|"
+    r"convois?|voitures?|vehicules?|cheval|pied|velo|metro|rer|tgv|bus|cars?|autocars?|ferry|"
+    r"helicopteres?|ships?|vessels?|boats?|planes?|flights?|trucks?|roads?|land|horse\w*|foot|"
+    r"bicycles?|subway|helicopters?|pipelines?|sous-marins?|submarines?)\b"
+)
+_PURPOSE = re.compile(r"^\W*(pour|afin|to|in order|so as)\b")
+
+
+def _a_means(span: str, question: str) -> bool:
+    s = fold(span)
+    if _PURPOSE.search(s) or not any(len(w) > 2 for w in _words(_without_countries(span))):
+        return False
+    return not _TRANSPORT_Q.search(fold(question)) or bool(_TRANSPORT.search(s))
+
+
+# "quel pays" (not "quels pays") asks for one country
+_ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
 
 
 def _new_number(span: str, question: str) -> bool:
@@ -661,7 +745,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "country":
         if not _countries():
             return bool(_new_names(span, question))
-        return bool(countries(span) - countries(question))
+        new = countries(span) - countries(question)
+        if _ONE_COUNTRY.search(fold(question)):  # a country, not only a region
+            return any(c.isalpha() for c in new)
+        return bool(new)
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_place_names(span, question)) and not _other_nation(
             kind, question, _city_nations(span)
@@ -674,23 +761,52 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _new_number(span, question)
     if kind == "sum":
         return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
-    if kind == "person":
-        return not _CLAUSE.search(s)
+    if kind == "person":  # someone, not a clause nor the question's own name
+        words = [w for w in _words(_without_countries(span)) if len(w) > 3]
+        qwords = set(_words(question))
+        return not _CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
+    if kind == "means":
+        return _a_means(span, question)
+    if kind == "paid":
+        return bool(_MONEY.search(span)) and _new_number(span, question)
     if kind == "sort":  # anything but countries alone
         return any(len(w) > 3 for w in _words(_without_countries(span)))
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":  # someone new, presented with a role
         if not _new_place_names(span, question) or _other_nation(
-            kind, question, _nations(span) | countries(span)
+            kind, question, _presented_nations(span, sentence)
         ):
             return False
         role = _HOLDER.search(fold(question)).group("role")
         if role in _ANYONE:
             return True  # "quel dirigeant américain" -> "Biden": a name is enough
         stems = _ROLE_STEMS[role]
+        titles = fold(" ".join(w for w in span.split() if not w[:1].isupper()))  # not "Le Maire"
+        if (
+            role not in _GENERIC_ROLES
+            and _ANY_ROLE.search(titles)
+            and not re.search(rf"\b({stems})", titles)
+        ):
+            return False  # "which senator" -> "le président Joe Biden"
         return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
     return True
+
+
+# Roles any official holds besides a title: "quel responsable" -> "le
+# secrétaire d'État Antony Blinken"
+_GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head"))
+
+
+def _presented_nations(span: str, sentence: str) -> set[str]:
+    """The nations the span names or, when it names none, those of the words
+    that present it ("le ministre russe de la Défense Sergueï Choïgu")."""
+    named = _nations(span) | countries(span)
+    at = sentence.find(span) if sentence else -1
+    if named or at <= 0:
+        return named
+    before = sentence[max(0, at - ROLE_WINDOW) : at]
+    return _nations(before) | countries(before)
 
 
 # "Quelle responsable nord-coréenne" is not answered by "le président russe
@@ -728,7 +844,7 @@ def _stem_nations() -> dict[str, frozenset[str]]:
 # "Bhutto" or "Faroukh" name no country
 _DEMONYM = re.compile(
     r"^\w{4,}(e|es|ien|iens|ienne|iennes|ais|aise|aises|ois|oise|oises|ain|ains|aine|aines|"
-    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i)$"
+    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i|en|ens|enne|ennes)$"
 )
 
 

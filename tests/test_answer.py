@@ -780,3 +780,102 @@ def test_the_byline_answers_only_questions_about_the_article():
     assert _typed([stamp], 0.9, "When was the News18 piece last updated?") == ([stamp], 0.9)
     assert _typed([byline], 0.9, "Who won the 2023 Rugby World Cup?") == ([], 0.0)
     assert _typed([stamp], 0.9, "What was Russia's inflation rate in August 2023?") == ([], 0.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "span", "sentence", "ok"),
+    [
+        # how something travels: a way of travelling, not a purpose nor a country
+        ("Par quel moyen de transport est-il venu ?", "means", "la Corée du Nord", "", False),
+        ("Par quel moyen de transport est-il venu ?", "means", "en train blindé", "", True),
+        ("Par quel moyen de transport relie-t-on ces quartiers ?", "means", "le RER E", "", True),
+        (
+            "Comment les obus sont-ils acheminés vers la Russie : par train ou par bateau ?",
+            "means",
+            "La Maison Blanche",
+            "",
+            False,
+        ),
+        (
+            "Par quel moyen les lettres ont-elles été transmises ?",
+            "means",
+            "pour obtenir",
+            "",
+            False,
+        ),
+        ("Par quel moyen le journal est-il acheminé ?", "means", "par hibou", "", True),
+        # a sum paid: money, not a count of drones
+        ("How much money did Iran receive for the drones?", "paid", "centaines", "", False),
+        (
+            "How much money did Iran receive for the drones?",
+            "paid",
+            "1 milliard de dollars",
+            "",
+            True,
+        ),
+        # a weekday is no date
+        ("À quelle date précise a-t-il atterri ?", "date", "dimanche", "", False),
+        (
+            "À quelles dates exactes se tiendra le sommet ?",
+            "date",
+            "les 11 et 12 juillet",
+            "",
+            True,
+        ),
+        # "qui" is not answered by the question's own name
+        (
+            "Qui présidait le comité avant l'amiral Rob Bauer ?",
+            "person",
+            "L'amiral Rob Bauer",
+            "",
+            False,
+        ),
+        ("Qui présidait le comité avant l'amiral Rob Bauer ?", "person", "Stuart Peach", "", True),
+        # a holder presented with another title
+        (
+            "Which US senator is leading the push?",
+            "holder",
+            "Le président Joe Biden",
+            "Le président Joe Biden a demandé au Sénat 13 milliards.",
+            False,
+        ),
+        (
+            "Quel ministre a inauguré le tunnel ?",
+            "holder",
+            "Bruno Le Maire",
+            "Le ministre Bruno Le Maire a inauguré le tunnel.",
+            True,
+        ),
+        # the nation of the words presenting the span ("le ministre russe … Choïgu")
+        (
+            "Comment s'appelle le ministre sud-coréen de la Défense ?",
+            "holder",
+            "Choïgu",
+            "Il a reçu le ministre russe de la Défense Sergueï Choïgu.",
+            False,
+        ),
+        (
+            "Comment s'appelle le ministre sud-coréen de la Défense ?",
+            "holder",
+            "Lee Jong-sup",
+            "Le ministre sud-coréen de la Défense Lee Jong-sup l'a dit.",
+            True,
+        ),
+        # one country, not only a region
+        ("Par quel pays transitent les obus ?", "country", "pays d'Afrique du Nord", "", False),
+        ("Par quel pays transitent les obus ?", "country", "la Biélorussie", "", True),
+        ("Vers quels pays sont-ils envoyés ?", "country", "pays d'Afrique du Nord", "", True),
+        # an English count names the thing counted, in French or English
+        ("How many satellites did it launch?", "count", "17", "Il a intercepté 17 appels.", False),
+        (
+            "How many satellites did it launch?",
+            "count",
+            "17",
+            "17 satellites ont été lancés.",
+            True,
+        ),
+    ],
+)
+def test_means_money_dates_and_titles(question, kind, span, sentence, ok):
+    assert asked(question) == kind
+    assert span_fits(kind, span, question, sentence) is ok
