@@ -722,6 +722,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return False
     if kind == "measure":
         return _new_number(span, question)
+    if kind in ("when", "day", "date") and (
+        _said_that_day(span, sentence, question) or _other_tense(span, question)
+    ):
+        return False
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
@@ -1022,6 +1026,53 @@ _SPEECH_Q = re.compile(
     r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"
     r"according|warn|quot|cite|source)"
 )
+
+
+# "Jens Stoltenberg a plaidé mercredi": the day he spoke, which answers when
+# he said it, not when his term ends.
+_SPOKE = rf"({_SPEECH}\w*|plaide|demande|appele|salue|exhorte|reclame)"
+# other ways a question asks when something was made known
+_TELLS = (
+    r"fait etat|faire etat|evoqu|mention|revel|reveal|report|publi|communiqu|accus|nie|"
+    r"deny|denied"
+)
+_SAID_ON = re.compile(
+    rf"\b(a|ont|avait|avaient)\s+([\w-]+\s+)?{_SPOKE}\s+(?P<day>{_WEEKDAY})\b|"
+    rf"\b{_SAID}(\s+on)?\s+(?P<day_en>{_WEEKDAY})\b"
+)
+
+
+def _said_that_day(span: str, sentence: str, question: str) -> bool:
+    """The span is only the weekday on which the sentence's speaker spoke,
+    and the question does not ask about speaking."""
+    day = fold(span).strip(" .,").split()
+    if not sentence or not day or not re.fullmatch(_WEEKDAY, day[-1]) or len(day) > 2:
+        return False
+    spoke = {m.group("day") or m.group("day_en") for m in _SAID_ON.finditer(fold(sentence))}
+    q = fold(question)
+    return day[-1] in spoke and not (_SPEECH_Q.search(q) or re.search(rf"\b({_SPOKE}|{_TELLS})", q))
+
+
+# "When did Zelensky last visit" is not answered by "la semaine prochaine",
+# nor "quand doit-il partir" by "la semaine dernière".
+_PAST_Q = re.compile(
+    r"\b(did|was|were|has|have|had|(a|ont|avait|avaient|est|sont)-t?-?(il|elle|ils|elles)|"
+    r"s.(est|etait)-(il|elle))\b"
+)
+_FUTURE_Q = re.compile(
+    r"\b(will|shall|is due|are due|(doit|doivent|devra|devront|va|vont|sera|seront)-t?-?"
+    r"(il|elle|ils|elles))\b"
+)
+_PAST = re.compile(r"\b(dernier|derniere|derniers|dernieres|hier|last|yesterday|ago|il y a)\b")
+_FUTURE = re.compile(r"\b(prochain|prochaine|prochains|prochaines|demain|next|tomorrow)\b")
+
+
+def _other_tense(span: str, question: str) -> bool:
+    q, s = fold(question), fold(span)
+    past, future = bool(_PAST_Q.search(q)), bool(_FUTURE_Q.search(q))
+    return (past and not future and bool(_FUTURE.search(s))) or (
+        future and not past and bool(_PAST.search(s))
+    )
 
 
 def _straight(text: str) -> str:

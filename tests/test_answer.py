@@ -879,3 +879,23 @@ def test_the_byline_answers_only_questions_about_the_article():
 def test_means_money_dates_and_titles(question, kind, span, sentence, ok):
     assert asked(question) == kind
     assert span_fits(kind, span, question, sentence) is ok
+
+
+def test_the_day_someone_spoke_and_the_tense_of_when():
+    sent = "Jens Stoltenberg a plaidé mercredi pour rehausser les objectifs."
+    assert not span_fits("when", "mercredi", "Quand son mandat doit-il s'achever ?", sent)
+    assert span_fits(
+        "when", "mercredi", "Quand Stoltenberg a-t-il plaidé pour les objectifs ?", sent
+    )
+    told = "La Maison Blanche a affirmé mercredi disposer de lettres."
+    assert span_fits(
+        "day", "mercredi", "Quel jour la Maison Blanche a-t-elle fait état des lettres ?", told
+    )
+    # a question about the past is not answered by "next week", nor the future by "last week"
+    assert not span_fits("when", "la semaine prochaine", "When did Zelensky last visit Washington?")
+    assert span_fits(
+        "when", "la semaine prochaine", "Quand la question doit-elle dominer les débats ?"
+    )
+    assert not span_fits(
+        "when", "la semaine dernière", "Quand la question doit-elle dominer les débats ?"
+    )
