@@ -777,24 +777,35 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return any(len(w) > 3 for w in _words(_without_countries(span)))
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
-    if kind == "holder":  # someone new, presented with a role
-        if not _new_place_names(span, question) or _other_nation(
-            kind, question, _presented_nations(span, sentence)
-        ):
-            return False
-        role = _HOLDER.search(fold(question)).group("role")
-        if role in _ANYONE:
-            return True  # "quel dirigeant américain" -> "Biden": a name is enough
-        stems = _ROLE_STEMS[role]
-        titles = fold(" ".join(w for w in span.split() if not w[:1].isupper()))  # not "Le Maire"
-        if (
-            role not in _GENERIC_ROLES
-            and _ANY_ROLE.search(titles)
-            and not re.search(rf"\b({stems})", titles)
-        ):
-            return False  # "which senator" -> "le président Joe Biden"
-        return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
+    if kind == "holder":
+        return _holder_fits(span, question, sentence)
     return True
+
+
+def _holder_fits(span: str, question: str, sentence: str) -> bool:
+    """Someone new, of the nation asked, presented with the role asked: not a
+    group for "quel chef", not "le président Joe Biden" for "which senator"."""
+    s = fold(span)
+    if not _new_place_names(span, question) or _other_nation(
+        "holder", question, _presented_nations(span, sentence)
+    ):
+        return False
+    holder = _HOLDER.search(fold(question))
+    role, asked = holder.group("role"), holder.group(0).rstrip()
+    one = re.match(r"\W*(quel|quelle|which|what) ", asked) and not asked.endswith("s")
+    if one and re.match(r"\W*(les|des|ces|leurs)\b", s):
+        return False  # "quel chef" is one person, not "les chefs de la défense"
+    if role in _ANYONE:
+        return True  # "quel dirigeant américain" -> "Biden": a name is enough
+    stems = _ROLE_STEMS[role]
+    titles = fold(" ".join(w for w in span.split() if not w[:1].isupper()))  # not "Le Maire"
+    if (
+        role not in _GENERIC_ROLES
+        and _ANY_ROLE.search(titles)
+        and not re.search(rf"\b({stems})", titles)
+    ):
+        return False  # "which senator" -> "le président Joe Biden"
+    return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
 
 
 # Roles any official holds besides a title: "quel responsable" -> "le

@@ -899,3 +899,12 @@ def test_the_day_someone_spoke_and_the_tense_of_when():
     assert not span_fits(
         "when", "la semaine dernière", "Quand la question doit-elle dominer les débats ?"
     )
+
+
+def test_one_holder_is_not_a_group():
+    q = "Quel chef d'état-major sud-coréen participe à la réunion de dimanche ?"
+    sent = "En Norvège, les chefs de la défense de l'OTAN se réuniront dimanche."
+    assert asked(q) == "holder"
+    assert not span_fits("holder", "les chefs de la défense de l'OTAN", q, sent)
+    many = "Quels chefs d'état-major participent à la réunion de dimanche ?"
+    assert span_fits("holder", "les chefs de la défense de l'OTAN", many, sent)
