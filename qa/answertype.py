@@ -487,6 +487,41 @@ _LONG = re.compile(
 )
 
 
+def _counts_time(question: str) -> bool:
+    """A count of units of time ("depuis combien d'années", "how many days")."""
+    m = _UNIT_ASKED.search(fold(question))
+    return bool(m and m.group("unit") in _TIME_UNIT)
+
+
+# A figure asked "exactement / precisely" is not a vague quantity.
+_EXACT_Q = re.compile(r"\b(exactement|precisement|exact|precis|precise|exactly|precisely)\b")
+_VAGUE = re.compile(
+    r"^\W*(des |quelques |plusieurs |a few |several |)(quelques|plusieurs|centaines|milliers|"
+    r"millions|milliards|dizaines|douzaines?|few|several|hundreds|thousands|millions|dozens?)\b"
+)
+_SCALE = {
+    "mille": 1e3,
+    "millier": 1e3,
+    "milliers": 1e3,
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+}
+_AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(" + "|".join(_SCALE) + r")?\b")
+
+
+def _amounts(text: str) -> list[float]:
+    """The figures of the text with their scale ("8,5 milliards" -> 8.5e9)."""
+    return [
+        float(m.group(1).replace(",", ".")) * _SCALE.get(m.group(2) or "", 1.0)
+        for m in _AMOUNT.finditer(_THOUSANDS.sub("", fold(text)))
+    ]
+
+
 def _units(text: str) -> set[str]:
     return {_TIME_UNIT[w] for w in _words(text) if w in _TIME_UNIT}
 
@@ -743,13 +778,18 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False
         if _DURATION_Q.search(fold(question)) and not (_units(span) or _LONG.search(fold(span))):
             return False  # "17 appels" is no duration
+        if _counts_time(question) and _months(span) and not _units(span):
+            return False  # "30 août 2023" is no number of years
+        if _EXACT_Q.search(fold(question)) and not re.search(r"\d", s) and _VAGUE.search(s):
+            return False  # "combien d'heures exactement" -> not "quelques heures"
         if _QUANTITY_Q.search(fold(question)) and _VAGUE_QUANTITY.search(s):
             return True  # "quelle quantité" -> "un « nombre important »"
         return _fresh(nums, question)
     if kind == "country":
         if not _countries():
             return bool(_new_names(span, question))
-        new = countries(span) - countries(question)
+        # "North Korean weapons" names North Korea as much as "Corée du Nord"
+        new = countries(span) - countries(question) - _demonym_nations(question)
         if _ONE_COUNTRY.search(fold(question)):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
@@ -761,8 +801,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
-    if kind == "share":
-        return _new_number(span, question)
+    if kind == "share":  # a new figure, and a part is less than the whole
+        whole, part = _amounts(question), _amounts(span)
+        return _new_number(span, question) and not (whole and part and min(part) >= max(whole))
     if kind == "sum":
         return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind == "person":  # someone, not a clause nor the question's own name
@@ -866,10 +907,12 @@ _DEMONYM = re.compile(
 def _nations(text: str) -> set[str]:
     """Countries named by a word of their stem ("russe", "nord-coréenne")
     or a time-zone city ("Téhéran")."""
-    words = _words(text)
+    return _demonym_nations(text) | _city_nations(text)
+
+
+def _demonym_nations(text: str) -> set[str]:
     by_stem = _stem_nations()
-    found = {c for w in words if _DEMONYM.search(w) for c in by_stem.get(w[:4], ())}
-    return found | _city_nations(text)
+    return {c for w in _words(text) if _DEMONYM.search(w) for c in by_stem.get(w[:4], ())}
 
 
 def _city_nations(text: str) -> set[str]:

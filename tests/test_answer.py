@@ -908,3 +908,23 @@ def test_one_holder_is_not_a_group():
     assert not span_fits("holder", "les chefs de la défense de l'OTAN", q, sent)
     many = "Quels chefs d'état-major participent à la réunion de dimanche ?"
     assert span_fits("holder", "les chefs de la défense de l'OTAN", many, sent)
+
+
+def test_parts_exact_counts_years_and_demonyms():
+    # a part is less than the whole
+    part = "Quelle part des 8,5 milliards de dollars irait aux infrastructures ?"
+    assert asked(part) == "share"
+    assert not span_fits("share", "13,1 milliards de dollars", part)
+    assert span_fits("share", "2 milliards de dollars", part)
+    # a figure asked exactly is not a vague quantity
+    exact = "Combien d'heures exactement se sont écoulées entre les deux tirs ?"
+    assert not span_fits("count", "quelques heures", exact)
+    assert span_fits("count", "trois heures", exact)
+    # a date is no number of years
+    years = "Depuis combien d'années écrit-elle pour News18 ?"
+    assert not span_fits("count", "30 août 2023", years)
+    assert span_fits("count", "douze ans", years)
+    # "North Korean weapons" already names North Korea
+    via = "Through which country did Wagner receive North Korean weapons?"
+    assert not span_fits("country", "Corée du Nord", via)
+    assert span_fits("country", "la Chine", via)
