@@ -558,7 +558,13 @@ def asked(question: str) -> str:
 
 # "Qui / who …": someone, which a clause ("Maison Blanche a affirmé avoir
 # déterminé que…") is not. 2 of PIAF's 344 "qui" gold spans hold one.
-_WHO = re.compile(r"^\W*(qui|who)\b")
+_WHO = re.compile(
+    r"^\W*(qui|who)\b|"
+    # "Selon l'article, qui a démenti…", not "Pourquoi X, qui a …, a-t-il…"
+    r"^(?!\W*(pourquoi|comment|quand|ou|combien|quel|quelle|quels|quelles|que|qu|why|how|when|"
+    r"where|what|which)\b)[^?]*[,;:]\s*(qui|who)\s+(a|ont|est|sont|avait|avaient|etait|va|vont|"
+    r"doit|has|have|is|are|was|were|did|will)\b"
+)
 _CLAUSE = re.compile(
     r"\b(a|ont|avait|avaient|est|sont|sera|aurait|has|have|had)\s+\w+(e|es|ee|ees|i|is|u|us|it|ed)\b"
 )
@@ -923,7 +929,8 @@ def _city_nations(text: str) -> set[str]:
 # "Outre la Corée du Nord, quels pays…", "besides supplying drones, what else":
 # the question sets something aside, which the reader's span often repeats.
 _SETS_ASIDE = re.compile(
-    r"\b(outre|hormis|en dehors d|a part|en plus d|excepte|sauf|apart from|aside from|besides|"
+    r"\b(outre|hormis|en dehors (de|du|des|d)|a part|en plus (de|du|des|d)|excepte|sauf|"
+    r"apart from|aside from|besides|"
     r"other than|except)\b"
 )
 
@@ -932,9 +939,25 @@ def sets_aside(question: str) -> bool:
     return bool(_SETS_ASIDE.search(fold(question)))
 
 
+def _aside(question: str) -> set[str]:
+    """The words (of four letters or more) of what the question sets aside:
+    "en dehors de la nourriture, que…" -> {"nourriture"}."""
+    q = fold(question)
+    m = _SETS_ASIDE.search(q)
+    if not m:
+        return set()
+    phrase = re.split(r"[,;:?]", q[m.end() :])[0]
+    return {w for w in _words(phrase) if len(w) > 3}
+
+
 def echoes(span: str, question: str) -> bool:
     """The span says nothing the question does not: its countries are the
-    question's and its other words (of four letters or more) are too."""
+    question's and its other words (of four letters or more) are too; or it
+    leads with what the question sets aside ("la nourriture et d'autres
+    produits" for "en dehors de la nourriture")."""
+    lead = [w for w in _words(span) if len(w) > 3][:1]
+    if lead and lead[0] in _aside(question):
+        return True
     qwords = set(_words(question))
     words = [w for w in _words(_without_countries(span)) if len(w) > 3]
     named = countries(span)

@@ -928,3 +928,16 @@ def test_parts_exact_counts_years_and_demonyms():
     via = "Through which country did Wagner receive North Korean weapons?"
     assert not span_fits("country", "Corée du Nord", via)
     assert span_fits("country", "la Chine", via)
+
+
+def test_what_is_set_aside_and_a_later_who():
+    from qa.answertype import echoes, sets_aside
+
+    q = "En dehors de la nourriture, que Pyongyang obtiendrait-il de Moscou ?"
+    assert sets_aside(q)
+    assert echoes("la nourriture et d'autres produits", q)  # leads with what is set aside
+    assert not echoes("une technologie d'armement avancée", q)
+    late = "Selon l'article, qui a démenti que Téhéran ait fourni des drones ?"
+    assert asked(late) == "person"
+    assert not span_fits("person", "l'administration a révélé des informations", late)
+    assert asked("Pourquoi Milley, qui a atterri à Oslo, est-il sceptique ?") == ""
