@@ -168,9 +168,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
 
     The checks: the quoted sentence must hold an amount of money, a distance
     or the name next to the role asked for (`expected`/`fits`), and the
-    reader's span must be a count, a sum, a share, a date, a day, a month, a
-    year, a time, a city, a country, a model, a port, a named body or a
-    number ("le numéro de la résolution") when the question asks for one,
+    reader's span must be a count, a sum, a sum paid, a share, a date, a
+    day, a month, a year, a time, a city, a country, a model, a port, a
+    named body, a means of transport, a person or a number ("le numéro de la
+    résolution") when the question asks for one,
     and one the question does not already give (`asked`/`span_fits`). For a
     question that sets something aside ("outre / besides X"), a span that
     only repeats X gives way to the passage's next span that passes
