@@ -222,7 +222,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "measure",
         re.compile(
             r"\b(quelle (est la |etait la )?(altitude|hauteur|vitesse|profondeur|superficie|"
-            r"longueur)|(what|which) (is |was )?(the )?(\w+ )?(altitude|height|speed|depth|area)|"
+            r"longueur)|(what|which) (is |was )?(the )?(\w+ )?(altitude|height|speed|depth)|"
+            r"(what|which) (is|was) (the |its )?(\w+ )?area|"
             r"how (high|fast|deep))\b"
         ),
     ),
@@ -852,6 +853,8 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
         and not re.search(rf"\b({stems})", titles)
     ):
         return False  # "which senator" -> "le président Joe Biden"
+    if role in _GENERIC_ROLES and _ANY_ROLE.search(fold(sentence)):
+        return True  # "quel haut responsable" -> "Rob Bauer", "président du Comité militaire"
     return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
 
 
@@ -888,6 +891,8 @@ def _other_nation(kind: str, question: str, named: set[str]) -> bool:
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:1])
     asked = _nations(near) | countries(near)
+    if len(q) == len(question):  # fold kept the length: "US" read in the original case
+        asked |= _initials(question[m.start() : m.end()])
     return bool(asked) and not (asked & named)
 
 
@@ -913,7 +918,16 @@ _DEMONYM = re.compile(
 def _nations(text: str) -> set[str]:
     """Countries named by a word of their stem ("russe", "nord-coréenne")
     or a time-zone city ("Téhéran")."""
-    return _demonym_nations(text) | _city_nations(text)
+    return _demonym_nations(text) | _city_nations(text) | _initials(text)
+
+
+# "US officials", "the U.S. senator", "UK": capitals only, not "told us"
+_INITIALS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "UK": "GB", "U.K.": "GB"}
+_INITIALS_RE = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|USA|US|UK)(?![\w])")
+
+
+def _initials(text: str) -> set[str]:
+    return {_INITIALS[m.group(1)] for m in _INITIALS_RE.finditer(text)}
 
 
 def _demonym_nations(text: str) -> set[str]:

@@ -941,3 +941,20 @@ def test_what_is_set_aside_and_a_later_who():
     assert asked(late) == "person"
     assert not span_fits("person", "l'administration a révélé des informations", late)
     assert asked("Pourquoi Milley, qui a atterri à Oslo, est-il sceptique ?") == ""
+
+
+def test_generic_officials_areas_and_initials():
+    q = "Quel haut responsable de l'OTAN a assuré samedi que les troupes reculent ?"
+    sent = "L'amiral Rob Bauer, président du Comité militaire de l'OTAN, a déclaré samedi…"
+    assert span_fits("holder", "Rob Bauer", q, sent)  # an official presented by any title
+    # "toward what area" asks for a place, not a measure
+    assert asked("Toward what area did the United States send a bomber?") != "measure"
+    assert asked("What is the area of the island?") == "measure"
+    # "US officials" are American: not the Ukrainian president
+    us = "Which US officials did Stoltenberg meet in Washington?"
+    assert not span_fits(
+        "holder", "Volodymyr Zelensky", us, "le président ukrainien Volodymyr Zelensky"
+    )
+    assert span_fits(
+        "holder", "Lloyd Austin", us, "le secrétaire américain à la Défense Lloyd Austin"
+    )
