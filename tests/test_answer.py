@@ -958,3 +958,19 @@ def test_generic_officials_areas_and_initials():
     assert span_fits(
         "holder", "Lloyd Austin", us, "le secrétaire américain à la Défense Lloyd Austin"
     )
+
+
+def test_the_reader_reads_quel_jour_without_de_la_semaine():
+    from qa.answer import for_reader
+
+    assert (
+        for_reader("Quel jour de la semaine Kirby a-t-il parlé ?")
+        == "Quel jour Kirby a-t-il parlé ?"
+    )
+    assert (
+        for_reader("On which day of the week did Kirby speak?") == "On which day did Kirby speak?"
+    )
+    assert (
+        for_reader("Combien de semaines a duré la visite ?")
+        == "Combien de semaines a duré la visite ?"
+    )
