@@ -732,6 +732,9 @@ _PURPOSE = re.compile(r"^\W*(pour|afin|to|in order|so as)\b")
 
 
 def _a_means(span: str, question: str) -> bool:
+    """A way something travels or is done: not a purpose, not a country or a
+    lone short word, and a way of travelling when the question is about
+    transport."""
     s = fold(span)
     if _PURPOSE.search(s) or not any(len(w) > 2 for w in _words(_without_countries(span))):
         return False
@@ -931,6 +934,7 @@ def _initials(text: str) -> set[str]:
 
 
 def _demonym_nations(text: str) -> set[str]:
+    """Countries named by a demonym ("russe", "North Korean")."""
     by_stem = _stem_nations()
     return {c for w in _words(text) if _DEMONYM.search(w) for c in by_stem.get(w[:4], ())}
 
@@ -1159,6 +1163,7 @@ _FUTURE = re.compile(r"\b(prochain|prochaine|prochains|prochaines|demain|next|to
 
 
 def _other_tense(span: str, question: str) -> bool:
+    """A past question answered by "next week", or a future one by "last week"."""
     q, s = fold(question), fold(span)
     past, future = bool(_PAST_Q.search(q)), bool(_FUTURE_Q.search(q))
     return (past and not future and bool(_FUTURE.search(s))) or (
