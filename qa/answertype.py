@@ -762,7 +762,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     beyond what the question already says?"""
     if not kind:
         return True
-    s = fold(span)
+    s, q = fold(span), fold(question)
     if not s.strip() or _contradicts(kind, span, question):
         return False
     if kind == "measure":
@@ -774,7 +774,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
-        measures = not _MEASURE_Q.search(fold(question))
+        measures = not _MEASURE_Q.search(q)
         # "son 20e mois" ranks, it does not count
         s = re.sub(rf"\b{_ORDINAL}\b", " ", s)
         nums = [
@@ -782,17 +782,17 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             for m in _NUMBER.finditer(s)
             if not (measures and _MEASURE.match(s, m.start()))
         ]
-        if _COUNTED.search(fold(question)) and _MONEY.search(span):
+        if _COUNTED.search(q) and _MONEY.search(span):
             return False  # "1 milliard de dollars" does not count countries
         if sentence and not _counts_the_thing(question, sentence):
             return False
-        if _DURATION_Q.search(fold(question)) and not (_units(span) or _LONG.search(fold(span))):
+        if _DURATION_Q.search(q) and not (_units(span) or _LONG.search(fold(span))):
             return False  # "17 appels" is no duration
         if _counts_time(question) and _months(span) and not _units(span):
             return False  # "30 août 2023" is no number of years
-        if _EXACT_Q.search(fold(question)) and not re.search(r"\d", s) and _VAGUE.search(s):
+        if _EXACT_Q.search(q) and not re.search(r"\d", s) and _VAGUE.search(s):
             return False  # "combien d'heures exactement" -> not "quelques heures"
-        if _QUANTITY_Q.search(fold(question)) and _VAGUE_QUANTITY.search(s):
+        if _QUANTITY_Q.search(q) and _VAGUE_QUANTITY.search(s):
             return True  # "quelle quantité" -> "un « nombre important »"
         return _fresh(nums, question)
     if kind == "country":
@@ -800,7 +800,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return bool(_new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
         new = countries(span) - countries(question) - _demonym_nations(question)
-        if _ONE_COUNTRY.search(fold(question)):  # a country, not only a region
+        if _ONE_COUNTRY.search(q):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
     if kind == "city":  # a new name that is not (part of) a country's
@@ -869,12 +869,11 @@ _GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head"))
 def _presented_nations(span: str, sentence: str) -> set[str]:
     """The nations the span names or, when it names none, those of the words
     that present it ("le ministre russe de la Défense Sergueï Choïgu")."""
-    named = _nations(span) | countries(span)
+    named = _any_nations(span)
     at = sentence.find(span) if sentence else -1
     if named or at <= 0:
         return named
-    before = sentence[max(0, at - ROLE_WINDOW) : at]
-    return _nations(before) | countries(before)
+    return _any_nations(sentence[max(0, at - ROLE_WINDOW) : at])
 
 
 # "Quelle responsable nord-coréenne" is not answered by "le président russe
@@ -893,7 +892,7 @@ def _other_nation(kind: str, question: str, named: set[str]) -> bool:
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:1])
-    asked = _nations(near) | countries(near)
+    asked = _any_nations(near)
     if len(q) == len(question):  # fold kept the length: "US" read in the original case
         asked |= _initials(question[m.start() : m.end()])
     return bool(asked) and not (asked & named)
@@ -931,6 +930,11 @@ _INITIALS_RE = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|USA|US|UK)(?![\w]
 
 def _initials(text: str) -> set[str]:
     return {_INITIALS[m.group(1)] for m in _INITIALS_RE.finditer(text)}
+
+
+def _any_nations(text: str) -> set[str]:
+    """Countries the text names by name, demonym, time-zone city or initials."""
+    return _nations(text) | countries(text)
 
 
 def _demonym_nations(text: str) -> set[str]:
