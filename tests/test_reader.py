@@ -104,6 +104,24 @@ def test_negatives_are_other_paragraphs_of_the_same_article():
             assert n.context.startswith(n.article + " ")
 
 
+def test_a_negative_is_never_a_paragraph_that_repeats_the_answer():
+    # several outlets tell one story: another paragraph may give the same fact
+    ctx = ["Le calibre est de 152 mm.", "Des obus de 152 mm, selon Kirby.", "La météo."]
+    qa = {
+        "id": "q",
+        "question": "Quel calibre ?",
+        "answers": [{"text": "152 mm", "answer_start": 18}],
+    }
+    arts = [{"title": "T", "paragraphs": [{"context": ctx[0], "qas": [qa]}]}]
+    arts[0]["paragraphs"] += [{"context": c, "qas": []} for c in ctx[1:]]
+    for seed in range(8):
+        assert [n.context for n in data.negatives(arts, 1.0, seed=seed)] == ["La météo."]
+    # whole words: "15" is not in "152 mm"
+    qa["answers"] = [{"text": "15", "answer_start": 0}]
+    got = {n.context for seed in range(16) for n in data.negatives(arts, 1.0, seed=seed)}
+    assert got == set(ctx[1:])
+
+
 def test_hard_negatives_are_the_closest_paragraph_without_the_answer():
     def para(pid, ctx, q=None, a=None):
         if not q:
@@ -656,11 +674,26 @@ def test_spread_pairs_an_unanswerable_question_with_what_the_pipeline_would_show
     assert c == ["Recettes de cuisine."]
 
 
+def test_spread_keeps_a_long_storys_nearest_paragraphs(monkeypatch):
+    monkeypatch.setattr(data, "SAME_CAP", 2)
+    null = {"id": "S.q", "question": "Combien de roquettes Grad ?", "kind": "unanswerable"}
+    paras = ["Les obus.", "Des roquettes Grad.", "Météo.", "Cuisine.", "Des roquettes."]
+    story = {
+        "title": "S",
+        "paragraphs": [
+            {"context": c, "qas": [null] if i == 0 else []} for i, c in enumerate(paras)
+        ],
+    }
+    got = [p.context for p in data.spread_unanswered([story], depth=0)]
+    assert got == ["Des roquettes Grad.", "Des roquettes."]
+
+
 @pytest.mark.parametrize("path", data.written_files(), ids=lambda p: p.name)
 def test_the_committed_written_news_checks_out(path):
     arts = data.load_written(path)
     titles = [a["title"] for a in arts]
-    assert len(titles) == len(set(titles)) >= 40
+    # a line is an article, or a story told by several outlets (-stories)
+    assert len(titles) == len(set(titles)) >= (12 if "stories" in path.name else 40)
     train, val = data.split_articles(arts, 0.2, seed=0)
     assert data.unanswered(val) and data.written_validation(val)
 

@@ -90,7 +90,11 @@ def positives(articles: list[dict]) -> list[Pair]:
 
 
 def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
-    """For a share `rate` of the questions, the question with another paragraph."""
+    """For a share `rate` of the questions, the question with another paragraph
+    that does not hold its answer (a story told by several outlets repeats its
+    facts from paragraph to paragraph)."""
+    from .spans import normalize
+
     rng = random.Random(seed)
     everything = [p["context"] for a in articles for p in a["paragraphs"]]
     out = []
@@ -101,7 +105,10 @@ def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
             for qa in p["qas"]:
                 if rng.random() >= rate:
                     continue
+                answers = [normalize(x["text"]) for x in qa.get("answers", []) if x.get("text")]
                 pool = others or [c for c in everything if c != p["context"]]
+                if answers:
+                    pool = [c for c in pool if not _holds(normalize(c), answers)]
                 if pool:
                     out.append(
                         Pair(
@@ -112,6 +119,11 @@ def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
                         )
                     )
     return out
+
+
+def _holds(folded: str, answers: list[str]) -> bool:
+    """Whether a normalised text holds one of the normalised answers as whole words."""
+    return any(x and f" {x} " in f" {folded} " for x in answers)
 
 
 def cut_negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
@@ -378,6 +390,11 @@ def unanswered(articles: list[dict]) -> list[Pair]:
     ]
 
 
+# at most this many other paragraphs of its own article per unanswerable
+# question in `spread_unanswered`: every paragraph of a one-outlet article
+SAME_CAP = 8
+
+
 def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
     """Each question marked unanswerable with every other paragraph of its
     article and the `depth` paragraphs of other articles a BM25 search ranks
@@ -400,8 +417,8 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
     if not asked:
         return []
     hits = [[] for _ in asked]
-    if depth and len(paras) > 1:
-        bm25 = _bm25([c for _, c in paras])
+    bm25 = _bm25([c for _, c in paras]) if len(paras) > 1 else None
+    if depth and bm25 is not None:
         queries = [analyze(qa["question"]) or [""] for _, _, qa in asked]
         found, scores = bm25.retrieve(queries, k=min(len(paras), depth + 20), show_progress=False)
         hits = [
@@ -411,6 +428,12 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
     out = []
     for (ai, own, qa), near in zip(asked, hits):
         same = [c for a, c in paras if a == ai and c != own]
+        if len(same) > SAME_CAP:
+            # a story told by several outlets has dozens of paragraphs: its
+            # BM25 nearest, as retrieval would show them
+            scores = bm25.get_scores(analyze(qa["question"]) or [""])
+            index = {c: j for j, (_, c) in enumerate(paras)}
+            same = sorted(same, key=lambda c: -scores[index[c]])[:SAME_CAP]
         for k, context in enumerate(same + [paras[j][1] for j in near]):
             out.append(
                 Pair(
