@@ -392,7 +392,8 @@ def unanswered(articles: list[dict]) -> list[Pair]:
 
 # at most this many other paragraphs of its own article per unanswerable
 # question in `spread_unanswered`: every paragraph of a one-outlet article
-SAME_CAP = 8
+# (4-6 paragraphs), about what the pipeline reads (3 + 3 passages)
+SAME_CAP = 5
 
 
 def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
