@@ -97,6 +97,7 @@ def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
 
     rng = random.Random(seed)
     everything = [p["context"] for a in articles for p in a["paragraphs"]]
+    folded = {c: normalize(c) for c in everything}
     out = []
     for a in articles:
         contexts = [p["context"] for p in a["paragraphs"]]
@@ -108,7 +109,7 @@ def negatives(articles: list[dict], rate: float, seed: int = 0) -> list[Pair]:
                 answers = [normalize(x["text"]) for x in qa.get("answers", []) if x.get("text")]
                 pool = others or [c for c in everything if c != p["context"]]
                 if answers:
-                    pool = [c for c in pool if not _holds(normalize(c), answers)]
+                    pool = [c for c in pool if not _holds(folded[c], answers)]
                 if pool:
                     out.append(
                         Pair(
@@ -426,6 +427,7 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
             [int(j) for j, s in zip(row, score) if s > 0 and paras[j][0] != ai][:depth]
             for row, score, (ai, _, _) in zip(found, scores, asked)
         ]
+    index = {c: j for j, (_, c) in enumerate(paras)}
     out = []
     for (ai, own, qa), near in zip(asked, hits):
         same = [c for a, c in paras if a == ai and c != own]
@@ -433,7 +435,6 @@ def spread_unanswered(articles: list[dict], depth: int = 3) -> list[Pair]:
             # a story told by several outlets has dozens of paragraphs: its
             # BM25 nearest, as retrieval would show them
             scores = bm25.get_scores(analyze(qa["question"]) or [""])
-            index = {c: j for j, (_, c) in enumerate(paras)}
             same = sorted(same, key=lambda c: -scores[index[c]])[:SAME_CAP]
         for k, context in enumerate(same + [paras[j][1] for j in near]):
             out.append(
