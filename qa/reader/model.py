@@ -141,12 +141,13 @@ class TorchReader(_Base):
         self.model, self.name, self._torch = model, name, torch
 
     def logits(self, input_ids, attention_mask):
+        device = next(self.model.parameters()).device  # the GPU while training there
         with self._torch.inference_mode():
             out = self.model(
-                input_ids=self._torch.from_numpy(input_ids),
-                attention_mask=self._torch.from_numpy(attention_mask),
+                input_ids=self._torch.from_numpy(input_ids).to(device),
+                attention_mask=self._torch.from_numpy(attention_mask).to(device),
             )
-        return out.start_logits.float().numpy(), out.end_logits.float().numpy()
+        return out.start_logits.float().cpu().numpy(), out.end_logits.float().cpu().numpy()
 
 
 class OnnxReader(_Base):

@@ -89,9 +89,12 @@ def _names(model) -> list[str]:
 
 
 def _member_record(path: Path) -> dict:
-    card = path / "training.json"
+    # a reader folder's card, or for `X.fp32.onnx` (--keep-fp32) the card of
+    # the run's folder `X` beside it, when there is one
+    folder = path if path.is_dir() else path.parent / path.name.removesuffix(".fp32.onnx")
+    card = folder / "training.json"
     record = {"path": str(path)}
-    if card.is_file():  # a reader folder's; a bare fp32 file has none
+    if card.is_file():
         report = json.loads(card.read_text(encoding="utf-8"))
         record["config"] = report.get("config", {})
         record["validation"] = report.get("validation_int8") or report.get("validation_fp32")
@@ -179,6 +182,11 @@ def _settings(cfg: dict) -> str:
     return ", ".join(parts)
 
 
+def _where(members: list[dict]) -> str:
+    gpu = any(m.get("config", {}).get("device") == "cuda" for m in members)
+    return "on a CUDA GPU" if gpu else "on 2 CPU cores"
+
+
 def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
@@ -193,8 +201,9 @@ def soup_card(report: dict, out: Path) -> str:
         soups = soups[0]["soup"]
     else:
         made = (
-            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` on 2 CPU "
-            "cores, all from the\n  same e5-small weights (or all trained on from one reader), "
+            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` "
+            f"{_where(soups)}, all from the\n  same e5-small weights (or all trained on from "
+            "one reader), "
             "seed 0 and frozen layers."
         )
     rows = []

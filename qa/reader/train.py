@@ -96,6 +96,9 @@ class TrainConfig:
     dropout: float = 0.1
     export: bool = True
     threads: int = 0  # torch threads; 0 = every core
+    # "auto": a CUDA GPU when torch sees one, else the CPU. Export and the
+    # int8 validation always run on the CPU, where the product reads
+    device: str = "auto"
     # "dynamic": ONNX Runtime's dynamic int8 (the shipped reader); "weights":
     # int8 weights, fp32 arithmetic (qa/onnxexport.py), 1.7x slower. F1 against
     # fp32: dynamic -0.033 on the shipped run, +0.018 on a second; weights -0.006
@@ -218,7 +221,8 @@ def _shared_loss(logits, targets, ctx, idx: list[int], group_of: dict[int, int])
             continue
         lg = logits[rows].float().masked_fill(~ctx[rows], float("-inf"))
         target = rows.index(gold[0]) * lg.shape[1] + int(targets[gold[0]])
-        terms.append(torch.nn.functional.cross_entropy(lg.reshape(1, -1), torch.tensor([target])))
+        gold_at = torch.tensor([target], device=lg.device)
+        terms.append(torch.nn.functional.cross_entropy(lg.reshape(1, -1), gold_at))
     return torch.stack(terms).mean() if terms else logits.new_zeros(())
 
 
@@ -278,6 +282,7 @@ def fit(
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(opt, int(total * cfg.warmup), total)
     pad = tokenizer.pad_token_id or 0
+    device = next(model.parameters()).device
     model.train()
     step, losses, t0 = 0, [], time.time()
     bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
@@ -285,15 +290,15 @@ def fit(
         for idx in batches():
             if step >= total:
                 break
-            ids, mask, start, end = _tensors(feats, idx, pad)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            ids, mask, start, end = (t.to(device) for t in _tensors(feats, idx, pad))
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 out = model(input_ids=ids, attention_mask=mask)
             loss = (
                 torch.nn.functional.cross_entropy(out.start_logits.float(), start)
                 + torch.nn.functional.cross_entropy(out.end_logits.float(), end)
             ) / 2
             if cfg.shared:
-                ctx = _ctx_mask(feats, idx, ids.shape[1])
+                ctx = _ctx_mask(feats, idx, ids.shape[1]).to(device)
                 shared = _shared_loss(out.start_logits, start, ctx, idx, group_of)
                 shared = shared + _shared_loss(out.end_logits, end, ctx, idx, group_of)
                 loss = loss + cfg.shared * shared / 2
@@ -528,6 +533,19 @@ def export_onnx(model, out: Path, keep_fp32: str = "", quant: str = "dynamic") -
     )
 
 
+def resolve_device(device: str) -> str:
+    """`auto` -> `cuda` when torch sees a GPU, else `cpu`; `cuda` without one is an error."""
+    import torch
+
+    if device not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"--device {device}: expected auto, cpu or cuda")
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: torch sees no CUDA GPU (a CPU build of torch?)")
+    return device
+
+
 def native_bf16(cpuinfo: str | Path = "/proc/cpuinfo") -> bool:
     """Does this CPU compute bfloat16 in hardware (AVX512-BF16 or AMX)? Without
     it autocast emulates bf16: a training step took 60-90 s instead of 6-7 s
@@ -543,7 +561,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
     """The whole command: data, fit, validate, calibrate, export, card."""
     import torch
 
-    if cfg.bf16 and not native_bf16():
+    cfg = replace(cfg, device=resolve_device(cfg.device))
+    if cfg.bf16 and cfg.device == "cpu" and not native_bf16():
         log.warning("this CPU has no native bfloat16: training in fp32")
         cfg = replace(cfg, bf16=False)
 
@@ -581,6 +600,8 @@ def train(cfg: TrainConfig, progress: bool = True, say=print) -> dict:
         f"+ {len(val_swap)} swapped questions + {len(val_extra)} of the project's own"
     )
     model, tokenizer = build_model(cfg)
+    model.to(cfg.device)
+    say(f"training on {cfg.device}" + (" (bf16 autocast)" if cfg.bf16 else ""))
     settings = {"max_len": cfg.max_len, "stride": cfg.stride}
     epochs = []
 
@@ -627,6 +648,7 @@ def _finish(cfg, model, tokenizer, settings, fitted, val, val_pairs, work, out, 
         **settings,
         "max_answer_tokens": 30,
     }
+    model.cpu()  # exported, saved and read on the CPU, as the product reads it
     if cfg.export and cfg.base == E5:
         export_onnx(model, work, cfg.keep_fp32, cfg.quant)
         (work / CONFIG).write_text(json.dumps(meta), encoding="utf-8")
