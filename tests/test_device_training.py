@@ -56,10 +56,10 @@ def test_a_kept_fp32_file_is_recorded_with_its_runs_card(tmp_path):
     assert rec["config"]["device"] == "cuda" and rec["minutes"] == 2.0
     assert rec["validation"]["f1"] == 0.55
     assert "config" not in _member_record(tmp_path / "other.fp32.onnx")  # no card beside it
-    from qa.reader.soup import _where
+    from qa.reader.train import trained_on
 
-    assert _where([rec, {"path": "cpu-run"}]) == "on a CUDA GPU"
-    assert _where([{"path": "cpu-run", "config": {"device": "cpu"}}]) == "on 2 CPU cores"
+    assert trained_on([rec["config"], {}]) == "on a CUDA GPU"
+    assert trained_on([{"device": "cpu"}, {}]) == "on 2 CPU cores"
 
 
 def _bundle():

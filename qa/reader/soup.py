@@ -41,6 +41,7 @@ from .train import (
     own_validation,
     publish,
     quant_words,
+    trained_on,
     validate,
     validation_negatives,
 )
@@ -182,11 +183,6 @@ def _settings(cfg: dict) -> str:
     return ", ".join(parts)
 
 
-def _where(members: list[dict]) -> str:
-    gpu = any(m.get("config", {}).get("device") == "cuda" for m in members)
-    return "on a CUDA GPU" if gpu else "on 2 CPU cores"
-
-
 def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
@@ -200,10 +196,10 @@ def soup_card(report: dict, out: Path) -> str:
         )
         soups = soups[0]["soup"]
     else:
+        where = trained_on([m.get("config", {}) for m in soups])
         made = (
-            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` "
-            f"{_where(soups)}, all from the\n  same e5-small weights (or all trained on from "
-            "one reader), "
+            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` {where}, "
+            "all from the\n  same e5-small weights (or all trained on from one reader), "
             "seed 0 and frozen layers."
         )
     rows = []

