@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--threads", type=int, default=d.threads, help="CPU threads (0 = every core)")
     p.add_argument(
+        "--attention-dropout",
+        type=float,
+        default=d.attention_dropout,
+        help="dropout on attention (default: as elsewhere, 0.1; 0 trains ~1.5x faster on a CPU)",
+    )
+    p.add_argument(
         "--extra", default=d.extra, help="also train on the project's own questions (JSONL)"
     )
     p.add_argument(

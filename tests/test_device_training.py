@@ -101,3 +101,17 @@ def test_the_trimmed_weight_file_keeps_the_rows_of_the_training_text(tmp_path, m
     finally:
         monkeypatch.delenv(e5weights.FILE_ENV)
         e5weights.read.cache_clear()
+
+
+@pytest.mark.slow
+def test_attention_dropout_is_its_own_setting():
+    from qa.cli import build_parser
+    from qa.reader.train import TrainConfig, build_model
+
+    args = build_parser().parse_args(["train-reader", "--attention-dropout", "0"])
+    assert args.attention_dropout == 0.0 and TrainConfig().attention_dropout < 0
+    model, _ = build_model(TrainConfig(attention_dropout=0.0))
+    layer = model.bert.encoder.layer[5]
+    assert layer.attention.self.dropout.p == 0.0 and layer.output.dropout.p == 0.1
+    model, _ = build_model(TrainConfig())  # the shipped recipe: 0.1 everywhere
+    assert model.bert.encoder.layer[5].attention.self.dropout.p == 0.1
