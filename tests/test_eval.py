@@ -354,3 +354,32 @@ def test_seed_questions_do_not_regress(real_settings, tmp_path, capsys):
         assert value >= floor, f"hybrid {qtype} MRR@10 {value:.3f} < {floor}"
     for metric, floor in ANSWER_FLOORS.items():
         assert got["hybrid"][metric] >= floor, f"hybrid {metric} {got['hybrid'][metric]:.3f}"
+
+
+def test_gold_ids_without_the_files_extension_name_the_indexed_articles():
+    from types import SimpleNamespace
+
+    from qa.eval.formats import Question, QuestionSet
+    from qa.eval.metrics import relevance
+
+    def chunk(doc, i, text):
+        return SimpleNamespace(doc_id=doc, chunk_id=f"{doc}#{i}", text=text)
+
+    chunks = [chunk("001_a.txt", 0, "Des obus de 152 mm."), chunk("002_b.txt", 0, "Vilnius.")]
+    data = SimpleNamespace(
+        chunks=chunks,
+        n_searchable=2,
+        documents=[{"doc_id": "001_a.txt"}, {"doc_id": "002_b.txt"}],
+        path=None,
+    )
+    qs = QuestionSet(
+        questions=[
+            Question(id="q1", question="Quel calibre ?", answers=["152 mm"], doc_ids=["001_a"]),
+            Question(id="q2", question="Où ?", answers=["Vilnius"], doc_ids=["002_b.txt"]),
+        ],
+        fmt="jsonl",
+        source="made up",
+    )
+    docs, chunk_rel, warnings = relevance(qs, data, corpus_index=False)
+    assert docs == {"q1": {"001_a.txt": 1}, "q2": {"002_b.txt": 1}}
+    assert chunk_rel["q1"] == {"001_a.txt#0": 1} and not warnings

@@ -56,6 +56,17 @@ def map_doc(doc_id: str, corpus_index: bool) -> str:
     return doc_id[len(prefix) :] if corpus_index and doc_id.startswith(prefix) else doc_id
 
 
+def _by_name(doc_ids: set[str]) -> dict[str, str]:
+    """A gold id written without its file's extension ("001_x" for
+    "001_x.txt") -> the indexed id, when only one indexed id has that name."""
+    names: dict[str, list[str]] = {}
+    for d in doc_ids:
+        stem, dot, ext = d.rpartition(".")
+        if dot and stem and "/" not in ext:
+            names.setdefault(stem, []).append(d)
+    return {stem: ds[0] for stem, ds in names.items() if len(ds) == 1 and stem not in doc_ids}
+
+
 def relevance(qs: QuestionSet, data, corpus_index: bool):
     """(doc qrels, chunk qrels, warnings) from the questions and the loaded index."""
     chunks = data.chunks[: data.n_searchable]
@@ -65,7 +76,8 @@ def relevance(qs: QuestionSet, data, corpus_index: bool):
         by_doc.setdefault(map_doc(c.doc_id, corpus_index), []).append(c)
     doc_qrels: dict[str, dict[str, int]] = {}
     chunk_qrels: dict[str, dict[str, int]] = {}
-    listed = {d for q in qs.questions if q.answerable for d in q.doc_ids or []}
+    named = _by_name(in_index)
+    listed = {named.get(d, d) for q in qs.questions if q.answerable for d in q.doc_ids or []}
     missing = listed - in_index
     if listed and missing == listed:
         raise ValueError(
@@ -78,7 +90,8 @@ def relevance(qs: QuestionSet, data, corpus_index: bool):
         if not q.answerable:
             continue
         if q.doc_ids:
-            docs = q.grades or {d: 1 for d in q.doc_ids}
+            grades = q.grades or dict.fromkeys(q.doc_ids, 1)
+            docs = {named.get(d, d): g for d, g in grades.items()}
         elif q.answers:
             docs = {d: 1 for d, cs in by_doc.items() if any(holds(c.text, q.answers) for c in cs)}
             if not docs:
