@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--attention-dropout",
         type=float,
         default=d.attention_dropout,
-        help="dropout on attention (default: as elsewhere, 0.1; 0 trains ~1.5x faster on a CPU)",
+        help="dropout on attention (default 0.1 as elsewhere; 0: 1.6x faster steps on a CPU)",
     )
     p.add_argument(
         "--extra", default=d.extra, help="also train on the project's own questions (JSONL)"
