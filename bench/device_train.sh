@@ -9,8 +9,8 @@
 #   bash bench/device_train.sh
 #
 # The soup comes back in $OUT as reader.onnx.part-* (the tool returns files of
-# at most 16 MiB), reader.json, training.json, README.md, members.json and
-# log.txt. Join the parts with `cat reader.onnx.part-* > reader.onnx` into a
+# at most 16 MiB), reader.json, training.json (each member's settings and
+# figures under "soup"), README.md and log.txt. Join the parts with `cat reader.onnx.part-* > reader.onnx` into a
 # reader folder, then evaluate it here as any run (bench/calibrate_reader.py,
 # bench/answer_sets.py with QA_READER=that folder).
 #
@@ -68,13 +68,6 @@ for m in $MEMBERS; do
   [ -f "$WORK/$m/training.json" ] && [ -f "$WORK/$m.fp32.onnx" ] && done_members+=("$WORK/$m.fp32.onnx")
 done
 log "members done: ${#done_members[@]} of $(echo $MEMBERS | wc -w)"
-"$PY" -c "
-import json, sys
-out = {m: json.load(open(f'$WORK/{m}/training.json')) for m in sys.argv[1:]
-       if __import__('os').path.exists(f'$WORK/{m}/training.json')}
-json.dump({m: {k: r[k] for k in ('config', 'train', 'validation_int8') if k in r} for m, r in out.items()},
-          open('$OUT/members.json', 'w'), indent=1)
-" $MEMBERS
 [ ${#done_members[@]} -gt 0 ] || { log "no member finished"; exit 1; }
 
 "$PY" -m qa.cli soup-reader "${done_members[@]}" --out "$WORK/soup" --quant weights \

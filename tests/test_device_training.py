@@ -109,7 +109,7 @@ def test_attention_dropout_is_its_own_setting():
     from qa.reader.train import TrainConfig, build_model
 
     args = build_parser().parse_args(["train-reader", "--attention-dropout", "0"])
-    assert args.attention_dropout == 0.0 and TrainConfig().attention_dropout < 0
+    assert args.attention_dropout == 0.0 and TrainConfig().attention_dropout is None
     model, _ = build_model(TrainConfig(attention_dropout=0.0))
     layer = model.bert.encoder.layer[5]
     assert layer.attention.self.dropout.p == 0.0 and layer.output.dropout.p == 0.1

@@ -94,12 +94,12 @@ class TrainConfig:
     val_limit: int = 0  # validate on this many questions only; 0 = all
     bf16: bool = True  # bfloat16 autocast for the forward pass (the shipped model's setting)
     dropout: float = 0.1
-    # dropout on the attention probabilities; < 0: the same as `dropout`. 0
+    # dropout on the attention probabilities; None: the same as `dropout`. 0
     # lets torch use its fused attention on the CPU and skips drawing a mask
     # over every head's token x token scores: a step took 1.50 s instead of
     # 2.20 (bf16, 16 windows of 200 tokens, 2 AVX-512/AMX cores), but after
     # the same 262 steps on PIAF, F1 0.299 against 0.370 (docs/answers.md)
-    attention_dropout: float = -1.0
+    attention_dropout: float | None = None
     export: bool = True
     threads: int = 0  # torch threads; 0 = every core
     # "auto": a CUDA GPU when torch sees one, else the CPU. Export and the
@@ -136,7 +136,7 @@ def build_model(cfg: TrainConfig):
         config = e5weights.bert_config()
         config.hidden_dropout_prob = cfg.dropout
         att = cfg.attention_dropout
-        config.attention_probs_dropout_prob = cfg.dropout if att < 0 else att
+        config.attention_probs_dropout_prob = cfg.dropout if att is None else att
         model = BertForQuestionAnswering(config)
         state = {f"bert.{k}": v for k, v in e5weights.state_dict().items()}
         missing, unexpected = model.load_state_dict(state, strict=False)
@@ -555,8 +555,8 @@ def resolve_device(device: str) -> str:
 
 
 def _attention_words(cfg: dict) -> str:
-    att = cfg.get("attention_dropout", -1.0)
-    return "" if att < 0 or att == cfg.get("dropout", 0.1) else f" ({att} on attention)"
+    att = cfg.get("attention_dropout")
+    return "" if att is None or att == cfg.get("dropout", 0.1) else f" ({att} on attention)"
 
 
 def trained_on(configs: list[dict]) -> str:
