@@ -62,6 +62,23 @@ def test_a_kept_fp32_file_is_recorded_with_its_runs_card(tmp_path):
     assert trained_on([{"device": "cpu"}, {}]) == "on 2 CPU cores"
 
 
+def test_the_soup_card_weighs_repeated_members_and_opens_a_member_soup():
+    """The shipped soup entered the next one twice (weight 2/4) beside two
+    fresh runs; its card lists it once, with its own members below, and
+    skips the re-quantisation step between them."""
+    from qa.reader.soup import _member_rows
+
+    run = {"config": {"epochs": 1.0, "lr": 1.5e-4, "freeze": 3, "cloze_rate": 0.5}}
+    inner = [{"path": f"/tmp/reader-{n}", **run} for n in ("h", "c")]
+    shipped = {"path": "qa/reader/weights", "soup": [{"path": "w", "soup": inner}]}
+    rows = _member_rows([shipped, shipped, {"path": "f8.fp32.onnx", **run}, {"path": "f9"}])
+    assert "| `weights` | 2/4 | a soup of 2 runs (below) |" in rows
+    assert "| `f8.fp32.onnx` | 1/4 | 1.0 epochs" in rows and "| `f9` | 1/4 |" in rows
+    assert "`weights` averages `reader-h`, `reader-c`:" in rows
+    assert "| `reader-c` | 1/2 | 1.0 epochs, lr 0.00015, frozen layers 1-3, 0.5 cloze" in rows
+    assert rows.count("| `weights` |") == 1
+
+
 def _bundle():
     spec = importlib.util.spec_from_file_location("device_bundle", ROOT / "bench/device_bundle.py")
     mod = importlib.util.module_from_spec(spec)

@@ -397,7 +397,7 @@ def test_train_reader_smoke_run_writes_a_loadable_model(tmp_path, capsys):
     assert main(["soup-reader", *members, "--out", str(soup), "--val-limit", "6"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["members"] == 2
     soup_card = (soup / "README.md").read_text()
-    assert "| `reader` |" in soup_card and "0.5 cloze questions per question" in soup_card
+    assert "| `reader` | 1/2 |" in soup_card and "0.5 cloze questions per question" in soup_card
     assert "50% swapped-fact question" in soup_card
     assert "the project's own questions" in soup_card and "F1, English questions" in soup_card
     assert np.isfinite(OnnxReader(soup).read("Qui ?", ["Jean est venu."])[0].margin)

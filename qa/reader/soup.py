@@ -183,6 +183,35 @@ def _settings(cfg: dict) -> str:
     return ", ".join(parts)
 
 
+def _member_rows(soups: list[dict]) -> str:
+    # one row per distinct member with its share of the average; a member
+    # that is a soup gets its own members listed below the table
+    counts: dict[str, int] = {}
+    first: dict[str, dict] = {}
+    for r in soups:
+        counts[r["path"]] = counts.get(r["path"], 0) + 1
+        first.setdefault(r["path"], r)
+    rows, inner = [], []
+    for path, r in first.items():
+        v = r.get("validation") or {}
+        figures = f"{v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f}" if v else "| |"
+        name = Path(path).name
+        settings = _settings(r.get("config", {}))
+        if r.get("soup"):
+            members = r["soup"]
+            while len(members) == 1 and members[0].get("soup"):  # a re-quantised soup
+                members = members[0]["soup"]
+            settings = f"a soup of {len(members)} runs (below)"
+            names = ", ".join(f"`{Path(m['path']).name}`" for m in members)
+            inner.append(f"\n\n`{name}` averages {names}:\n\n{_HEAD}\n{_member_rows(members)}")
+        share = f"{counts[path]}/{len(soups)}"
+        rows.append(f"| `{name}` | {share} | {settings} | {figures} |")
+    return "\n".join(rows) + "".join(inner)
+
+
+_HEAD = "| member | weight | settings | EM | F1 | AUC |\n|---|---|---|---|---|---|"
+
+
 def soup_card(report: dict, out: Path) -> str:
     val, cal = report["validation_int8"], report["calibration"]
     size = sum(f.stat().st_size for f in out.glob("*.onnx")) / 1e6
@@ -198,16 +227,13 @@ def soup_card(report: dict, out: Path) -> str:
     else:
         where = trained_on([m.get("config", {}) for m in soups])
         made = (
-            f"the average of the\n  weights of {len(soups)} runs of `qa train-reader` {where}, "
-            "all from the\n  same e5-small weights (or all trained on from one reader), "
-            "seed 0 and frozen layers."
+            f"the average of the\n  weights of {len({m['path'] for m in soups})} members, "
+            f"runs of `qa train-reader` {where} or soups of them,\n  all from the "
+            "same e5-small weights (or all trained on from one reader), seed 0\n  and frozen "
+            "layers. A member named twice counts twice; a member that is a soup\n  brings "
+            "its members' average (listed under the table)."
         )
-    rows = []
-    for r in soups:
-        v = r.get("validation") or {}
-        figures = f"{v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f}" if v else "| |"
-        rows.append(f"| `{Path(r['path']).name}` | {_settings(r.get('config', {}))} | {figures} |")
-    members = "\n".join(rows)
+    members = _member_rows(soups)
     hard = f"{val['auc_hard']:.3f}" if "auc_hard" in val else "n/a"
     swapped = f"{val['auc_swap']:.3f}" if "auc_swap" in val else "n/a"
     return f"""# qa-news reader
@@ -235,8 +261,7 @@ its paragraph, plus the negatives listed below (labelled null).
 
 ## Members
 
-| member | settings | EM | F1 | AUC |
-|---|---|---|---|---|
+{_HEAD}
 {members}
 
 ## Validation (held-out articles, gold paragraph given, int8 soup as shipped)
