@@ -10,9 +10,10 @@
 #
 # The soup comes back in $OUT as reader.onnx.part-* (the tool returns files of
 # at most 16 MiB), reader.json, training.json (each member's settings and
-# figures under "soup"), README.md and log.txt. Join the parts with `cat reader.onnx.part-* > reader.onnx` into a
-# reader folder, then evaluate it here as any run (bench/calibrate_reader.py,
-# bench/answer_sets.py with QA_READER=that folder).
+# figures under "soup"), README.md and log.txt. Join the parts with
+# `cat reader.onnx.part-* > reader.onnx` into a reader folder, then evaluate
+# it here as any run (bench/calibrate_reader.py, bench/answer_sets.py with
+# QA_READER=that folder).
 #
 # Settings (environment): EPOCHS (3), MEMBERS (which recipes, "h c r3 r2"),
 # BUDGET (seconds each member may train and export, 420), LIMIT (pairs per

@@ -22,6 +22,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -186,13 +187,11 @@ def _settings(cfg: dict) -> str:
 def _member_rows(soups: list[dict]) -> str:
     # one row per distinct member with its share of the average; a member
     # that is a soup gets its own members listed below the table
-    counts: dict[str, int] = {}
-    first: dict[str, dict] = {}
-    for r in soups:
-        counts[r["path"]] = counts.get(r["path"], 0) + 1
-        first.setdefault(r["path"], r)
+    counts = Counter(r["path"] for r in soups)
+    first = {r["path"]: r for r in reversed(soups)}  # a path's first record wins
     rows, inner = [], []
-    for path, r in first.items():
+    for path in counts:
+        r = first[path]
         v = r.get("validation") or {}
         figures = f"{v['exact_match']:.3f} | {v['f1']:.3f} | {v['auc']:.3f}" if v else "| |"
         name = Path(path).name
