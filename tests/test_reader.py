@@ -777,3 +777,12 @@ def test_the_reader_quantises_to_seven_bits_where_asked(tmp_path, reduce_range, 
     ]
     assert q and max(abs(int(q[0].min())), int(q[0].max())) == limit
     assert READER_REDUCE_RANGE
+
+
+def test_soup_card_names_a_members_attention_dropout_only_when_it_differs():
+    from qa.reader.soup import _settings
+
+    base = {"epochs": 2.0, "lr": 1.5e-4, "freeze": 3, "dropout": 0.1, "hard_rate": 0.5}
+    assert "attention dropout 0" in _settings({**base, "attention_dropout": 0.0})
+    assert "attention dropout" not in _settings({**base, "attention_dropout": None})
+    assert "attention dropout" not in _settings(base)

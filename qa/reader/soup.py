@@ -177,6 +177,8 @@ def _settings(cfg: dict) -> str:
         parts.append("the project's own questions")
     if cfg.get("written"):
         parts.append("the project's written news")
+    if cfg.get("attention_dropout") is not None and cfg["attention_dropout"] != cfg.get("dropout"):
+        parts.append(f"attention dropout {cfg['attention_dropout']:g}")
     if cfg.get("shared"):
         parts.append(f"shared normalisation {cfg['shared']:g}")
     if cfg.get("init"):
