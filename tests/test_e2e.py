@@ -68,16 +68,10 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
     [
         # the passage has the 155 mm credit line: another figure, another fact
         "Quel montant l'Otan a-t-elle consacré à l'achat de munitions de 152 mm ?",
-        # the soup before the twenty-third round read the speaker of the quote
-        # ("…, a déclaré Kirby"), which the gate drops; the reader shipped since
-        # reads "Vladimir Poutine" from the letters passage and answers. A known
-        # miss of that reader (docs/answers.md, "Two fresh members souped"):
-        # strict, so that a reader that refuses it again un-marks it.
-        pytest.param(
-            "Qui dirigeait le groupe de responsables russes qui s’est rendu à Pyongyang après "
-            "la visite de Choïgu ?",
-            marks=pytest.mark.xfail(strict=True, reason="the shipped reader answers it"),
-        ),
+        # the reader of the twenty-third round answered it "Vladimir Poutine"
+        # from the letters passage; the soup shipped since refuses it again
+        "Qui dirigeait le groupe de responsables russes qui s’est rendu à Pyongyang après "
+        "la visite de Choïgu ?",
     ],
 )
 def test_on_topic_questions_the_gate_refuses(real_retriever, question):
