@@ -233,6 +233,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "sum",
         re.compile(
             r"\b(a combien s.elev\w*|quel (est|etait) (le |la )?(\w+ )?(cout|budget|montant)|"
+            # "quelle somme X apporte-t-il à la ligne d'un milliard": not that milliard
+            r"quel(le)?s? (montant|somme|budget|cout)s?\b|what (sum|amount)\b(?! of)|"
             r"quel (est|etait) le prix (unitaire|moyen|d.une?)|"
             r"what (is|was) the (\w+ )?(cost|budget|amount|price)|"
             r"how much (does|did|will|would) .* cost)\b"

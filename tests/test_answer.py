@@ -109,8 +109,18 @@ def test_typed_questions_keep_only_sentences_of_their_type():
     from qa.answer import Pick, _typed
 
     q = "Quel montant d'aide Joe Biden a-t-il proposé pour l'Ukraine ?"
-    money = Pick(hit=None, sentence="Biden propose 13,1 milliards de dollars.", confidence=0.95)
-    other = Pick(hit=None, sentence="Biden soutient l'Ukraine depuis le début.", confidence=0.97)
+    money = Pick(
+        hit=None,
+        sentence="Biden propose 13,1 milliards de dollars.",
+        span="13,1 milliards de dollars",
+        confidence=0.95,
+    )
+    other = Pick(
+        hit=None,
+        sentence="Biden soutient l'Ukraine depuis le début.",
+        span="depuis le début",
+        confidence=0.97,
+    )
     assert _typed([other, money], 0.97, q) == ([money], 0.95)  # the first pick had no amount
     assert _typed([other], 0.97, q) == ([], 0.0)  # on topic, no amount: abstain
     untyped = "Que fournit l'Iran à la Russie ?"
@@ -360,6 +370,30 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             "Le programme coûtera 2 milliards de dollars.",
             True,
         ),
+        # "quelle somme / quel budget" asks a sum the question does not give
+        # already, in figures or in words ("d'un milliard": blind25)
+        (
+            "Quelle somme la Norvège apporte-t-elle à la ligne de crédits d'un milliard ?",
+            "sum",
+            "1 milliard de dollars",
+            "Une ligne de crédits de 1 milliard de dollars a été adoptée.",
+            False,
+        ),
+        (
+            "Quelle somme la Norvège apporte-t-elle à la ligne de crédits ?",
+            "sum",
+            "50 millions de dollars",
+            "La Norvège apporte 50 millions de dollars à la ligne de crédits.",
+            True,
+        ),
+        (
+            "Quel budget la Russie consacre-t-elle à sa défense ?",
+            "sum",
+            "obus d'artillerie supplémentaires",
+            "La Russie cherche des obus d'artillerie supplémentaires.",
+            False,
+        ),
+        ("What amount did Denmark pledge?", "sum", "200 millions d'euros", "", True),
         # the holder of a role in a possessive: "Norway's defence minister"
         (
             "Who is Norway's defence minister?",
