@@ -77,6 +77,11 @@ def test_the_soup_card_weighs_repeated_members_and_opens_a_member_soup():
     assert "`weights` averages `reader-h`, `reader-c`:" in rows
     assert "| `reader-c` | 1/2 | 1.0 epochs, lr 0.00015, frozen layers 1-3, 0.5 cloze" in rows
     assert rows.count("| `weights` |") == 1
+    # a member soup that itself weighs a member twice names it once
+    again = {"path": "qa/reader/weights", "soup": [shipped, shipped, {"path": "f8", **run}]}
+    rows = _member_rows([again, {"path": "f10", **run}])
+    assert "| `weights` | 1/2 | a soup of 2 runs (below) |" in rows
+    assert "`weights` averages `weights`, `f8`:" in rows
 
 
 def _bundle():

@@ -202,8 +202,9 @@ def _member_rows(soups: list[dict]) -> str:
             members = r["soup"]
             while len(members) == 1 and members[0].get("soup"):  # a re-quantised soup
                 members = members[0]["soup"]
-            settings = f"a soup of {len(members)} runs (below)"
-            names = ", ".join(f"`{Path(m['path']).name}`" for m in members)
+            distinct = dict.fromkeys(Path(m["path"]).name for m in members)
+            settings = f"a soup of {len(distinct)} runs (below)"
+            names = ", ".join(f"`{n}`" for n in distinct)
             inner.append(f"\n\n`{name}` averages {names}:\n\n{_HEAD}\n{_member_rows(members)}")
         share = f"{counts[path]}/{len(soups)}"
         rows.append(f"| `{name}` | {share} | {settings} | {figures} |")
