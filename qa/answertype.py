@@ -409,6 +409,12 @@ _SPAN_DATE: dict[str, re.Pattern] = {
         r"during|after|before|since|until|when|once)\b|\b(debut|fin|mi|courant|early|late|mid)[- ]"
     ),
 }
+# "à quelle date précise": a day of a month, not the month alone ("août")
+_EXACT_DATE_Q = re.compile(r"\bdates? (precises?|exactes?)\b|\b(exact|precise|specific) dates?\b")
+_EXACT_DATE = re.compile(
+    rf"\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+)
 _NUMBER = re.compile(
     r"\d+|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
     r"seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?|"
@@ -773,6 +779,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         _said_that_day(span, sentence, question) or _other_tense(span, question)
     ):
         return False
+    if kind == "date" and _EXACT_DATE_Q.search(q):
+        return _fresh([m.group(0) for m in _EXACT_DATE.finditer(s)], question)
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":

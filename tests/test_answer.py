@@ -849,6 +849,11 @@ def test_the_byline_answers_only_questions_about_the_article():
         ),
         # a weekday is no date
         ("À quelle date précise a-t-il atterri ?", "date", "dimanche", "", False),
+        # nor is a month alone a precise date, though it answers "à quelle date"
+        ("À quelle date précise a-t-il atterri ?", "date", "août", "", False),
+        ("À quelle date a-t-il atterri ?", "date", "août", "", True),
+        ("On what exact date did he land?", "date", "August 30", "", True),
+        ("À quelle date exacte a-t-il atterri ?", "date", "le 30 août", "", True),
         (
             "À quelles dates exactes se tiendra le sommet ?",
             "date",

@@ -184,6 +184,9 @@ def hard_negatives(articles: list[dict], rate: float, seed: int = 0, depth: int 
                 continue
             terms = analyze(qa["question"]) or [""]
             hits, _ = bm25.retrieve([terms], k=k, show_progress=False)
+            # A plain substring test, stricter than `_holds`' whole words: a
+            # paragraph chosen for looking like the answer must not hold it
+            # even inside a longer word ("12" in "2012") to be called unanswered.
             unanswered = (
                 int(j)
                 for j in hits[0]
