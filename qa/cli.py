@@ -419,8 +419,11 @@ def cmd_eval(args) -> int:
 def cmd_train_reader(args) -> int:
     from dataclasses import fields
 
+    from .reader.data import annotation_file
     from .reader.train import TrainConfig, train
 
+    args.extra = annotation_file(args.extra)
+    args.written = [annotation_file(p) for p in args.written]
     if not Path(args.data).is_file():
         raise ValueError(f"{args.data}: no such file (SQuAD v1.1 JSON expected)")
     for path in (args.extra, *args.written):

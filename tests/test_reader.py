@@ -722,6 +722,20 @@ def test_train_reader_names_a_missing_annotation_file(option, capsys):
     assert "/nonexistent/own.jsonl: no such" in err and "Traceback" not in err
 
 
+def test_a_bare_annotation_name_is_the_bundled_file(tmp_path, monkeypatch, capsys):
+    from qa.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert data.annotation_file("piaf-extra.jsonl") == str(data.EXTRA)
+    assert data.annotation_file("news-written.jsonl") == str(data.WRITTEN)
+    assert data.annotation_file("own.jsonl") == "own.jsonl"  # not bundled: left as given
+    (tmp_path / "piaf-extra.jsonl").write_text("{}\n", encoding="utf-8")
+    assert data.annotation_file("piaf-extra.jsonl") == "piaf-extra.jsonl"  # the user's own first
+    assert main(["train-reader", "--written", "news-written.jsonl", "own.jsonl"]) != 0
+    err = capsys.readouterr().err
+    assert "own.jsonl: no such" in err and "news-written" not in err
+
+
 def test_spread_without_written_news_is_one_line(capsys):
     from qa.cli import main
 

@@ -232,7 +232,8 @@ def pairs(
     )
 
 
-EXTRA = Path(__file__).parent / "annotations" / "piaf-extra.jsonl"
+ANNOTATIONS = Path(__file__).parent / "annotations"
+EXTRA = ANNOTATIONS / "piaf-extra.jsonl"
 # the kinds of qa/reader/annotations/piaf-extra.jsonl, and their id suffixes
 EXTRA_KINDS = {"paraphrase": "para", "english": "en", "unanswerable": "adv"}
 
@@ -324,7 +325,17 @@ def features(tokenizer, batch: list[Pair], max_len: int, stride: int) -> dict:
     return out
 
 
-WRITTEN = Path(__file__).parent / "annotations" / "news-written.jsonl"
+WRITTEN = ANNOTATIONS / "news-written.jsonl"
+
+
+def annotation_file(path: str) -> str:
+    """`path`, or the bundled annotation file of that bare name: docs/answers.md
+    names them so ("--extra piaf-extra.jsonl"), and a file of that name in the
+    working folder still comes first."""
+    if not path or Path(path).is_file() or Path(path).name != path:
+        return path
+    bundled = ANNOTATIONS / path
+    return str(bundled) if bundled.is_file() else path
 
 
 def written_files() -> list[Path]:
