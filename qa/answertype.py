@@ -636,14 +636,22 @@ def countries(text: str) -> set[str]:
     return {code for name, code in _countries().items() if name in t}
 
 
+@functools.cache
+def _country_patterns() -> tuple[re.Pattern, ...]:
+    """One pattern per country name, longest first; compiled once, as they
+    outnumber `re`'s cache and were compiled again for every answer."""
+    names = sorted(_countries(), key=len, reverse=True)
+    words = (r"\W+".join(re.escape(w) for w in name.split()) for name in names)
+    return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)") for pattern in words)
+
+
 def _without_countries(span: str) -> str:
     """The span with its country and region names blanked out."""
     folded = fold(span)
     if len(folded) != len(span):  # fold kept the length for Latin text only
         return span
-    for name in sorted(_countries(), key=len, reverse=True):
-        pattern = r"\W+".join(re.escape(w) for w in name.split())
-        for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", folded):
+    for pattern in _country_patterns():
+        for m in pattern.finditer(folded):
             blank = " " * (m.end() - m.start())
             span = span[: m.start()] + blank + span[m.end() :]
             folded = folded[: m.start()] + blank + folded[m.end() :]
