@@ -384,12 +384,12 @@ _MONTH = (
 )
 _DAY_WORDS = r"hier|aujourd.hui|demain|avant-hier|yesterday|today|tomorrow"
 # What a span must hold for each kind of date, searched in the folded span.
+_DAY_OF_MONTH = rf"\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b"
+_NUMERIC_DATE = r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
 _SPAN_DATE: dict[str, re.Pattern] = {
-    "day": re.compile(
-        rf"\b({_WEEKDAY}|{_DAY_WORDS})\b|\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b"
-    ),
+    "day": re.compile(rf"\b({_WEEKDAY}|{_DAY_WORDS})\b|{_DAY_OF_MONTH}"),
     # a weekday is no date: "à quelle date précise" is not answered by "mercredi"
-    "date": re.compile(rf"\b({_MONTH})\b|\b\d{{3,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b"),
+    "date": re.compile(rf"\b({_MONTH})\b|\b\d{{3,4}}\b|{_NUMERIC_DATE}"),
     "month": re.compile(rf"\b({_MONTH})\b|\b{_ORDINAL} (mois|month)\b"),
     "year": re.compile(rf"\b\d{{3,4}}\b|\b{_ORDINAL} (annee|an|year)\b"),
     "time": re.compile(
@@ -411,10 +411,7 @@ _SPAN_DATE: dict[str, re.Pattern] = {
 }
 # "à quelle date précise": a day of a month, not the month alone ("août")
 _EXACT_DATE_Q = re.compile(r"\bdates? (precises?|exactes?)\b|\b(exact|precise|specific) dates?\b")
-_EXACT_DATE = re.compile(
-    rf"\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b|"
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
-)
+_EXACT_DATE = re.compile(rf"{_DAY_OF_MONTH}|{_NUMERIC_DATE}")
 _NUMBER = re.compile(
     r"\d+|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
     r"seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?|"
