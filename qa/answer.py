@@ -189,6 +189,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     (`sets_aside`/`echoes`). Another keeps only the passages
     that name the country the question makes act ("le Danemark a-t-il
     annoncé": `actors`/`names_actors`, a capital counting as its country).
+    Another keeps only the sentences that name the party whose reaction or
+    position is asked ("comment le Kremlin a-t-il réagi": `reactors`/
+    `names_reactor`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
     (`only_speakers`). Another quotes the article's byline, update stamp or
@@ -206,6 +209,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     figure checks, 213 of 288 and 21 of 379 (docs/answers.md)."""
     kind, asked = answertype.expected(query), answertype.asked(query)
     actors, figures = answertype.actors(query), answertype.figures(query)
+    reactors = answertype.reactors(query)
     about_article = answertype.about_the_article(query)
     if not picks:
         return picks, conf
@@ -220,6 +224,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and (not kind or answertype.fits(kind, p.sentence, query))
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
             and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
+            and all(answertype.names_reactor(r, p.sentence) for r in reactors)
             and (not metadata_line(p.sentence) or about_article)
         )
 

@@ -28,6 +28,9 @@ type" checks):
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
+- a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
+  position de l'Inde" are answered only by a sentence naming that party
+  (`reactors`, `names_reactor`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`);
 - a figure check: the quoted passage holds the question's own figures of three
@@ -44,7 +47,7 @@ import difflib
 import functools
 import re
 
-from .analyze import fold
+from .analyze import STOPWORDS, fold
 
 NUMBER_Q = re.compile(
     r"\b(combien|quel(le)?s? (calibre|montant|nombre|somme|quantit\w*|pourcentage|chiffre)|"
@@ -1119,6 +1122,111 @@ def names_actors(need: set[str], passage: str) -> bool:
         code in have or _stems(code) & words or any(city in text for city in cities.get(code, ()))
         for code in need
     )
+
+
+# --- the reaction check ------------------------------------------------------------
+#
+# "Comment le Kremlin a-t-il réagi aux propos de Milley ?", "quelle est la
+# position de l'Inde sur…", "how did Kyiv respond to…" ask what one party
+# said or did in answer. The sentence that answers names it: "Moscou a
+# démenti", "le ministère nord-coréen a qualifié…", "Zelensky a répondu". The
+# reader, when no passage holds that reaction, quotes someone else's words on
+# the same subject (Milley's scepticism, Kirby's disclosure); those sentences
+# name the one asked about at most as the topic, in another sentence or not
+# at all. So a reaction question is answered only by a sentence that names
+# the party reacting (its name, demonym, capital, or a seat of its power).
+
+_REACTED = re.compile(
+    r"(?P<c>(?:[\w'-]+ ){0,3}[\w'-]+) (a|ont|avait|avaient|aurait|auraient)(-t)?-"
+    r"(il|elle|ils|elles) (reagi|repondu|riposte|replique)\b"
+)
+_ANSWERED = re.compile(
+    r"\bqu'(a|ont|avait|avaient)(-t)?-?(il|elle|ils|elles)? (repondu|replique|retorque) "
+    r"(?P<c>[\w'-]+(?: (?!(?:a|aux|au|sur|face|devant|apres)\b)[\w'-]+){0,2})"
+)
+# the party: up to three words, up to a preposition ("de l'Inde sur…")
+_PARTY = (
+    r"(?P<c>[\w'-]+(?: (?!(?:a|aux|au|sur|face|vis|concernant|envers|apres|devant|quant|en|"
+    r"dans|par|pour|avant|lors|relativement)\b)[\w'-]+){0,2})"
+)
+_OF = r"(officielles? )?(de la |de l'|du |des |de |d')"
+# a position is asked as a stance ("sur / vis-à-vis de"), not a rank or a place
+_REACTION_OF = re.compile(
+    rf"\b(reactions?|reponses?|ripostes?) {_OF}{_PARTY}"
+    rf"|\bpositions? {_OF}{_PARTY.replace('?P<c>', '?P<d>')} (sur|vis-a-vis|quant|concernant|face|"
+    r"envers|a l'egard|relativement|par rapport|a propos)\b"
+)
+_NAME_EN = r"(the )?[A-Z][\w-]+( [A-Z][\w-]+){0,2}"
+_REACTED_EN = re.compile(
+    rf"\b(?i:how) (did|does|has|have|will|would) (?P<c>{_NAME_EN})"
+    r"( [a-z]+){0,2} (react|respond|reply|answer|receive)"
+)
+_REACTION_OF_EN = re.compile(
+    rf"(?P<c>\b{_NAME_EN})['’]s (official )?((reaction|response|reply)|(position|stance) "
+    r"(on|towards?|regarding|about|over))\b"
+    rf"|\b((?i:reaction|response|reply) of|(?i:position|stance) of) (?P<d>{_NAME_EN}) "
+    r"(to|on|towards?|regarding|about|over)\b"
+)
+# seats of power a question names instead of their country
+_SEATS = {
+    "kremlin": "RU",
+    "maison blanche": "US",
+    "white house": "US",
+    "pentagone": "US",
+    "pentagon": "US",
+    "departement d etat": "US",
+    "state department": "US",
+    "elysee": "FR",
+    "downing street": "GB",
+}
+# bodies named several ways: one name in the question, another in the sentence
+_PARTY_NAMES = (
+    ("union europeenne", "ue", "european union", "eu", "bruxelles", "brussels"),
+    ("otan", "nato", "alliance atlantique"),
+    ("onu", "nations unies", "united nations", "un"),
+)
+# words that do not name the party reacting ("comment le gouvernement de…")
+_NOT_PARTY = frozenset(
+    "comment quelle quel quelles quels maniere facon pourquoi officielle officiel gouvernement "
+    "autorites regime dirigeants responsables pays how the official government authorities".split()
+)
+
+
+def reactors(question: str) -> list[str]:
+    """The parties whose reaction, answer or position the question asks for,
+    as the words the question names them with ("le Kremlin", "l'Inde")."""
+    folded = _straight(question)
+    found = [m.group("c") for m in _REACTED.finditer(folded)]
+    found += [m.group("c") or m.group("d") for m in _REACTION_OF.finditer(folded)]
+    found += [m.group("c") for m in _ANSWERED.finditer(folded)]
+    for pattern in (_REACTED_EN, _REACTION_OF_EN):
+        for m in pattern.finditer(question.replace("’", "'")):
+            found.append(fold(m.group("c") or m.group("d")))
+    return [c for c in found if _party_words(c)]
+
+
+def _party_words(phrase: str) -> list[str]:
+    return [w for w in _words(phrase) if len(w) >= 3 and w not in STOPWORDS and w not in _NOT_PARTY]
+
+
+def names_reactor(party: str, sentence: str) -> bool:
+    """Does the sentence name the party (`reactors`): a country by name, demonym
+    or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
+    or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
+    folded = f" {' '.join(_words(party))} "
+    codes = countries(party) | _demonym_nations(party) | _city_nations(party)
+    codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}
+    codes = {c for c in codes if c.isalpha() and c not in _NOT_ACTORS}
+    text = f" {' '.join(_words(sentence))} "
+    if codes:
+        return names_actors(codes, sentence) or any(
+            f" {seat} " in text for seat, c in _SEATS.items() if c in codes
+        )
+    for names in _PARTY_NAMES:
+        if any(f" {n} " in folded for n in names if len(n) > 2):
+            return any(f" {n} " in text for n in names)
+    stems = {w[:4] for w in _words(sentence)}
+    return any(w[:4] in stems for w in _party_words(party))
 
 
 # --- the speaker check -------------------------------------------------------------

@@ -10,7 +10,9 @@ from qa.answertype import (
     expected,
     fits,
     names_actors,
+    names_reactor,
     only_speakers,
+    reactors,
     span_fits,
 )
 from qa.answertype import cue as _cue
@@ -555,6 +557,44 @@ def test_a_capital_names_its_country_through_the_cldr_time_zones():
     assert not names_actors(korea, "Moscou a démenti.")
     assert names_actors(actors("L'Iran a-t-il livré des drones ?"), "Selon Téhéran, rien.")
     assert names_actors(actors("L'Ukraine a-t-elle reçu des obus ?"), "Kyiv a reçu des obus.")
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # someone else's words on the same subject answer no reaction question
+        (
+            "Comment le Kremlin a-t-il réagi aux propos de Mark Milley ?",
+            "Le général Mark Milley s’est dit « sceptique » quant à cette contribution.",
+            False,
+        ),
+        ("Comment le Kremlin a-t-il réagi ?", "Le Kremlin a rejeté ces accusations.", True),
+        ("How did the Kremlin respond?", "Dmitri Peskov, porte-parole du Kremlin, a nié.", True),
+        ("How did the Kremlin respond?", "Milley s'est dit sceptique.", False),
+        ("Comment Moscou a-t-il réagi ?", "La Russie a démenti.", True),
+        ("How did Russia react?", "Moscow denied it.", True),
+        ("Comment Kiev a-t-il réagi ?", "Il a ajouté que les lettres étaient vides.", False),
+        ("Comment Kiev a-t-il réagi ?", "L'Ukraine a dénoncé ces livraisons.", True),
+        # every party the question names
+        (
+            "Comment Pyongyang et Moscou ont-ils réagi aux accusations américaines ?",
+            "La Corée du Nord et la Russie ont précédemment nié les allégations américaines.",
+            True,
+        ),
+        ("Quelle est la position de l’Inde sur ce rapprochement ?", "Pour les alliés, non.", False),
+        ("What was China's official reaction?", "Pékin a appelé au calme.", True),
+        # a body under another of its names; a person by a word of their name
+        ("Comment l'Union européenne a-t-elle réagi ?", "L'UE a condamné ces livraisons.", True),
+        ("Comment l'Union européenne a-t-elle réagi ?", "Pyongyang expédie des obus.", False),
+        ("Quelle a été la réaction de l'OTAN ?", "L'Alliance atlantique a dénoncé…", True),
+        ("Comment Zelensky a-t-il réagi ?", "Volodymyr Zelensky a salué l'annonce.", True),
+        # hosting is no reaction; no reaction asked, nothing to check
+        ("Dans quelle ville Poutine a-t-il accueilli Kim ?", "À Vostotchny.", True),
+        ("Combien d'obus ont été livrés ?", "Un million.", True),
+    ],
+)
+def test_a_reaction_is_answered_by_a_sentence_naming_who_reacts(question, sentence, answers):
+    assert all(names_reactor(party, sentence) for party in reactors(question)) is answers
 
 
 KIRBY = (
