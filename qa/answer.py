@@ -191,7 +191,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     annoncé": `actors`/`names_actors`, a capital counting as its country).
     Another keeps only the sentences that name the party whose reaction or
     position is asked ("comment le Kremlin a-t-il réagi": `reactors`/
-    `names_reactor`).
+    `names_reactor`). Another asks a word of sequence of the sentence when
+    the question asks what came before or after ("avant de rejoindre",
+    "succéder": `asks_sequence`/`places_in_sequence`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
     (`only_speakers`). Another quotes the article's byline, update stamp or
@@ -210,6 +212,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     kind, asked = answertype.expected(query), answertype.asked(query)
     actors, figures = answertype.actors(query), answertype.figures(query)
     reactors = answertype.reactors(query)
+    sequence = answertype.asks_sequence(query)
     about_article = answertype.about_the_article(query)
     if not picks:
         return picks, conf
@@ -225,6 +228,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
             and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
             and all(answertype.names_reactor(r, p.sentence) for r in reactors)
+            and (not sequence or answertype.places_in_sequence(p.sentence))
             and (not metadata_line(p.sentence) or about_article)
         )
 

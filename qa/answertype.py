@@ -31,6 +31,9 @@ type" checks):
 - a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
   position de l'Inde" are answered only by a sentence naming that party
   (`reactors`, `names_reactor`);
+- a sequence check: "avant de rejoindre", "qui doit succéder", "the next
+  meeting" are answered only by a sentence with a word of sequence in it
+  (`asks_sequence`, `places_in_sequence`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`);
 - a figure check: the quoted passage holds the question's own figures of three
@@ -759,6 +762,48 @@ def _a_means(span: str, question: str) -> bool:
 
 # "quel pays" (not "quels pays") asks for one country
 _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
+# "quel pays d'Afrique du Nord", "which European country": the part of the
+# world the country must be in, by the first part of its time zones' names
+# ("Africa/Tunis"), or for the Middle East, which no zone names, its states
+_MIDDLE_EAST = frozenset("AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split())
+_REGION_Q = (
+    (re.compile(r"\bpays (\w+ )?(d'europe|europeens?)|\beuropean (\w+ )?countr"), "Europe", ()),
+    (re.compile(r"\bpays (\w+ )?(d'afrique|africains?)|\bafrican (\w+ )?countr"), "Africa", ()),
+    (re.compile(r"\bpays (\w+ )?(d'asie|asiatiques?)|\basian (\w+ )?countr"), "Asia", ()),
+    (
+        re.compile(
+            r"\b(du|au) (moyen|proche)-orient|\bdu golfe|\bmiddle eastern|\bin the middle east"
+        ),
+        "",
+        _MIDDLE_EAST,
+    ),
+)
+
+
+@functools.cache
+def _zone_parts() -> dict[str, frozenset[str]]:
+    """CLDR code -> the first parts of its time zones' names ("Europe", "Asia")."""
+    try:
+        from babel.core import get_global
+    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
+        return {}
+    out: dict[str, set[str]] = {}
+    for zone, code in get_global("zone_territories").items():
+        out.setdefault(code, set()).add(zone.split("/", 1)[0])
+    return {code: frozenset(parts) for code, parts in out.items()}
+
+
+def _in_region(codes: set[str], folded_question: str) -> bool:
+    """Is one of the countries in a part of the world the question names, if it
+    names one?"""
+    q = folded_question.replace("’", "'")
+    named = [(part, states) for pattern, part, states in _REGION_Q if pattern.search(q)]
+    parts = _zone_parts()
+    if not named or not parts:
+        return True
+    return any(
+        c in states or part in parts.get(c, frozenset()) for c in codes for part, states in named
+    )
 
 
 def _new_number(span: str, question: str) -> bool:
@@ -818,6 +863,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return bool(_new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
         new = countries(span) - countries(question) - _demonym_nations(question)
+        if not _in_region(new, q):
+            return False  # "Russie" is no "pays d'Afrique du Nord"
         if _ONE_COUNTRY.search(q):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
@@ -1227,6 +1274,52 @@ def names_reactor(party: str, sentence: str) -> bool:
             return any(f" {n} " in text for n in names)
     stems = {w[:4] for w in _words(sentence)}
     return any(w[:4] in stems for w in _party_words(party))
+
+
+# --- the sequence check ------------------------------------------------------------
+#
+# "Quel poste occupait-il avant de rejoindre le centre ?", "qui doit succéder
+# à Milley ?", "where was the summit held the year before Vilnius?", "quel
+# pays accueillera la prochaine réunion ?" ask what came before or after
+# something the passage names. The sentence that answers says so ("ancien",
+# "auparavant", "succède", "remplacé par", "la prochaine", "after"); the
+# reader, when none does, quotes the thing itself: the post held now, the
+# meeting under way, the man in office. So such a question is answered only
+# by a sentence with a word of sequence in it; the list is wide on purpose
+# (any "puis", "depuis", "dernier" will do), so that it refuses only
+# sentences that place nothing in time.
+
+_SEQUENCE_Q = re.compile(
+    r"\b(avant (de |d')?(rejoindre|devenir|prendre|etre|occuper|diriger)|qui suivra|"
+    r"before (becoming|joining|taking|being|heading)|the year before|"
+    r"(precedente?s?|prochaine?s?|suivante?s?|previous|preceding|next) (\w+ )?"
+    r"(reunion|sommet|rencontre|conference|seance|session|edition|election|visite|voyage|"
+    r"meeting|summit|visit|trip|round)s?\b|"
+    r"(qui|who) (est|etait|sera|serait|is|was|will be|would be) (le |la |the )?"
+    r"(successeur|predecesseur|successor|predecessor))|"
+    r"^\W*(qui|who)\b.*\b(succeder\w*|succede\w*|succeed\w*|remplac\w*|replac\w*)"
+)
+_SEQUENCE = re.compile(
+    r"\b(avant|auparavant|preced\w*|anterieur\w*|ancien\w*|ex|prochaine?s?|suivante?s?|"
+    r"suivr\w*|succe\w*|remplac\w*|puis|ensuite|apres|tard|tour|depuis|jusqu\w*|"
+    r"derniere?s?|futur\w*|nomme\w*|elue?s?|devenu\w*|deviendr\w*|before|previous\w*|prior|"
+    r"former\w*|earlier|next|following|later|then|after|until|since|last|future|upcoming|"
+    r"became|become|named|appointed|elected)\b"
+)
+_YEAR = re.compile(r"\b(?:1\d|20)\d\d\b")
+
+
+def asks_sequence(question: str) -> bool:
+    """Does the question ask what came before or after ("avant de rejoindre",
+    "succéder", "the next meeting")?"""
+    return bool(_SEQUENCE_Q.search(_straight(question)))
+
+
+def places_in_sequence(sentence: str) -> bool:
+    """Has the sentence a word that places something before or after another?"""
+    text = _straight(sentence)
+    # or two years: "en 1923 est arrivé Olivetti et en 1926 c'est au tour de Borletti"
+    return bool(_SEQUENCE.search(text)) or len(set(_YEAR.findall(text))) > 1
 
 
 # --- the speaker check -------------------------------------------------------------

@@ -6,12 +6,14 @@ from qa.answer import QuestionError, check_question
 from qa.answertype import (
     actors,
     asked,
+    asks_sequence,
     countries,
     expected,
     fits,
     names_actors,
     names_reactor,
     only_speakers,
+    places_in_sequence,
     reactors,
     span_fits,
 )
@@ -597,6 +599,43 @@ def test_a_reaction_is_answered_by_a_sentence_naming_who_reacts(question, senten
     assert all(names_reactor(party, sentence) for party in reactors(question)) is answers
 
 
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # the post held now answers no question about the one held before
+        (
+            "Quel poste Seth Jones occupait-il avant de rejoindre le centre ?",
+            "« C'est la lie », a déclaré Seth Jones, directeur du programme de sécurité.",
+            False,
+        ),
+        (
+            "Quel poste occupait-il avant de rejoindre le centre ?",
+            "Il était auparavant conseiller au Pentagone.",
+            True,
+        ),
+        ("Qui doit succéder au général Milley ?", "Le général Milley a déclaré samedi…", False),
+        ("Qui doit succéder au général Milley ?", "Le général Brown lui succédera.", True),
+        ("Where was the summit held the year before Vilnius?", "Le sommet de Vilnius.", False),
+        ("Where was the summit held the year before Vilnius?", "After Madrid, Vilnius.", True),
+        ("Quel pays accueillera la prochaine réunion ?", "La prochaine réunion aura lieu…", True),
+        ("Who will succeed Stoltenberg at NATO?", "Stoltenberg leads NATO.", False),
+        # a sequence told by its years
+        (
+            "Qui est le successeur d'Olivetti à la tête du club ?",
+            "En 1923 est arrivé Olivetti et en 1926 c'est au tour de Borletti.",
+            True,
+        ),
+        # no sequence asked (the predecessor is only named), nothing to check
+        ("Quelle maladie a terrassé le prédécesseur du général ?", "Il meurt de la fièvre.", True),
+        ("Qui dirige l'Otan ?", "Stoltenberg dirige l'Otan.", True),
+    ],
+)
+def test_what_came_before_or_after_is_answered_by_a_sentence_that_says_so(
+    question, sentence, answers
+):
+    assert (not asks_sequence(question) or places_in_sequence(sentence)) is answers
+
+
 KIRBY = (
     "« Un autre groupe de responsables russes s’est rendu à Pyongyang pour des discussions "
     "sur d’éventuels accords d’armement », a déclaré Kirby."
@@ -1007,6 +1046,16 @@ def test_parts_exact_counts_years_and_demonyms():
     via = "Through which country did Wagner receive North Korean weapons?"
     assert not span_fits("country", "Corée du Nord", via)
     assert span_fits("country", "la Chine", via)
+    # a country of the part of the world asked, by its time zones or, for the
+    # Middle East, its states
+    north_africa = "Quel pays d'Afrique du Nord sert de fausse destination aux obus ?"
+    assert not span_fits("country", "Russie", north_africa)
+    assert span_fits("country", "la Libye", north_africa)
+    either = "Quel pays précis du Moyen-Orient ou d'Afrique du Nord ?"
+    assert not span_fits("country", "Russie", either)
+    assert span_fits("country", "l'Iran", either) and span_fits("country", "Égypte", either)
+    assert not span_fits("country", "Etats-Unis", "Which European country pledged first?")
+    assert span_fits("country", "les États-Unis et le Danemark", "Quel pays européen a promis ?")
 
 
 def test_what_is_set_aside_and_a_later_who():
