@@ -34,6 +34,8 @@ type" checks):
 - a sequence check: "avant de rejoindre", "qui doit succéder", "the next
   meeting" are answered only by a sentence with a word of sequence in it
   (`asks_sequence`, `places_in_sequence`);
+- an outcome check: a sum voted, approved or paid is not given by a sentence
+  that only tells of a proposal or a request (`asks_outcome`, `only_proposed`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`);
 - a figure check: the quoted passage holds the question's own figures of three
@@ -1320,6 +1322,40 @@ def places_in_sequence(sentence: str) -> bool:
     text = _straight(sentence)
     # or two years: "en 1923 est arrivé Olivetti et en 1926 c'est au tour de Borletti"
     return bool(_SEQUENCE.search(text)) or len(set(_YEAR.findall(text))) > 1
+
+
+# --- the outcome check -------------------------------------------------------------
+#
+# "Quel montant le Congrès a-t-il finalement voté ?", "how much has Congress
+# approved?", "le montant de l'aide déjà versée" ask what was decided or paid.
+# A sentence that only tells what someone proposed or asked for ("Biden a
+# proposé un programme de 13,1 milliards", "Kyiv réclame…") gives the sum of
+# the request, not of the outcome.
+
+_OUTCOME_Q = re.compile(
+    r"\b(vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r)?|debours\w*|finalement|approved|passed|"
+    r"voted|disbursed|enacted|finally|paid|adopted)\b"
+)
+_PROPOSED = re.compile(
+    r"\b(propos\w*|demand\w*|reclam\w*|sollicit\w*|plaid\w*|requested|request|proposed|"
+    r"proposal|seek\w*|sought|asked|asks|calls? for)\b"
+)
+_DECIDED = re.compile(
+    r"\b(vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r|ment)?|debours\w*|debloqu\w*|allou\w*|"
+    r"accord\w*|fourni\w*|livr\w*|approved|passed|voted|disbursed|enacted|paid|adopted|"
+    r"allocated|provided|delivered|granted)\b"
+)
+
+
+def asks_outcome(question: str) -> bool:
+    """Does the question ask what was voted, approved or paid?"""
+    return bool(_OUTCOME_Q.search(_straight(question)))
+
+
+def only_proposed(sentence: str) -> bool:
+    """Does the sentence tell only of a proposal or a request, nothing decided?"""
+    text = _straight(sentence)
+    return bool(_PROPOSED.search(text)) and not _DECIDED.search(text)
 
 
 # --- the speaker check -------------------------------------------------------------

@@ -6,12 +6,14 @@ from qa.answer import QuestionError, check_question
 from qa.answertype import (
     actors,
     asked,
+    asks_outcome,
     asks_sequence,
     countries,
     expected,
     fits,
     names_actors,
     names_reactor,
+    only_proposed,
     only_speakers,
     places_in_sequence,
     reactors,
@@ -634,6 +636,20 @@ def test_what_came_before_or_after_is_answered_by_a_sentence_that_says_so(
     question, sentence, answers
 ):
     assert (not asks_sequence(question) or places_in_sequence(sentence)) is answers
+
+
+def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
+    voted = "Quel montant le Congrès américain a-t-il finalement voté ?"
+    assert asks_outcome(voted) and asks_outcome("How much has Congress approved?")
+    assert asks_outcome("Quel est le montant total de l'aide déjà versée à l'Ukraine ?")
+    assert not asks_outcome("Quel montant Joe Biden a-t-il proposé ?")
+    # "vers" (towards) is no payment
+    assert not asks_outcome("Combien d'obus ont été expédiés vers la Russie ?")
+    assert only_proposed("Le président Joe Biden a proposé un programme de 13,1 milliards.")
+    assert only_proposed("Kyiv réclame 1 milliard de dollars pour des missiles.")
+    assert not only_proposed("Le Congrès a approuvé 6 milliards, moins que proposé.")
+    assert not only_proposed("La ligne de crédits adoptée cette année compte 1 milliard.")
+    assert not only_proposed("Zelensky et Biden ont conclu un accord de 325 millions.")
 
 
 KIRBY = (
