@@ -219,22 +219,28 @@ def test_unexpected_error_in_one_file_does_not_stop_the_run(settings, seed_copy,
     assert "RecursionError" in r.failed[0][1] and "002_" in r.failed[0][1]
 
 
-def _no_dac_override():
-    """preexec_fn that makes root obey file permissions (drops CAP_DAC_OVERRIDE
-    and CAP_DAC_READ_SEARCH from the bounding set before exec), or None when
-    not root (permissions already apply). Raises OSError if it cannot."""
+# Drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set, then
+# execs its arguments: root then obeys file permissions. A fresh interpreter
+# does it rather than a preexec_fn: a preexec_fn runs Python in a fork of this
+# process, where libraries loaded by earlier tests (grpc, by pymilvus and ray)
+# run their fork handlers, and grpc's aborted the child now and then (SIGABRT,
+# "epoll_wait error: Bad file descriptor").
+_DROP_AND_EXEC = """
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for cap in (1, 2):
+    if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+        sys.exit("prctl(PR_CAPBSET_DROP): " + os.strerror(ctypes.get_errno()))
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+
+def _no_dac_override(cmd: list[str]) -> list[str]:
+    """`cmd` run so that root obeys file permissions (unchanged when not root:
+    permissions already apply)."""
     if os.geteuid() != 0:
-        return None
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def drop():
-        for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-            if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-    return drop
+        return cmd
+    return [sys.executable, "-c", _DROP_AND_EXEC, *cmd]
 
 
 def test_unreadable_for_real(tmp_path):
@@ -249,19 +255,18 @@ def test_unreadable_for_real(tmp_path):
     (docs / "private" / "inside.txt").write_text("Un article caché dans un dossier.\n" * 3)
     (docs / "locked.txt").chmod(0o000)
     (docs / "private").chmod(0o000)
-    pre = _no_dac_override()
-    try:
-        probe = subprocess.run(
-            ["cat", str(docs / "locked.txt")], preexec_fn=pre, capture_output=True
-        )
-    except (OSError, subprocess.SubprocessError) as e:
-        pytest.skip(f"cannot drop root's file-permission override: {e}")
+    probe = subprocess.run(
+        _no_dac_override(["cat", str(docs / "locked.txt")]), capture_output=True, text=True
+    )
+    if "PR_CAPBSET_DROP" in probe.stderr:
+        pytest.skip(f"cannot drop root's file-permission override: {probe.stderr.strip()}")
     assert probe.returncode != 0, "chmod 000 did not block the read"
     try:
         p = subprocess.run(
-            [sys.executable, __file__, "index", str(docs), "--index-dir", str(index_dir)]
-            + ["--quiet"],
-            preexec_fn=pre,
+            _no_dac_override(
+                [sys.executable, __file__, "index", str(docs), "--index-dir", str(index_dir)]
+                + ["--quiet"]
+            ),
             env=dict(os.environ, QA_EMBEDDER="fake"),
             capture_output=True,
             text=True,
