@@ -1258,10 +1258,23 @@ def _party_words(phrase: str) -> list[str]:
     return [w for w in _words(phrase) if len(w) >= 3 and w not in STOPWORDS and w not in _NOT_PARTY]
 
 
+def _speaker_part(sentence: str) -> str:
+    """The sentence up to its first verb of speech, where its speaker is named:
+    after it comes what was said, in which the party may be only the topic
+    ("Milley s'est dit sceptique quant à ce que la Corée du Nord…"). A
+    sentence that opens with its quote names its speaker after it: whole."""
+    text = _straight(sentence)
+    spoke = _SPEECH_VERB.search(text)
+    if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
+        return sentence
+    return text[: spoke.start()]
+
+
 def names_reactor(party: str, sentence: str) -> bool:
     """Does the sentence name the party (`reactors`): a country by name, demonym
     or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
     or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
+    sentence = _speaker_part(sentence)
     folded = f" {' '.join(_words(party))} "
     codes = countries(party) | _demonym_nations(party) | _city_nations(party)
     codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}
@@ -1372,6 +1385,9 @@ _SPEECH = (
     r"reconnu|admis|martele|rappele|confirme|detaille|souligne|ecrit|revele|commente)"
 )
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
+_SPEECH_VERB = re.compile(
+    rf"\b((a|ont|avait|avaient)\s+{_SPEECH}|s'est (dit|dite|montre)|{_SAID})\b"
+)
 _SPEECH_Q = re.compile(
     r"\b(declar|dit\b|dire\b|disait|affirm|annonc|indiqu|expliqu|estim|assur|precis|"
     r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"

@@ -575,6 +575,18 @@ def test_a_capital_names_its_country_through_the_cldr_time_zones():
         ("Comment le Kremlin a-t-il réagi ?", "Le Kremlin a rejeté ces accusations.", True),
         ("How did the Kremlin respond?", "Dmitri Peskov, porte-parole du Kremlin, a nié.", True),
         ("How did the Kremlin respond?", "Milley s'est dit sceptique.", False),
+        # named only in what someone else said: the topic, not the one reacting
+        (
+            "Comment Pyongyang a-t-il réagi aux propos du général Milley ?",
+            "Le général Milley s’est dit sceptique quant à l'aide de la Corée du Nord.",
+            False,
+        ),
+        (
+            "Comment le Kremlin a-t-il réagi ?",
+            "Le porte-parole du Kremlin, Dmitri Peskov, a déclaré que c'était faux.",
+            True,
+        ),
+        ("Comment le Kremlin a-t-il réagi ?", "« C'est faux », a déclaré le Kremlin.", True),
         ("Comment Moscou a-t-il réagi ?", "La Russie a démenti.", True),
         ("How did Russia react?", "Moscow denied it.", True),
         ("Comment Kiev a-t-il réagi ?", "Il a ajouté que les lettres étaient vides.", False),
