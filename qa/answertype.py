@@ -36,6 +36,9 @@ type" checks):
   (`asks_sequence`, `places_in_sequence`);
 - an outcome check: a sum voted, approved or paid is not given by a sentence
   that only tells of a proposal or a request (`asks_outcome`, `only_proposed`);
+- a words-of check: "what did Xi Jinping say", "qu'a déclaré Blinken" are
+  answered only from a passage naming that person, by a sentence whose own
+  named speaker, if any, is that person (`words_asked_of`, `reports_words_of`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`);
 - a figure check: the quoted passage holds the question's own figures of three
@@ -1369,6 +1372,57 @@ def only_proposed(sentence: str) -> bool:
     """Does the sentence tell only of a proposal or a request, nothing decided?"""
     text = _straight(sentence)
     return bool(_PROPOSED.search(text)) and not _DECIDED.search(text)
+
+
+# --- the words-of check ------------------------------------------------------------
+#
+# "What did Xi Jinping say about the summit?", "qu'a déclaré Antony Blinken à
+# propos des livraisons ?" ask one person's words. The reader, when nobody
+# reports them, quotes what someone else said on the subject. So the passage
+# must name that person, and a quoted sentence that names its own speaker
+# must name that one ("…, a déclaré Kirby" is not Blinken's statement; "…,
+# a-t-il ajouté" may be).
+
+_WORDS_OF = (
+    re.compile(
+        r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
+        r"affirmé|écrit|expliqué|estimé|annoncé|indiqué|confié) (?:le |la |l['’])?(?:\w+ ){0,2}?"
+        r"(?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
+    ),
+    re.compile(
+        r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?(?P<c>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}) "
+        r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
+    ),
+)
+# titles a question puts before the name ("General Milley", "Admiral Bauer")
+_TITLES = frozenset("general admiral president minister secretary senator mr mrs ms dr".split())
+
+
+def words_asked_of(question: str) -> list[str]:
+    """The name of the person whose words the question asks for, if it does."""
+    out = []
+    for pattern in _WORDS_OF:
+        for m in pattern.finditer(question):
+            words = [w for w in _words(m.group("c")) if len(w) >= 3 and w not in _TITLES]
+            if words:
+                out.append(" ".join(words))
+    return out
+
+
+def reports_words_of(name: str, sentence: str, passage: str) -> bool:
+    """Does the passage name the person (a word of the name), and the sentence
+    either name them before its verb of speech or have no named speaker?"""
+    words = name.split()
+    if not set(words) & set(_words(passage)):
+        return False
+    text = _straight(sentence)
+    spoke = _SPEECH_VERB.search(text)
+    if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
+        return True
+    before = sentence[: spoke.start()]  # fold keeps the length but for ligatures
+    # "…, a-t-il ajouté": a pronoun, the speaker of the passage's quote
+    named = [w for w in _new_names(before, "") if fold(w) not in STOPWORDS]
+    return bool(set(_words(before)) & set(words)) or not named
 
 
 # --- the speaker check -------------------------------------------------------------

@@ -17,7 +17,9 @@ from qa.answertype import (
     only_speakers,
     places_in_sequence,
     reactors,
+    reports_words_of,
     span_fits,
+    words_asked_of,
 )
 from qa.answertype import cue as _cue
 from qa.config import Settings
@@ -662,6 +664,42 @@ def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
     assert not only_proposed("Le Congrès a approuvé 6 milliards, moins que proposé.")
     assert not only_proposed("La ligne de crédits adoptée cette année compte 1 milliard.")
     assert not only_proposed("Zelensky et Biden ont conclu un accord de 325 millions.")
+
+
+MILLEY = (
+    "Le général Milley a déclaré samedi que l'aide était vitale. "
+    "« C'est important », a-t-il ajouté. Il a ajouté que la guerre durerait. "
+    "Kirby a déclaré que l'Iran livrait des drones."
+)
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # nobody of that name in the passage
+        ("What did Xi Jinping say about the summit?", "Kirby a déclaré que l'Iran…", False),
+        ("Qu'a déclaré Antony Blinken à propos des obus ?", "Kirby a déclaré que…", False),
+        # someone else named as the sentence's speaker
+        (
+            "What did General Milley say about Iran's drones?",
+            "Kirby a déclaré que l'Iran livrait des drones.",
+            False,
+        ),
+        # the person as the speaker, or a pronoun standing for them
+        (
+            "What did General Milley say about the aid?",
+            "Le général Milley a déclaré samedi que l'aide était vitale.",
+            True,
+        ),
+        ("What did General Milley say about the war?", "Il a ajouté que la guerre durerait.", True),
+        ("What did General Milley say?", "« C'est important », a-t-il ajouté.", True),
+        # no one's words asked: nothing to check
+        ("Quand Kirby a-t-il parlé ?", "Rien.", True),
+    ],
+)
+def test_a_persons_words_come_from_a_passage_naming_them(question, sentence, answers):
+    names = words_asked_of(question)
+    assert all(reports_words_of(n, sentence, MILLEY) for n in names) is answers
 
 
 KIRBY = (
