@@ -193,7 +193,11 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     position is asked ("comment le Kremlin a-t-il réagi": `reactors`/
     `names_reactor`). Another asks a word of sequence of the sentence when
     the question asks what came before or after ("avant de rejoindre",
-    "succéder": `asks_sequence`/`places_in_sequence`).
+    "succéder": `asks_sequence`/`places_in_sequence`). Another refuses a sum
+    voted or paid from a sentence that only tells of a proposal
+    (`asks_outcome`/`only_proposed`), and another a person's words ("what
+    did Xi Jinping say") from a passage that does not name them or a
+    sentence with another named speaker (`words_asked_of`/`reports_words_of`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
     (`only_speakers`). Another quotes the article's byline, update stamp or
@@ -214,7 +218,6 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     reactors = answertype.reactors(query)
     sequence = answertype.asks_sequence(query)
     words_of = answertype.words_asked_of(query)
-    # a sum voted or paid, not one proposed
     outcome = (asked in ("count", "paid", "sum") or kind == "money") and answertype.asks_outcome(
         query
     )

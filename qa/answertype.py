@@ -1261,16 +1261,22 @@ def _party_words(phrase: str) -> list[str]:
     return [w for w in _words(phrase) if len(w) >= 3 and w not in STOPWORDS and w not in _NOT_PARTY]
 
 
-def _speaker_part(sentence: str) -> str:
-    """The sentence up to its first verb of speech, where its speaker is named:
-    after it comes what was said, in which the party may be only the topic
-    ("Milley s'est dit sceptique quant à ce que la Corée du Nord…"). A
-    sentence that opens with its quote names its speaker after it: whole."""
-    text = _straight(sentence)
-    spoke = _SPEECH_VERB.search(text)
+def _before_speech(sentence: str) -> str | None:
+    """The sentence up to its first verb of speech, where its speaker is named
+    (after it comes what was said), or None: no verb of speech, or the
+    sentence opens with its quote and names its speaker after it."""
+    spoke = _SPEECH_VERB.search(_straight(sentence))
     if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
-        return sentence
-    return text[: spoke.start()]
+        return None
+    return sentence[: spoke.start()]  # folding keeps the length, but for ligatures
+
+
+def _speaker_part(sentence: str) -> str:
+    """Where a sentence names the one who acts or speaks: before its verb of
+    speech ("Milley s'est dit sceptique quant à ce que la Corée du Nord…"
+    names North Korea only as the topic), or all of it."""
+    before = _before_speech(sentence)
+    return sentence if before is None else before
 
 
 def names_reactor(party: str, sentence: str) -> bool:
@@ -1415,11 +1421,9 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     words = name.split()
     if not set(words) & set(_words(passage)):
         return False
-    text = _straight(sentence)
-    spoke = _SPEECH_VERB.search(text)
-    if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
+    before = _before_speech(sentence)
+    if before is None:
         return True
-    before = sentence[: spoke.start()]  # fold keeps the length but for ligatures
     # "…, a-t-il ajouté": a pronoun, the speaker of the passage's quote
     named = [w for w in _new_names(before, "") if fold(w) not in STOPWORDS]
     return bool(set(_words(before)) & set(words)) or not named
