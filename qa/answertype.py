@@ -1354,18 +1354,19 @@ def places_in_sequence(sentence: str) -> bool:
 # proposé un programme de 13,1 milliards", "Kyiv réclame…") gives the sum of
 # the request, not of the outcome.
 
-_OUTCOME_Q = re.compile(
-    r"\b(vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r)?|debours\w*|finalement|approved|passed|"
-    r"voted|disbursed|enacted|finally|paid|adopted)\b"
+# a decision on a sum, asked or told ("verse", not the preposition "vers")
+_DECISION = (
+    r"vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r|ment)?|debours\w*|approved|passed|voted|"
+    r"disbursed|enacted|paid|adopted"
 )
+_OUTCOME_Q = re.compile(rf"\b({_DECISION}|finalement|finally)\b")
 _PROPOSED = re.compile(
     r"\b(propos\w*|demand\w*|reclam\w*|sollicit\w*|plaid\w*|requested|request|proposed|"
     r"proposal|seek\w*|sought|asked|asks|calls? for)\b"
 )
 _DECIDED = re.compile(
-    r"\b(vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r|ment)?|debours\w*|debloqu\w*|allou\w*|"
-    r"accord\w*|fourni\w*|livr\w*|approved|passed|voted|disbursed|enacted|paid|adopted|"
-    r"allocated|provided|delivered|granted)\b"
+    rf"\b({_DECISION}|debloqu\w*|allou\w*|accord\w*|fourni\w*|livr\w*|allocated|provided|"
+    r"delivered|granted)\b"
 )
 
 
