@@ -218,6 +218,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     reactors = answertype.reactors(query)
     sequence = answertype.asks_sequence(query)
     words_of = answertype.words_asked_of(query)
+    complement = answertype.role_complement(query)
     outcome = (asked in ("count", "paid", "sum") or kind == "money") and answertype.asks_outcome(
         query
     )
@@ -238,6 +239,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and all(answertype.names_reactor(r, p.sentence) for r in reactors)
             and (not sequence or answertype.places_in_sequence(p.sentence))
             and all(answertype.reports_words_of(n, p.sentence, p.hit.chunk.text) for n in words_of)
+            and (
+                not complement
+                or answertype.names_complement(complement, p.sentence, p.hit.chunk.text)
+            )
             and not (outcome and answertype.only_proposed(p.sentence))
             and (not metadata_line(p.sentence) or about_article)
         )

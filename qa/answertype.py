@@ -53,7 +53,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
+from dataclasses import dataclass
 
 from .analyze import STOPWORDS, fold
 
@@ -504,6 +506,29 @@ _LONG = re.compile(
 )
 
 
+# "X seulement après", "two weeks later": the time between two events, which
+# answers "combien de temps après / entre" but not how long something lasted
+_AFTER = re.compile(
+    r"^[^\w]*((seulement|juste|only|just) )?(apres|avant|plus tard|plus tot|auparavant|later|"
+    r"after|before|earlier|ago)\b"
+)
+_INTERVAL_Q = re.compile(
+    r"\b(apres|avant|entre|depuis|ecoul\w*|separ\w*|plus tard|after|before|between|since|"
+    r"later|elapsed|passed|delai)\b"
+)
+
+
+def _only_interval(span: str, folded_question: str, sentence: str) -> bool:
+    """The span is the time between two events in the sentence ("quelques
+    semaines seulement après"), and the question asks how long something
+    lasted, not how long after."""
+    if not sentence or _INTERVAL_Q.search(folded_question):
+        return False
+    said, found = fold(sentence), fold(span)
+    at = said.find(found)
+    return at >= 0 and bool(_AFTER.match(said[at + len(found) :]))
+
+
 def _counts_time(question: str) -> bool:
     """A count of units of time ("depuis combien d'années", "how many days")."""
     m = _UNIT_ASKED.search(fold(question))
@@ -635,7 +660,11 @@ def _countries() -> dict[str, str]:
         for code, name in Locale(lang).territories.items():
             if code != "001" and (code.isdigit() or (code.isalpha() and len(code) == 2)):
                 out[f" {' '.join(_words(name))} "] = code
-    return out
+    return out | {f" {name} ": code for name, code in _ALIASES.items()}
+
+
+# names in use that CLDR does not give
+_ALIASES = {"grande bretagne": "GB", "great britain": "GB", "britain": "GB", "angleterre": "GB"}
 
 
 def countries(text: str) -> set[str]:
@@ -771,7 +800,20 @@ _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
 # world the country must be in, by the first part of its time zones' names
 # ("Africa/Tunis"), or for the Middle East, which no zone names, its states
 _MIDDLE_EAST = frozenset("AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split())
+# the members of NATO (2024): "quel pays de l'Otan" is no North Korea
+_NATO = frozenset(
+    "AL BE BG CA HR CZ DK EE FI FR DE GR HU IS IT LV LT LU ME NL MK NO PL PT RO SK SI ES SE TR "
+    "GB US".split()
+)
 _REGION_Q = (
+    (
+        re.compile(
+            r"\bpays (\w+ )?(de l'otan|membres? de l'otan|allies)\b"
+            r"|\bnato (\w+ )?(countr|member|all)|\bcountr\w* (\w+ )?(of|in) nato\b"
+        ),
+        "",
+        _NATO,
+    ),
     (re.compile(r"\bpays (\w+ )?(d'europe|europeens?)|\beuropean (\w+ )?countr"), "Europe", ()),
     (re.compile(r"\bpays (\w+ )?(d'afrique|africains?)|\bafrican (\w+ )?countr"), "Africa", ()),
     (re.compile(r"\bpays (\w+ )?(d'asie|asiatiques?)|\basian (\w+ )?countr"), "Asia", ()),
@@ -849,7 +891,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             m.group(0)
             for m in _NUMBER.finditer(s)
             if not (measures and _MEASURE.match(s, m.start()))
-        ]
+        ] + re.findall(r"\b(aucune?|none|zero)\b", s)  # "combien des deux…" -> "aucun"
         if _COUNTED.search(q) and _MONEY.search(span):
             return False  # "1 milliard de dollars" does not count countries
         if sentence and not _counts_the_thing(question, sentence):
@@ -858,6 +900,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "17 appels" is no duration
         if _counts_time(question) and _months(span) and not _units(span):
             return False  # "30 août 2023" is no number of years
+        if (_DURATION_Q.search(q) or _counts_time(question)) and _only_interval(span, q, sentence):
+            return False  # "quelques semaines seulement après" is no visit's length
         if _EXACT_Q.search(q) and not re.search(r"\d", s) and _VAGUE.search(s):
             return False  # "combien d'heures exactement" -> not "quelques heures"
         if _QUANTITY_Q.search(q) and _VAGUE_QUANTITY.search(s):
@@ -916,8 +960,10 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
     one = re.match(r"\W*(quel|quelle|which|what) ", asked) and not asked.endswith("s")
     if one and re.match(r"\W*(les|des|ces|leurs)\b", s):
         return False  # "quel chef" is one person, not "les chefs de la défense"
-    if role in _ANYONE:
-        return True  # "quel dirigeant américain" -> "Biden": a name is enough
+    if role in _ANYONE or (role in _GENERIC_ROLES and _SPEECH_Q.search(_straight(question))):
+        # "quel dirigeant américain" -> "Biden", "quel responsable a estimé que…"
+        # -> "Milley a déclaré…": a name is enough
+        return True
     stems = _ROLE_STEMS[role]
     titles = fold(" ".join(w for w in span.split() if not w[:1].isupper()))  # not "Le Maire"
     if (
@@ -929,6 +975,70 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
     if role in _GENERIC_ROLES and _ANY_ROLE.search(fold(sentence)):
         return True  # "quel haut responsable" -> "Rob Bauer", "président du Comité militaire"
     return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
+
+
+# What follows the role in a French question and says whose it is: "le
+# porte-parole du Kremlin", "le secrétaire général adjoint de l'Otan", "le
+# président de la Corée du Sud", up to a verb, a relative or a comma
+_COMPLEMENT = re.compile(
+    r"^\s*((general|generale|adjoint|adjointe|russe|americain|americaine|\w+ien|\w+ienne)\s+)*"
+    r"(?P<c>(de la|de l'|de l’|du|des|d'|d’|de)\s*[^,?;:]*?)"
+    r"(?=\s+(qui|que|dont|ou|a|ont|est|sont|etait|doit|lors|pendant|au cours|selon|a-t-il|"
+    r"a-t-elle|s'est|,)\b|[,?;:]|$)"
+)
+
+
+@dataclass(frozen=True)
+class Complement:
+    """What says whose role a question asks about: "adjoint" before the
+    complement, its names, and the countries it names."""
+
+    qualifiers: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    countries: frozenset[str] = frozenset()
+
+
+def role_complement(question: str) -> Complement | None:
+    """The complement of the role a French question asks the holder of: "le
+    porte-parole du Kremlin", "le secrétaire général adjoint de l'Otan", "le
+    président de la Corée du Sud"; its capitalised words are the names."""
+    folded = fold(question)
+    holder = _HOLDER.search(folded)
+    m = holder and _COMPLEMENT.match(folded[holder.end() :])
+    if not m or len(folded) != len(question):
+        return None
+    at = holder.end()
+    original = question[at + m.start("c") : at + m.end("c")]
+    capitals = " ".join(w for w in re.findall(r"[^\W_]+", original) if w[:1].isupper())
+    names = tuple(
+        w
+        for w in _words(capitals)
+        if w not in _GENERIC and w not in ("etat", "major")  # "chef d'État-major" is one role
+    )
+    qualifiers = tuple(w for w in _words(folded[at : at + m.start("c")]) if w.startswith("adjoint"))
+    if not names and not qualifiers:
+        return None
+    return Complement(qualifiers, names, frozenset(countries(original)))
+
+
+def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
+    """The sentence says "adjoint" and names the complement's countries
+    ("le président de la Corée du Sud" is not "le président Donald Trump"),
+    and the passage its names (by their first five letters, or as the nation
+    a country word names): "le porte-parole du Pentagone" is not answered by
+    the National Security Council's, nor "le secrétaire général adjoint" by
+    the secretary general. The names may be in the passage only: "le
+    directeur de l'équipe de Jean Stablinski" -> "il" in the sentence."""
+    if c is None:
+        return True
+    said = {w[:5] for w in _words(sentence)}
+    written = {w[:5] for w in _words(passage)}
+    nations = _any_nations(sentence)
+    return (
+        all(q[:5] in said for q in c.qualifiers)
+        and c.countries <= nations
+        and all(w[:5] in written or _word_nations(w) & nations for w in c.names)
+    )
 
 
 # Roles any official holds besides a title: "quel responsable" -> "le
@@ -943,7 +1053,10 @@ def _presented_nations(span: str, sentence: str) -> set[str]:
     at = sentence.find(span) if sentence else -1
     if named or at <= 0:
         return named
-    return _any_nations(sentence[max(0, at - ROLE_WINDOW) : at])
+    before = sentence[max(0, at - ROLE_WINDOW) : at]
+    if _SPEECH_VERB.search(_straight(fold(before))[-25:]):
+        return set()  # "…, a affirmé Kirby": the words before are his quote
+    return _any_nations(before)
 
 
 # "Quelle responsable nord-coréenne" is not answered by "le président russe
@@ -968,23 +1081,82 @@ def _other_nation(kind: str, question: str, named: set[str]) -> bool:
     return bool(asked) and not (asked & named)
 
 
-@functools.lru_cache(maxsize=1)
-def _stem_nations() -> dict[str, frozenset[str]]:
-    """Four-letter stem -> the countries it names (`_stems`)."""
-    out: dict[str, set[str]] = {}
-    for code in set(_countries().values()):
-        if code.isalpha() and code not in _NOT_ACTORS:
-            for stem in _stems(code):
-                out.setdefault(stem, set()).add(code)
-    return {stem: frozenset(codes) for stem, codes in out.items()}
-
-
 # Endings of demonyms ("russe", "iranienne", "chinois", "norwegian"), so that
 # "Bhutto" or "Faroukh" name no country
-_DEMONYM = re.compile(
-    r"^\w{4,}(e|es|ien|iens|ienne|iennes|ais|aise|aises|ois|oise|oises|ain|ains|aine|aines|"
-    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i|en|ens|enne|ennes)$"
+_ENDINGS = (
+    r"(e|es|ien|iens|ienne|iennes|ais|aise|aises|ois|oise|oises|ain|ains|aine|aines|"
+    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i|en|ens|enne|ennes)"
 )
+_DEMONYM = re.compile(rf"^\w{{4,}}{_ENDINGS}$")
+_ENDING = re.compile(rf"{_ENDINGS}?")
+
+
+@functools.lru_cache(maxsize=1)
+def _name_words() -> dict[str, tuple[tuple[str, str], ...]]:
+    """First four letters -> (distinctive word of a country's French or
+    English name, its code): "coree" and "korea" for KP and KR."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for name, code in _countries().items():
+        if code.isalpha() and code not in _NOT_ACTORS:
+            for w in name.split():
+                if len(w) >= 4 and w not in _GENERIC:
+                    out.setdefault(w[:4], set()).add((w, code))
+    return {stem: tuple(sorted(pairs)) for stem, pairs in out.items()}
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_nations(word: str) -> frozenset[str]:
+    """The countries one folded word names: a word of the country's name, or
+    a demonym made from it ("russe" from "russie", "iraniennes" from "iran",
+    "allemand" from "allemagne"), or one of `_OTHER_NAMES`. The word must
+    keep the name but for its last two letters (at most six needed) and end
+    in a demonym's ending after it, so that "armée", "autre", "lettre",
+    "congrès" or "indépendance" name no Armenia, Austria, Latvia, Congo or
+    India (a first version matched any four first letters)."""
+    codes = {code for code, prefixes in _OTHER_NAMES.items() if word.startswith(prefixes)}
+    for name, code in _name_words().get(word[:4], ()):
+        shared = len(os.path.commonprefix((word, name)))
+        rest = word[shared:]
+        if word == name or (
+            shared >= min(6, max(4, len(name) - 2))
+            and (
+                shared >= 6
+                or _ENDING.fullmatch(rest)
+                or (shared >= len(name) - 1 and _ENDING.fullmatch(word[len(name) - 1 :]))
+            )
+            and len(rest) <= 6
+        ):
+            codes.add(code)
+    return frozenset(codes)
+
+
+# "nord-coréen" names North Korea, not South Korea
+_SIDES = {
+    "nord": ("nord", "north"),
+    "north": ("nord", "north"),
+    "sud": ("sud", "south"),
+    "south": ("sud", "south"),
+}
+
+
+def _side(codes: frozenset[str], words: list[str], i: int) -> frozenset[str]:
+    """Of the countries the word `words[i]` names, those whose name holds the
+    side said beside it ("nord"-coréen, "South" Korean, Corée "du Sud"),
+    when some does."""
+    if len(codes) < 2:
+        return codes
+    near = [words[i - 1]] if i else []
+    if i + 2 < len(words) and words[i + 1] in ("du", "of"):
+        near.append(words[i + 2])
+    sides = next((_SIDES[w] for w in near if w in _SIDES), None)
+    if not sides:
+        return codes
+    named = frozenset(
+        code
+        for name, code in _countries().items()
+        if code in codes and set(name.split()) & set(sides)
+    )
+    return named or codes
 
 
 def _nations(text: str) -> set[str]:
@@ -1009,8 +1181,13 @@ def _any_nations(text: str) -> set[str]:
 
 def _demonym_nations(text: str) -> set[str]:
     """Countries named by a demonym ("russe", "North Korean")."""
-    by_stem = _stem_nations()
-    return {c for w in _words(text) if _DEMONYM.search(w) for c in by_stem.get(w[:4], ())}
+    words = _words(text)
+    return {
+        c
+        for i, w in enumerate(words)
+        if _DEMONYM.search(w)
+        for c in _side(_word_nations(w), words, i)
+    }
 
 
 def _city_nations(text: str) -> set[str]:
@@ -1093,11 +1270,28 @@ _NOT_ACTORS = frozenset({"RE", "EU", "EZ", "UN", "QO"})
 _GENERIC = frozenset(
     "nord sud est ouest north south east west republique republic populaire democratique "
     "democratic peoples etats unis united states iles islands island royaume kingdom saint "
-    "sainte".split()
+    "sainte occidental oriental nouvelle territoire territoires partie mineures eloignees "
+    "central cite grande".split()
 )
 # The two countries whose names are only generic words: what else names them;
-# and China, whose capital is no time-zone city of CLDR (`_zone_cities`)
-_OTHER_NAMES = {"US": ("amer", "wash"), "GB": ("brit", "lond", "angl"), "CN": ("peki", "beij")}
+# and China, whose capital is no time-zone city of CLDR (`_zone_cities`); and
+# the demonyms that do not keep their country's name ("belge", "danois", "dutch")
+_OTHER_NAMES = {
+    "US": ("amer", "wash"),
+    "GB": ("brit", "lond", "angl"),
+    "CN": ("peki", "beij"),
+    "BE": ("belg",),
+    "DK": ("danois", "danoise", "danish"),
+    "ES": ("spanish",),
+    "FI": ("finn",),
+    "FR": ("french",),
+    "NL": ("neerlandai", "dutch"),
+    "NO": ("norweg",),
+    "PL": ("polonai", "polish"),
+    "SA": ("saoudien",),
+    "AE": ("emirati",),
+    "CH": ("swiss",),
+}
 
 
 def _ends_with_country(text: str) -> set[str]:
@@ -1120,20 +1314,15 @@ def actors(question: str) -> set[str]:
             (_REPRESENTED, question),
         )
         for m in pattern.finditer(text)
-        for code in _ends_with_country(m.group("c"))
+        for code in _ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))
     }
 
 
-@functools.lru_cache(maxsize=512)
-def _stems(code: str) -> frozenset[str]:
-    """First four letters of the distinctive words of the country's French
-    and English names: "ukrainien" and "nord-coréen" name Ukraine and North
-    Korea too."""
-    stems = set(_OTHER_NAMES.get(code, ()))
-    for name, c in _countries().items():
-        if c == code:
-            stems |= {w[:4] for w in name.split() if len(w) >= 4 and w not in _GENERIC}
-    return frozenset(stems)
+def _ends_with_body(text: str) -> set[str]:
+    """The body (`_PARTY_NAMES`: the EU, NATO, the UN) the text ends with, as
+    its first name: "l'Union européenne a-t-elle promis" makes the EU act."""
+    t = f" {' '.join(_words(text))} "
+    return {names[0] for names in _PARTY_NAMES if any(t.endswith(f" {n} ") for n in names)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -1167,11 +1356,15 @@ def names_actors(need: set[str], passage: str) -> bool:
         return True
     have = countries(passage)
     folded = _words(passage)
-    words = {w[:4] for w in folded}
+    for i, w in enumerate(folded):
+        have |= _side(_word_nations(w), folded, i)
     text = f" {' '.join(folded)} "
     cities = _zone_cities()
+    bodies = {names[0]: names for names in _PARTY_NAMES}
     return all(
-        code in have or _stems(code) & words or any(city in text for city in cities.get(code, ()))
+        code in have
+        or any(city in text for city in cities.get(code, ()))
+        or any(f" {n} " in text for n in bodies.get(code, ()))
         for code in need
     )
 
@@ -1234,7 +1427,7 @@ _SEATS = {
 # bodies named several ways: one name in the question, another in the sentence
 _PARTY_NAMES = (
     ("union europeenne", "ue", "european union", "eu", "bruxelles", "brussels"),
-    ("otan", "nato", "alliance atlantique"),
+    ("otan", "nato", "alliance atlantique", "alliance"),
     ("onu", "nations unies", "united nations", "un"),
 )
 # words that do not name the party reacting ("comment le gouvernement de…")
@@ -1450,8 +1643,10 @@ _SPEECH_VERB = re.compile(
 _SPEECH_Q = re.compile(
     r"\b(declar|dit\b|dire\b|disait|affirm|annonc|indiqu|expliqu|estim|assur|precis|"
     r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"
-    r"according|warn|quot|cite|source)"
+    r"according|warn|quot|cite|source|qualifi|decri|describ)"
 )
+# a question that quotes the words it asks about: « pays désespéré »
+_QUOTE_Q = re.compile(r"[«“\"][^»”\"]{3,}[»”\"]")
 
 
 # "Jens Stoltenberg a plaidé mercredi": the day he spoke, which answers when
@@ -1542,7 +1737,7 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     """Is every new name of the span (countries aside) the sentence's speaker
     ("Kirby" in "…, a déclaré Kirby"), for a question that does not ask who
     said what?"""
-    if _SPEECH_Q.search(_straight(question)):  # "D’après CNN, …"
+    if _SPEECH_Q.search(_straight(question)) or _QUOTE_Q.search(question):  # "D’après CNN, …"
         return False
     names = _new_place_names(span, question)
     if not names:

@@ -565,6 +565,74 @@ def test_a_capital_names_its_country_through_the_cldr_time_zones():
     assert names_actors(actors("L'Ukraine a-t-elle reçu des obus ?"), "Kyiv a reçu des obus.")
 
 
+def test_the_role_s_complement_must_be_named():
+    from qa.answertype import names_complement, role_complement
+
+    kirby = "Le porte-parole du Conseil de sécurité nationale, John Kirby, a déclaré mercredi."
+    c = role_complement("Qui est le porte-parole du Pentagone qui a commenté les livraisons ?")
+    assert not names_complement(c, kirby, kirby)
+    c = role_complement("Comment s’appelle le porte-parole du Conseil de sécurité nationale ?")
+    assert names_complement(c, kirby, kirby)
+    c = role_complement("Comment s’appelle le secrétaire général adjoint de l’Otan ?")
+    jens = "Le secrétaire général de l'Otan, Jens Stoltenberg, a plaidé mercredi."
+    assert not names_complement(c, jens, jens)
+    c = role_complement("Qui est le président de la Corée du Sud, pays visé ?")
+    trump = "Le président Donald Trump avait écrit à Kim, dirigeant de la Corée du Nord."
+    assert not names_complement(c, trump, trump)
+    # a person of the complement may be named in the passage only
+    c = role_complement("Qui est le directeur de la nouvelle équipe de Jean Stablinski ?")
+    passage = "Jean Stablinski rejoint Saint-Raphaël. Il y retrouve Raoul Rémy, son directeur."
+    assert names_complement(c, "Il y retrouve Raoul Rémy, son directeur.", passage)
+    assert role_complement("Quel chef d'État étranger doit passer par la Maison Blanche ?") is None
+    assert role_complement("Quel ministre ukrainien doit informer l'Otan ?") is None
+
+
+def test_bodies_act_and_nato_countries():
+    q = "Quel montant d’aide humanitaire l’Union européenne a-t-elle promis à l’Ukraine ?"
+    assert not names_actors(actors(q), "Le président Joe Biden a proposé 8,5 milliards.")
+    assert names_actors(actors(q), "L'UE a promis 50 milliards d'euros à Kiev.")
+    q = "Quel pays de l'Otan a livré le plus de munitions à l'Ukraine ?"
+    assert not span_fits("country", "Corée du Nord", q)
+    assert span_fits("country", "le Danemark", q)
+
+
+def test_who_said_quoted_words_and_officials_who_spoke():
+    s = "« Si vous allez en Corée du Nord, vous touchez la lie », a déclaré Seth Jones, directeur."
+    assert not only_speakers(
+        "Seth Jones", s, "Quel expert qualifie la Corée du Nord de « pays désespéré » ?"
+    )
+    assert only_speakers("Seth Jones", s, "Quel programme dirige l'expert ?")
+    kirby = (
+        "“Un autre groupe de responsables russes s’est rendu à Pyongyang pour des accords entre la RPDC"
+        " et la Russie”, a affirmé Kirby, utilisant l’acronyme."
+    )
+    q = "Quel responsable américain a employé l’acronyme RPDC pour désigner la Corée du Nord ?"
+    assert span_fits("holder", "Kirby", q, kirby)  # the quote before him does not present him
+    q = "Quel responsable militaire américain a estimé que l’Ukraine avait besoin d’armes ?"
+    assert span_fits("holder", "Milley", q, "Milley a déclaré qu’il existe un besoin d’armes.")
+    s = "Kirby a détaillé les conclusions quelques semaines seulement après la visite de Choïgu."
+    assert not span_fits("count", "quelques semaines", "Combien de temps a duré la visite ?", s)
+    q = "Combien de temps après la visite Kirby a-t-il parlé ?"
+    assert span_fits("count", "quelques semaines", q, s)
+    q = "Combien des deux dirigeants ont signé un accord formel ?"
+    assert span_fits(
+        "count", "aucun", q, "bien qu’aucun des deux dirigeants n’ait signé d’accord formel"
+    )
+
+
+def test_a_word_names_a_country_only_as_its_name_or_demonym():
+    q = "Quel pays est cité par son armée comme source du tir de missile nord-coréen ?"
+    assert span_fits("country", "la Corée du Sud", q)  # "nord-coréen" is no South Korea
+    assert not span_fits("country", "la Corée du Nord", q)
+    assert span_fits("country", "Arménie", q)  # "armée" is no Armenia
+    assert span_fits("country", "Grande-Bretagne", "Which countries meet in Norway?")
+    assert not names_actors({"KR"}, "Le dirigeant nord-coréen est arrivé.")
+    assert names_actors({"KR"}, "L'armée sud-coréenne a tiré.")
+    assert names_actors({"TR"}, "Un drone turc, selon la presse turque.")
+    assert names_actors({"PL"}, "Le ministre polonais a parlé.")
+    assert not names_actors({"AT"}, "Une autre lettre au Congrès, sur l'indépendance.")
+
+
 @pytest.mark.parametrize(
     "question, sentence, answers",
     [
