@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from . import answertype, scorer
+from . import answertype, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -332,7 +332,25 @@ def choose_picks(query, lang, got, retriever, settings, mode=None, filters=None)
         chosen, conf = scorer.choose(query, lang, got, reading, settings)
         return [Pick(c.hit, c.text, confidence=conf) for c in chosen], conf
     picks, conf = read_passages(reader, query, reading, settings)
-    return _typed(picks, conf, query)
+    return _typed(attributed(picks, query), conf, query)
+
+
+def attributed(picks: list[Pick], query: str) -> list[Pick]:
+    """For a question that asks who said something, each pick's span is the
+    speaker of its sentence (qa/speakers.py) when the reader read another
+    name: "Reznikov" inside "'Le ministre Reznikov…', a-t-il expliqué" is
+    not who said it."""
+    if not speakers.asks_speaker(query):
+        return picks
+    out = []
+    for p in picks:
+        text = p.hit.chunk.text
+        at = text.find(p.sentence)
+        who = speakers.speaker(text, at, at + len(p.sentence)) if at >= 0 else None
+        if who and not (p.start <= who[1] < p.end or who[1] <= p.start < who[2]):
+            p = replace(p, span=who[0], start=who[1], end=who[2], others=())
+        out.append(p)
+    return out
 
 
 def extractive_answer(

@@ -57,6 +57,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from . import speakers
 from .analyze import STOPWORDS, fold
 
 NUMBER_Q = re.compile(
@@ -1737,7 +1738,11 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     """Is every new name of the span (countries aside) the sentence's speaker
     ("Kirby" in "…, a déclaré Kirby"), for a question that does not ask who
     said what?"""
-    if _SPEECH_Q.search(_straight(question)) or _QUOTE_Q.search(question):  # "D’après CNN, …"
+    if (
+        _SPEECH_Q.search(_straight(question))  # "D’après CNN, …"
+        or _QUOTE_Q.search(question)
+        or speakers.asks_speaker(question)
+    ):
         return False
     names = _new_place_names(span, question)
     if not names:

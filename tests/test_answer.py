@@ -603,8 +603,8 @@ def test_who_said_quoted_words_and_officials_who_spoke():
     )
     assert only_speakers("Seth Jones", s, "Quel programme dirige l'expert ?")
     kirby = (
-        "“Un autre groupe de responsables russes s’est rendu à Pyongyang pour des accords entre la RPDC"
-        " et la Russie”, a affirmé Kirby, utilisant l’acronyme."
+        "“Un autre groupe de responsables russes s’est rendu à Pyongyang pour des accords entre"
+        " la RPDC et la Russie”, a affirmé Kirby, utilisant l’acronyme."
     )
     q = "Quel responsable américain a employé l’acronyme RPDC pour désigner la Corée du Nord ?"
     assert span_fits("holder", "Kirby", q, kirby)  # the quote before him does not present him
