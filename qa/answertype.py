@@ -1519,7 +1519,7 @@ _SEQUENCE_Q = re.compile(
 )
 _SEQUENCE = re.compile(
     r"\b(avant|auparavant|preced\w*|anterieur\w*|ancien\w*|ex|prochaine?s?|suivante?s?|"
-    r"suivr\w*|succe\w*|remplac\w*|puis|ensuite|apres|tard|tour|depuis|jusqu\w*|"
+    r"suivr\w*|succed\w*|success(eur|ion|or)\w*|succeed\w*|remplac\w*|puis|ensuite|apres|tard|tour|depuis|jusqu\w*|"
     r"derniere?s?|futur\w*|nomme\w*|elue?s?|devenu\w*|deviendr\w*|before|previous\w*|prior|"
     r"former\w*|earlier|next|following|later|then|after|until|since|last|future|upcoming|"
     r"became|become|named|appointed|elected)\b"

@@ -703,6 +703,8 @@ def test_a_reaction_is_answered_by_a_sentence_naming_who_reacts(question, senten
         ("Where was the summit held the year before Vilnius?", "After Madrid, Vilnius.", True),
         ("Quel pays accueillera la prochaine réunion ?", "La prochaine réunion aura lieu…", True),
         ("Who will succeed Stoltenberg at NATO?", "Stoltenberg leads NATO.", False),
+        # "succès" is no succession
+        ("Qui succédera à l'amiral Bauer ?", "Bauer : « Chaque succès est un pas »", False),
         # a sequence told by its years
         (
             "Qui est le successeur d'Olivetti à la tête du club ?",
