@@ -515,19 +515,27 @@ _AFTER = re.compile(
 )
 _INTERVAL_Q = re.compile(
     r"\b(apres|avant|entre|depuis|ecoul\w*|separ\w*|plus tard|after|before|between|since|"
-    r"later|elapsed|passed|delai)\b"
+    r"later|elapsed|passed|delai|dans combien|d'ici|how soon|until|in how)\b"
 )
 
 
 def _only_interval(span: str, folded_question: str, sentence: str) -> bool:
     """The span is the time between two events in the sentence ("quelques
-    semaines seulement après"), and the question asks how long something
-    lasted, not how long after."""
+    semaines seulement après", "dans un mois"), and the question asks
+    how long something lasted, not how long after."""
     if not sentence or _INTERVAL_Q.search(folded_question):
         return False
     said, found = fold(sentence), fold(span)
     at = said.find(found)
-    return at >= 0 and bool(_AFTER.match(said[at + len(found) :]))
+    if at < 0:
+        return False
+    after = said[at + len(found) :]
+    # "à un mois du sommet", "le sommet dans un mois": the time left before an event
+    before = said[:at]
+    ahead = re.search(r"\b(dans|d'ici|within|in)\s*$", before) or (
+        re.search(r"(^|\W)a\s*$", before) and re.match(r"\s*(de|du|des|d')\b", after)
+    )
+    return bool(_AFTER.match(after) or ahead)
 
 
 def _counts_time(question: str) -> bool:
@@ -591,14 +599,23 @@ def _contradicts(kind: str, span: str, question: str) -> bool:
 def asked(question: str) -> str:
     """The kind of fact the question asks the reader's span to be, or ""."""
     q = fold(question)
+    # "Which official … declined to estimate how much…" asks for the official:
+    # a kind named after the question's own "which X / qui" is another clause's
+    first = _HOLDER.search(q) or re.match(r"\W*(qui|who)\b", q)
     for kind, pattern in _ASKED:
-        if pattern.search(q):
+        m = pattern.search(q)
+        if m and not (first and m.start() >= first.end()):
             return kind
     if _HOLDER.search(q):
         return "holder"
     return "person" if _WHO.search(q) else ""
 
 
+# "Qui dirige / préside / who chairs": one person, named
+_LEADS_Q = re.compile(
+    r"^\W*(qui|who) (dirige\w*|presid\w*|occup\w*|command\w*|chair\w*|head\w*|lead\w*|led|"
+    r"runs?|ran)\b"
+)
 # "Qui / who …": someone, which a clause ("Maison Blanche a affirmé avoir
 # déterminé que…") is not. 2 of PIAF's 344 "qui" gold spans hold one.
 _WHO = re.compile(
@@ -769,6 +786,20 @@ _PRICED = {
     "price": "prix|price|pric",
     "salaire": "salair|salar|pay",
     "salary": "salair|salar|pay",
+    # what else a sum is for: "le montant des réductions de dépenses" is not
+    # answered by an aid programme, nor "the contracts" by a credit line
+    "reconstruction": "reconstr|rebuild",
+    "reductions": "reduc|coupe|cut",
+    "reduction": "reduc|coupe|cut",
+    "cuts": "reduc|coupe|cut",
+    "contrat": "contrat|contract",
+    "contrats": "contrat|contract",
+    "contract": "contrat|contract",
+    "contracts": "contrat|contract",
+    "pret": "pret|loan",
+    "prets": "pret|loan",
+    "loan": "pret|loan",
+    "loans": "pret|loan",
 }
 
 
@@ -934,6 +965,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "person":  # someone, not a clause nor the question's own name
         words = [w for w in _words(_without_countries(span)) if len(w) > 3]
         qwords = set(_words(question))
+        if _LEADS_Q.search(q) and not _new_place_names(span, question):
+            return False  # "qui préside…" -> a name, not "des Pays-Bas" or "le directeur"
         return not _CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)
@@ -1473,11 +1506,20 @@ def _speaker_part(sentence: str) -> str:
     return sentence if before is None else before
 
 
+_SUBORDINATE = re.compile(
+    r"\b(avant|apr[eè]s|alors|bien|pendant|tandis|depuis|d[eè]s|ainsi)\s+qu(e\b|['’])"
+    r"[^,;:]*|\blorsqu(e\b|['’])[^,;:]*|\b(before|after|while|although|since|as soon as)\b[^,;:]*",
+    re.I,
+)
+
+
 def names_reactor(party: str, sentence: str) -> bool:
     """Does the sentence name the party (`reactors`): a country by name, demonym
     or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
     or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
-    sentence = _speaker_part(sentence)
+    # "Peu avant que la Maison Blanche ne publie…, Pyongyang a tiré": a party
+    # named in a clause of time or concession is not the one reacting
+    sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
     folded = f" {' '.join(_words(party))} "
     codes = countries(party) | _demonym_nations(party) | _city_nations(party)
     codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}

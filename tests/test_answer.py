@@ -587,6 +587,34 @@ def test_the_role_s_complement_must_be_named():
     assert role_complement("Quel ministre ukrainien doit informer l'Otan ?") is None
 
 
+def test_a_kind_asked_in_another_clause_is_not_the_question_s():
+    q = "Which official declined to estimate how much ammunition North Korea was sending?"
+    assert asked(q) == "holder"
+    assert asked("Qui a refusé de dire combien d'obus ont été livrés ?") == "person"
+    assert asked("Combien d'obus ont été livrés ?") == "count"
+
+
+def test_a_party_named_in_a_clause_of_time_is_not_the_one_reacting():
+    q = "Comment la Maison Blanche a-t-elle réagi au tir de missile ?"
+    (party,) = reactors(q)
+    s = "Peu avant que la Maison Blanche ne publie ses informations, la Corée du Nord a tiré."
+    assert not names_reactor(party, s)
+    assert names_reactor(party, "La Maison Blanche a condamné le tir, après qu'il a eu lieu.")
+
+
+def test_what_a_sum_is_for_and_who_leads():
+    biden = "Le président Joe Biden a proposé 13,1 milliards de dollars en aide militaire."
+    q = "Quel montant Joe Biden a-t-il proposé pour la reconstruction de l'Ukraine ?"
+    assert not span_fits("sum", "13,1 milliards de dollars", q, biden)
+    rebuild = "Biden a proposé 5 milliards de dollars pour la reconstruction."
+    assert span_fits("sum", "5 milliards de dollars", q, rebuild)
+    q = "Qui occupait la présidence du Comité militaire avant l’amiral Rob Bauer ?"
+    assert not span_fits("person", "des Pays-Bas", q)
+    assert span_fits("person", "le général Stuart Peach", q)
+    q = "Qui dirige le Centre d’études stratégiques ?"
+    assert not span_fits("person", "directeur du programme de sécurité", q)
+
+
 def test_bodies_act_and_nato_countries():
     q = "Quel montant d’aide humanitaire l’Union européenne a-t-elle promis à l’Ukraine ?"
     assert not names_actors(actors(q), "Le président Joe Biden a proposé 8,5 milliards.")
@@ -614,6 +642,11 @@ def test_who_said_quoted_words_and_officials_who_spoke():
     assert not span_fits("count", "quelques semaines", "Combien de temps a duré la visite ?", s)
     q = "Combien de temps après la visite Kirby a-t-il parlé ?"
     assert span_fits("count", "quelques semaines", q, s)
+    s = "Leur dernière réunion avant le sommet de l'Alliance dans un mois à Vilnius."
+    assert not span_fits(
+        "count", "un mois", "Combien de temps la contre-offensive va-t-elle durer ?", s
+    )
+    assert span_fits("count", "un mois", "Dans combien de temps se tient le sommet ?", s)
     q = "Combien des deux dirigeants ont signé un accord formel ?"
     assert span_fits(
         "count", "aucun", q, "bien qu’aucun des deux dirigeants n’ait signé d’accord formel"

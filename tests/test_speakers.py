@@ -13,8 +13,9 @@ PASSAGE = (
     "des besoins urgents', a-t-il expliqué, de retour de Washington. Le porte-parole du Conseil "
     "de sécurité nationale, John Kirby, a déclaré mercredi que la Corée du Nord livrait des obus. "
     "« Si vous allez en Corée du Nord, vous touchez la lie », a déclaré Seth Jones, directeur au "
-    "Centre d’études. « La Corée du Nord est un pays désespéré. »\n\nOSLO — La Corée du Nord pourrait "
-    "accroître ses livraisons, a déclaré le plus haut officier militaire américain."
+    "Centre d’études. « La Corée du Nord est un pays désespéré. »\n\n"
+    "OSLO — La Corée du Nord pourrait accroître ses livraisons, a déclaré le plus haut officier "
+    "militaire américain."
 )
 
 
