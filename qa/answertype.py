@@ -415,6 +415,8 @@ _SPAN_DATE: dict[str, re.Pattern] = {
     # de la fondation des villes", "après la visite de Choïgu"): any will do
     "when": re.compile(
         rf"\b({_WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b(siecle|century|journee|epoque)\b|"
+        # an event that dates: "depuis la Seconde Guerre mondiale"
+        r"\b(guerres?|wars?|invasion|revolution|crises?|crisis)\b|"
         r"\b(semaine|mois|annee|an|week|month|year)s? (dernier|derniere|prochain|prochaine|passee?|"
         r"precedent\w*|suivant\w*)\b|"
         r"\b(last|next|this|earlier this|later this) (week|month|year)\b|"

@@ -615,6 +615,12 @@ def test_what_a_sum_is_for_and_who_leads():
     assert not span_fits("person", "directeur du programme de sécurité", q)
 
 
+def test_an_event_that_dates_answers_since_when():
+    q = "Since when has the rules-based international order been in place?"
+    assert span_fits("when", "Seconde Guerre mondiale", q)
+    assert not span_fits("when", "l'ordre international", q)
+
+
 def test_bodies_act_and_nato_countries():
     q = "Quel montant d’aide humanitaire l’Union européenne a-t-elle promis à l’Ukraine ?"
     assert not names_actors(actors(q), "Le président Joe Biden a proposé 8,5 milliards.")
