@@ -1676,11 +1676,7 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
 # passage does not hold one. Unless the question asks who said something, a
 # span whose names are only the sentence's speakers answers nothing.
 
-_SPEECH = (
-    r"(declare|dit|affirme|indique|ajoute|precise|souligne|explique|estime|assure|"
-    r"annonce|confie|rapporte|raconte|note|averti|prevenu|insiste|repondu|poursuivi|"
-    r"reconnu|admis|martele|rappele|confirme|detaille|souligne|ecrit|revele|commente)"
-)
+_SPEECH = speakers.SPEECH
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
 _SPEECH_VERB = re.compile(
     rf"\b((a|ont|avait|avaient)\s+{_SPEECH}|s'est (dit|dite|montre)|{_SAID})\b"

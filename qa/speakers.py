@@ -25,11 +25,14 @@ _ASKS = re.compile(
     r"spoke|believ|think|thought|insist|claim|stat|suggest|note)"
     r"|\bselon qui\b|\baccording to whom\b"
 )
-_VERB = (
-    r"(declare|dit|affirme|indique|ajoute|precise|souligne|explique|estime|assure|annonce|"
-    r"confie|rapporte|raconte|note|averti|prevenu|insiste|repondu|poursuivi|reconnu|admis|"
-    r"martele|rappele|confirme|detaille|ecrit|revele|commente|plaide|juge|lance|conclu)"
+# French verbs of speech, folded past participles (answertype's checks read them too)
+SPEECH = (
+    r"(declare|dit|affirme|indique|ajoute|precise|souligne|explique|estime|assure|"
+    r"annonce|confie|rapporte|raconte|note|averti|prevenu|insiste|repondu|poursuivi|"
+    r"reconnu|admis|martele|rappele|confirme|detaille|ecrit|revele|commente)"
 )
+# and those that attribute a quote without being speech alone
+_VERB = SPEECH[:-1] + r"|plaide|juge|lance|conclu)"
 # what was said, then who said it: "», a déclaré Seth Jones", "', a-t-il
 # expliqué", "…, a déclaré le plus haut officier" (an apostrophe closes a
 # quote only before a non-letter: not "d'état")
