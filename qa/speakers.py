@@ -20,9 +20,11 @@ from .chunk import split_sentences
 _ASKS = re.compile(
     r"^\W*(qui (a|avait|aurait) (\w+ )?|qui |quel(le)?s? [\w-]+( [\w-]+)? (a |avait )?|"
     r"who (has |had )?|which [\w-]+( [\w-]+)? (has |had )?)"
-    r"(declar|dit|affirm|estim|jug|qualifi|decri|assur|averti|prevenu|soulign|ajout|expliqu|"
-    r"insist|rappel|confi|parl|evoqu|compar|said|say|told|tell|argu|warn|describ|call|speak|"
-    r"spoke|believ|think|thought|insist|claim|stat|suggest|note)"
+    r"(declar\w*|dit|dire|affirm\w*|estim\w*|jug\w*|qualifi\w*|decri\w*|assur\w*|averti\w*|"
+    r"prevenu|soulign\w*|ajout\w*|expliqu\w*|insist\w*|rappel\w*|confie|parl\w*|evoqu\w*|"
+    r"said|says?|told|tells?|argued?|argues|warned?|warns|described?|describes|called|calls?|"
+    r"speaks?|spoke|believes?|thinks?|thought|insisted|insists?|claimed|claims?|stated?|states|"
+    r"suggested|suggests?|noted|notes?)\b"
     r"|\bselon qui\b|\baccording to whom\b"
 )
 # French verbs of speech, folded past participles (answertype's checks read them too)

@@ -60,6 +60,9 @@ def test_a_surname_is_given_in_full_when_the_passage_gave_it_before():
         ("Qui dirige le Groupe de contact ?", False),
         ("Quel ministre ukrainien doit informer l'Otan ?", False),
         ("Qu'a déclaré Kirby sur les obus ?", False),
+        # words that only begin like a verb of speech ("stat-ut", "confi-rmée")
+        ("Quel est le statut du royaume ibadite ?", False),
+        ("Quelle hypothèse est confirmée par Michel Cadot ?", False),
     ],
 )
 def test_questions_that_ask_who_said_it(question, asks):
