@@ -1,0 +1,200 @@
+"""Replay the answer-type gate over readings kept from one pass of the reader.
+
+Reading every question of the used sets and of PIAF validation takes about
+eight minutes on 2 cores; the gate (qa/answertype.py, and `attributed` and
+`_typed` in qa/answer.py) takes a few milliseconds a question. `read` keeps
+each question's picks before the gate (what `read_passages` returns) in a
+pickle; `replay` runs today's gate over them and prints, per set, what
+bench/answer_sets.py prints (answerable questions cited, false abstentions,
+unanswerable questions that abstain), and with `--baseline` the questions
+whose outcome changed. The pickle is valid while the reader, the index and
+retrieval are those it was read with: it records the reader and the index
+generation, and `replay` refuses another.
+
+    .venv/bin/python bench/gate_replay.py read seed heldout test blind2 ... --piaf \\
+        --index-dir runs/sets/index --out runs/gate/picks.pkl
+    .venv/bin/python bench/gate_replay.py replay runs/gate/picks.pkl --baseline runs/gate/base.json
+
+A first `replay --baseline F` with no F writes it. `--margin-threshold T`
+replays another abstention threshold (the margin the answer stands on, as
+bench/calibrate_reader.py chooses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PIAF_INDEX = ROOT / "runs" / "piaf" / "index"
+
+
+def _questions(name: str) -> list[dict]:
+    path = ROOT / "eval" / f"{name}_questions.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _piaf_questions(out: Path) -> list[dict]:
+    """PIAF validation as bench/piaf_eval.py asks it (its file, its split)."""
+    from bench.piaf_eval import validation_file
+    from qa.reader.train import DEFAULT_DATA
+
+    doc = json.loads(validation_file(str(DEFAULT_DATA), out).read_text(encoding="utf-8"))
+    return [
+        {
+            "id": str(qa["id"]),
+            "question": qa["question"],
+            "answers": [a["text"] for a in qa["answers"]],
+            "answerable": True,
+        }
+        for article in doc["data"]
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    ]
+
+
+def _read(questions: list[dict], index_dir: str, label: str) -> tuple[dict, dict]:
+    """(id -> question and pre-gate picks, what they were read with)."""
+    from tqdm import tqdm
+
+    from qa.answer import _reading_list, read_passages
+    from qa.config import load_settings
+    from qa.reader import load_reader
+    from qa.retrieve import Retriever
+
+    settings = load_settings().replace(index_dir=index_dir)
+    retriever = Retriever(settings)
+    reader = load_reader(settings.reader)
+    if reader is None:
+        raise SystemExit("gate_replay: QA_READER=none has no reader picks to replay")
+    out = {}
+    for q in tqdm(questions, desc=label, unit="q"):
+        got = retriever.retrieve(q["question"], k=max(settings.k, settings.answer_passages))
+        hits = _reading_list(retriever, got, q["question"], settings, None, None)
+        picks, conf = read_passages(reader, q["question"], hits, settings)
+        out[q["id"]] = {"q": q, "picks": picks, "conf": conf}
+    meta = {"reader": reader.name, "index": retriever.data.generation, "index_dir": index_dir}
+    return out, meta
+
+
+def read(args) -> int:
+    runs: dict[str, dict] = {}
+    for name in args.sets:
+        picks, meta = _read(_questions(name), args.index_dir, name)
+        runs[name] = {"picks": picks, "meta": meta}
+    if args.piaf:
+        questions = _piaf_questions(Path(args.out).parent / "piaf")
+        picks, meta = _read(questions, str(PIAF_INDEX), "piaf")
+        runs["piaf"] = {"picks": picks, "meta": meta}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "wb") as f:
+        pickle.dump(runs, f)
+    print(f"kept the picks of {sum(len(r['picks']) for r in runs.values())} questions: {args.out}")
+    return 0
+
+
+def outcome(q: dict, picks, conf: float, margin_threshold: float | None) -> str:
+    """What the answer to `q` comes to with today's gate: "cited", "wrong" or
+    "abstained" (answerable), "answered" or "abstained" (unanswerable); the
+    citations are built as `compose` builds them, one per passage."""
+    from qa.answer import _typed, attributed
+    from qa.eval.metrics import holds
+
+    kept, conf = _typed(attributed(picks, q["question"]), conf, q["question"])
+    if margin_threshold is None:
+        abstained = not kept or conf < 0.5  # Settings.abstain_threshold
+    else:
+        abstained = not kept or max(p.margin for p in kept) < margin_threshold
+    if not q.get("answerable", True):
+        return "abstained" if abstained else "answered"
+    if abstained:
+        return "abstained"
+    first = {}
+    for p in kept:
+        first.setdefault(p.hit.chunk.chunk_id, p)
+    spans = q["answers"]
+    cited = any(
+        (holds(p.sentence, spans) or (p.span and holds(p.span, spans)))
+        and holds(p.hit.chunk.text, spans)
+        for p in first.values()
+    )
+    return "cited" if cited else "wrong"
+
+
+def replay(args) -> int:
+    from qa.config import load_settings
+    from qa.reader import load_reader
+    from qa.retrieve import Retriever
+
+    with open(args.picks, "rb") as f:
+        runs = pickle.load(f)
+    reader = load_reader(load_settings().reader)
+    results: dict[str, str] = {}
+    print(f"{'set':<10} cited/ans  false-abst  abstained/unans")
+    total: Counter = Counter()
+    for name, run in runs.items():
+        meta = run["meta"]
+        if reader is None or reader.name != meta["reader"]:
+            raise SystemExit(f"gate_replay: {name} was read with {meta['reader']}, not this reader")
+        generation = Retriever(load_settings().replace(index_dir=meta["index_dir"])).data.generation
+        if generation != meta["index"]:
+            raise SystemExit(f"gate_replay: {meta['index_dir']} changed since {name} was read")
+        tally: Counter = Counter()
+        for qid, kept in run["picks"].items():
+            q = kept["q"]
+            got = outcome(q, kept["picks"], kept["conf"], args.margin_threshold)
+            results[f"{name}/{qid}"] = got
+            answerable = q.get("answerable", True)
+            tally["answerable" if answerable else "unanswerable"] += 1
+            tally["cited"] += got == "cited"
+            tally["false"] += answerable and got == "abstained"
+            tally["abstained"] += not answerable and got == "abstained"
+        total.update(tally)
+        _row(name, tally)
+    _row("total", total)
+    if args.baseline:
+        base = Path(args.baseline)
+        if not base.exists():
+            base.write_text(json.dumps(results, indent=0), encoding="utf-8")
+            print(f"baseline written: {base}")
+        else:
+            before = json.loads(base.read_text(encoding="utf-8"))
+            for key, got in results.items():
+                if before.get(key) != got:
+                    name, qid = key.split("/", 1)
+                    question = runs[name]["picks"][qid]["q"]["question"]
+                    print(f"changed {key}: {before.get(key)} -> {got}  {question[:100]}")
+    return 0
+
+
+def _row(name: str, t: Counter) -> None:
+    print(
+        f"{name:<10} {t['cited']:>4}/{t['answerable']:<4}  {t['false']:>6}  "
+        f"{t['abstained']:>9}/{t['unanswerable']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("read", help="read every question once and keep its picks")
+    r.add_argument("sets", nargs="*", help="set names under eval/")
+    r.add_argument("--piaf", action="store_true", help="also PIAF validation (runs/piaf/index)")
+    r.add_argument("--index-dir", default=str(ROOT / "runs" / "sets" / "index"))
+    r.add_argument("--out", default=str(ROOT / "runs" / "gate" / "picks.pkl"))
+    p = sub.add_parser("replay", help="today's gate over the kept picks")
+    p.add_argument("picks")
+    p.add_argument("--baseline", help="outcomes to compare with (written if missing)")
+    p.add_argument("--margin-threshold", type=float, help="abstain below this margin instead")
+    args = ap.parse_args(argv)
+    return read(args) if args.command == "read" else replay(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
