@@ -225,7 +225,16 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     ),
     ("month", re.compile(r"\b(quel mois|(what|which) month)\b")),
     # "le numéro de la résolution": a number, though not a count
-    ("number", re.compile(r"\b(quel (est le )?numero|le numero d|(what|which) number\b(?! of))")),
+    (
+        "number",
+        re.compile(
+            r"\b(quel (est le )?numero|le numero d|(what|which) number\b(?! of)|niveau chiffre|"
+            r"quel chiffre|(what|which) figure)"
+        ),
+    ),
+    ("language", re.compile(r"\b(quelles? langues?|(what|which) languages?)\b")),
+    # "pourquoi": a reason, not a name alone ("Milley")
+    ("why", re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")),
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
     # "quel calibre d'obus": a measure ("152 mm") is preferred to "artillerie"
     # (qa/answer.py `_typed` keeps the other picks when none is a measure)
@@ -667,6 +676,23 @@ def _new_names(span: str, question: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _languages() -> frozenset[str]:
+    """Folded one-word names of languages, French and English, from babel
+    ("francais", "coreen", "russian")."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
+        return frozenset()
+    return frozenset(
+        w
+        for lang in ("fr", "en")
+        for name in Locale(lang).languages.values()
+        for w in _words(name)
+        if len(w) > 3
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def _countries() -> dict[str, str]:
     """ " folded words of a country or world region " -> its CLDR code ("KP";
     "002" for Afrique), French and English names, from babel; empty if babel
@@ -959,6 +985,12 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind == "calibre":
         return _fresh([m.group(0) for m in _MEASURE.finditer(s)], question)
+    if kind == "language":  # "en russe", "Korean": a language, not a clause that names one
+        words = _words(span)
+        return len(words) <= 3 and bool(set(words) & _languages())
+    if kind == "why":  # a reason: more than names
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", span) if fold(w) not in STOPWORDS]
+        return not words or not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
         return _new_number(span, question) and not (whole and part and min(part) >= max(whole))

@@ -193,7 +193,7 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
         ("Qui dirige le groupe de contact ?", "person"),
         ("Quel type d'arme Pyongyang a-t-il tiré ?", "sort"),  # any phrase but countries
-        ("Pourquoi la Russie achète-t-elle des obus ?", ""),
+        ("Pourquoi la Russie achète-t-elle des obus ?", "why"),  # only not a name alone
     ],
 )
 def test_asked_kind_of_span(question, kind):
@@ -619,6 +619,19 @@ def test_an_event_that_dates_answers_since_when():
     q = "Since when has the rules-based international order been in place?"
     assert span_fits("when", "Seconde Guerre mondiale", q)
     assert not span_fits("when", "l'ordre international", q)
+
+
+def test_a_language_a_figure_and_a_reason():
+    q = "Dans quelle langue ont été rédigées les lettres ?"
+    assert asked(q) == "language"
+    assert span_fits("language", "en russe", q)
+    assert not span_fits("language", "nord-coréen Kim Jong Un ont échangé des lettres", q)
+    q = "À quel niveau chiffré Stoltenberg veut-il porter les objectifs ?"
+    assert not span_fits(asked(q), "rehausser", q)
+    assert span_fits(asked(q), "2 %", q)
+    q = "Pourquoi l’Allemagne a-t-elle été retenue pour la réunion ?"
+    assert not span_fits(asked(q), "Milley", q)
+    assert span_fits(asked(q), "pour sa base de Ramstein", q)
 
 
 def test_bodies_act_and_nato_countries():
@@ -1243,7 +1256,7 @@ def test_what_is_set_aside_and_a_later_who():
     late = "Selon l'article, qui a démenti que Téhéran ait fourni des drones ?"
     assert asked(late) == "person"
     assert not span_fits("person", "l'administration a révélé des informations", late)
-    assert asked("Pourquoi Milley, qui a atterri à Oslo, est-il sceptique ?") == ""
+    assert asked("Pourquoi Milley, qui a atterri à Oslo, est-il sceptique ?") == "why"
 
 
 def test_generic_officials_areas_and_initials():
