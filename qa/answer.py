@@ -198,6 +198,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     (`asks_outcome`/`only_proposed`), and another a person's words ("what
     did Xi Jinping say") from a passage that does not name them or a
     sentence with another named speaker (`words_asked_of`/`reports_words_of`).
+    Another asks the passage to name whose role the question asks about ("le
+    porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
     in "…, a déclaré Kirby") unless the question asks who said it
     (`only_speakers`). Another quotes the article's byline, update stamp or
