@@ -130,7 +130,7 @@ def outcome(q: dict, picks, conf: float, margin_threshold: float | None) -> str:
 def replay(args) -> int:
     from qa.config import load_settings
     from qa.reader import load_reader
-    from qa.retrieve import Retriever
+    from qa.stores import open_store
 
     with open(args.picks, "rb") as f:
         runs = pickle.load(f)
@@ -142,7 +142,8 @@ def replay(args) -> int:
         meta = run["meta"]
         if reader is None or reader.name != meta["reader"]:
             raise SystemExit(f"gate_replay: {name} was read with {meta['reader']}, not this reader")
-        generation = Retriever(load_settings().replace(index_dir=meta["index_dir"])).data.generation
+        # the live generation only: no embedder or index load per set
+        generation = open_store(load_settings().replace(index_dir=meta["index_dir"])).current()
         if generation != meta["index"]:
             raise SystemExit(f"gate_replay: {meta['index_dir']} changed since {name} was read")
         tally: Counter = Counter()
