@@ -234,7 +234,14 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     ),
     ("language", re.compile(r"\b(quelles? langues?|(what|which) languages?)\b")),
     # "pourquoi": a reason, not a name alone ("Milley")
-    ("why", re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")),
+    # "comment X décrit-il…": a description, not the speaker's name ("Rob Bauer")
+    (
+        "why",
+        re.compile(
+            r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b|"
+            r"^\W*comment\b[^?]*\b(decri\w*|qualifi\w*)\b|^\W*how (does|did|do) [^?]*\bdescribes?\b"
+        ),
+    ),
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
     # "quel calibre d'obus": a measure ("152 mm") is preferred to "artillerie"
     # (qa/answer.py `_typed` keeps the other picks when none is a measure)
@@ -1001,18 +1008,37 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         qwords = set(_words(question))
         if _LEADS_Q.search(q) and not _new_place_names(span, question):
             return False  # "qui préside…" -> a name, not "des Pays-Bas" or "le directeur"
+        if _named_surname(span, qwords):
+            return False  # "according to Stoltenberg, who…" -> not "Jens Stoltenberg"
         return not _CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)
     if kind == "paid":
         return bool(_MONEY.search(span)) and _new_number(span, question)
-    if kind == "sort":  # anything but countries alone
-        return any(len(w) > 3 for w in _words(_without_countries(span)))
+    if kind == "sort":  # anything but countries or a quantity alone ("des millions")
+        return any(
+            len(w) > 3 for w in _words(_without_countries(span))
+        ) and not _QUANTITY_ONLY.match(s.strip())
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":
         return _holder_fits(span, question, sentence)
     return True
+
+
+def _named_surname(span: str, qwords: set[str]) -> bool:
+    """The span is a person's full name whose surname the question already
+    names: the question's own person, not an answer about someone else."""
+    names = re.findall(r"[A-Z][\w-]+", span)
+    return len(names) >= 2 and len(names[-1]) > 3 and fold(names[-1]) in qwords
+
+
+# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
+_QUANTITY_ONLY = re.compile(
+    r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
+    r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
+    r"(\s+(de|d|of))?$"
+)
 
 
 def _holder_fits(span: str, question: str, sentence: str) -> bool:

@@ -634,6 +634,19 @@ def test_a_language_a_figure_and_a_reason():
     assert span_fits(asked(q), "pour sa base de Ramstein", q)
 
 
+def test_a_description_a_sort_and_the_questions_own_person():
+    q = "Comment le patron de l’Otan décrit-il l’intensité des affrontements ?"
+    assert not span_fits(asked(q), "Rob Bauer", q)
+    assert span_fits(asked(q), "les combats sont acharnés", q)
+    q = "Quel type de roquettes la Russie achetait-elle à la Corée du Nord ?"
+    assert not span_fits(asked(q), "des millions", q)
+    assert span_fits(asked(q), "des roquettes Grad", q)
+    q = "According to Stoltenberg, who is conducting a large-scale counteroffensive?"
+    assert not span_fits(asked(q), "Jens Stoltenberg", q)
+    assert span_fits(asked(q), "Les forces ukrainiennes", q)
+    assert span_fits(asked(q), "Sung-Yoon Lee", "Who said Kim would be emboldened?")
+
+
 def test_bodies_act_and_nato_countries():
     q = "Quel montant d’aide humanitaire l’Union européenne a-t-elle promis à l’Ukraine ?"
     assert not names_actors(actors(q), "Le président Joe Biden a proposé 8,5 milliards.")
