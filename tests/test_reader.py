@@ -692,10 +692,30 @@ def test_spread_keeps_a_long_storys_nearest_paragraphs(monkeypatch):
 def test_the_committed_written_news_checks_out(path):
     arts = data.load_written(path)
     titles = [a["title"] for a in arts]
-    # a line is an article, or a story told by several outlets (-stories)
-    assert len(titles) == len(set(titles)) >= (12 if "stories" in path.name else 40)
+    # a line is an article, or a story told by several outlets (-stories, -quotes)
+    stories = "stories" in path.name or "quotes" in path.name
+    assert len(titles) == len(set(titles)) >= (12 if stories else 40)
     train, val = data.split_articles(arts, 0.2, seed=0)
     assert data.unanswered(val) and data.written_validation(val)
+
+
+def test_the_quotes_checker_passes_the_committed_stories_and_names_a_bad_one(tmp_path, capsys):
+    from bench.check_quotes import check
+
+    path = data.ANNOTATIONS / "news-written-quotes.jsonl"
+    assert check(str(path)) == 0
+    story = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    p = story["paragraphs"][0]
+    p["questions"][0]["answer"] = p["questions"][0]["answer"] + " (not in the text)"
+    p["context"] = p["context"].replace("«", "").replace("»", "").replace("“", "").replace("”", "")
+    story["paragraphs"][1]["context"] += " Moscou a démenti."
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(story, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert check(str(bad)) == 1
+    out = capsys.readouterr().out
+    assert "paragraph 0: answer not an exact substring" in out
+    assert "paragraph 0: no direct quote" in out
+    assert "paragraph 1: forbidden subject word 'Moscou'" in out
 
 
 def test_a_later_file_of_written_news_leaves_the_earlier_split_as_it_was(tmp_path):
