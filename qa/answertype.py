@@ -1030,7 +1030,7 @@ def _named_surname(span: str, qwords: set[str]) -> bool:
     """The span is a person's full name whose surname the question already
     names: the question's own person, not an answer about someone else."""
     names = [w for w in re.findall(r"[^\W\d_][\w-]+", span) if w[0].isupper()]
-    return len(names) >= 2 and len(names[-1]) > 3 and fold(names[-1]) in qwords
+    return len(names) >= 2 and len(names[-1]) > 3 and _in_question(fold(names[-1]), qwords)
 
 
 # "des millions", "centaines", "plusieurs milliers de": how many, not what sort
