@@ -204,7 +204,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     in "…, a déclaré Kirby") unless the question asks who said it
     (`only_speakers`). Another quotes the article's byline, update stamp or
     syndication note only for a question about the article itself
-    (`about_the_article`). The last keeps only the passages that hold the
+    (`about_the_article`). A question that asks which one did not ("quels
+    pays n'ont pas envoyé…") is answered only by a sentence that denies,
+    excludes or restricts (`asks_negated`/`negates`). The last keeps only the passages that hold the
     question's own figures of three digits or more ("les obus de 152 mm",
     "en 2022": `figures`/`names_numbers`). The reader
     alone answered such questions with an on-topic span of another kind ("des
@@ -225,6 +227,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         query
     )
     about_article = answertype.about_the_article(query)
+    negated = answertype.asks_negated(query)
     if not picks:
         return picks, conf
     if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
@@ -246,6 +249,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
                 or answertype.names_complement(complement, p.sentence, p.hit.chunk.text)
             )
             and not (outcome and answertype.only_proposed(p.sentence))
+            and (not negated or answertype.negates(p.sentence))
             and (not metadata_line(p.sentence) or about_article)
         )
 

@@ -1000,7 +1000,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return not words or not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
-        return _new_number(span, question) and not (whole and part and min(part) >= max(whole))
+        return (
+            _new_number(span, question)
+            and bool(_PART.search(s))  # "des millions" is an amount, not a part of one
+            and not (whole and part and min(part) >= max(whole))
+        )
     if kind == "sum":
         return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind == "person":  # someone, not a clause nor the question's own name
@@ -1034,6 +1038,11 @@ def _named_surname(span: str, qwords: set[str]) -> bool:
 
 
 # "des millions", "centaines", "plusieurs milliers de": how many, not what sort
+# what a share is given as: a figure ("40 %", "un tiers") or a part named in words
+_PART = re.compile(
+    r"\d|\b(moitie|tiers|quarts?|cinquiemes?|dixiemes?|centiemes?|majorite|minorite|totalite|"
+    r"essentiel|plupart|half|third|quarters?|fifths?|tenths?|majority|minority|most|all)\b"
+)
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
@@ -1477,7 +1486,9 @@ def names_actors(need: set[str], passage: str) -> bool:
 
 _REACTED = re.compile(
     r"(?P<c>(?:[\w'-]+ ){0,3}[\w'-]+) (a|ont|avait|avaient|aurait|auraient)(-t)?-"
-    r"(il|elle|ils|elles) (reagi|repondu|riposte|replique)\b"
+    # "comment X ont-ils accueilli l'idée": a reaction; "accueilli Kim" is a welcome
+    r"(il|elle|ils|elles) (reagi|repondu|riposte|replique|"
+    r"accueilli(?= (l'|la |les |ces |cette |ce )))"
 )
 _ANSWERED = re.compile(
     r"\bqu'(a|ont|avait|avaient)(-t)?-?(il|elle|ils|elles)? (repondu|replique|retorque) "
@@ -1675,6 +1686,37 @@ def only_proposed(sentence: str) -> bool:
     """Does the sentence tell only of a proposal or a request, nothing decided?"""
     text = _straight(sentence)
     return bool(_PROPOSED.search(text)) and not _DECIDED.search(text)
+
+
+# --- the negation check -----------------------------------------------------------
+#
+# "Quels pays de l'OTAN n'ont pas envoyé leur chef de la défense ?" asks for
+# the ones left out. A sentence that says who did ("En Norvège, les chefs de
+# la défense de l'OTAN…") does not say who did not: the reader, finding no
+# sentence that leaves anyone out, quotes one that lists who took part. The
+# sentence that answers such a question says no, not, none, only or except.
+
+_NEGATED_Q = re.compile(
+    r"^\W*(quel|quelle|quels|quelles|qui|lequel|laquelle|lesquels|lesquelles|which|who|what)\b"
+    r"[^?]*(\bn'?(a|ont|avait|avaient|etait|etaient|est|sont|aurait|auraient)(-t)?"
+    r"(-?(il|elle|ils|elles))? (pas|jamais|point)\b|\bne \w+ (pas|jamais)\b|"
+    r"\b(did|do|does|has|have|had|was|were|is|are|will|would|could) (not|never)\b|"
+    r"\b(did|do|does|has|have|had|was|were|is|are|wo|would|could)n't\b)"
+)
+_NEGATES = re.compile(
+    r"\b(ne|n|non|pas|jamais|aucune?|sans|sauf|excepte|hormis|seule?s?|seulement|uniquement|"
+    r"refus\w*|absent\w*|not|no|never|none|without|except|only|declin\w*|rejet\w*)\b"
+)
+
+
+def asks_negated(question: str) -> bool:
+    """Does the question ask which one, or who, did not?"""
+    return bool(_NEGATED_Q.search(_straight(question)))
+
+
+def negates(sentence: str) -> bool:
+    """Does the sentence deny, exclude or restrict anything?"""
+    return bool(_NEGATES.search(_straight(sentence).replace("'", " ")))
 
 
 # --- the words-of check ------------------------------------------------------------

@@ -6,6 +6,7 @@ from qa.answer import QuestionError, check_question
 from qa.answertype import (
     actors,
     asked,
+    asks_negated,
     asks_outcome,
     asks_sequence,
     countries,
@@ -13,6 +14,7 @@ from qa.answertype import (
     fits,
     names_actors,
     names_reactor,
+    negates,
     only_proposed,
     only_speakers,
     places_in_sequence,
@@ -441,6 +443,9 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("What share of the package goes to shells?", "share", "un tiers", "", True),
+        # an amount in words is no part of anything
+        ("What share of the purchases were rockets?", "share", "des millions", "", False),
+        ("Quelle part des achats étaient des roquettes ?", "share", "la moitié", "", True),
         (
             "Quel est le prix unitaire d'un obus ?",
             "sum",
@@ -745,6 +750,18 @@ def test_a_word_names_a_country_only_as_its_name_or_demonym():
         ("Comment Zelensky a-t-il réagi ?", "Volodymyr Zelensky a salué l'annonce.", True),
         # hosting is no reaction; no reaction asked, nothing to check
         ("Dans quelle ville Poutine a-t-il accueilli Kim ?", "À Vostotchny.", True),
+        ("Comment Poutine a-t-il accueilli Kim ?", "Avec une garde d'honneur.", True),
+        # an idea received is one
+        (
+            "Comment les émissaires de Donetsk ont-ils accueilli l'idée ?",
+            "Les Nord-Coréens ont manifesté leur intérêt.",
+            False,
+        ),
+        (
+            "Comment les émissaires de Donetsk ont-ils accueilli l'idée ?",
+            "Les émissaires de Donetsk l'ont saluée.",
+            True,
+        ),
         ("Combien d'obus ont été livrés ?", "Un million.", True),
     ],
 )
@@ -803,6 +820,36 @@ def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
     assert not only_proposed("Le Congrès a approuvé 6 milliards, moins que proposé.")
     assert not only_proposed("La ligne de crédits adoptée cette année compte 1 milliard.")
     assert not only_proposed("Zelensky et Biden ont conclu un accord de 325 millions.")
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # who did not: a sentence that lists who did says nothing of it
+        (
+            "Quels pays membres de l'OTAN n'ont pas envoyé leur chef de la défense ?",
+            "En Norvège, les chefs de la défense de l’OTAN se réuniront samedi.",
+            False,
+        ),
+        (
+            "Quels pays membres de l'OTAN n'ont pas envoyé leur chef de la défense ?",
+            "Seule la Hongrie n'a envoyé personne.",
+            True,
+        ),
+        ("Which allies did not send weapons?", "Denmark and the Netherlands sent jets.", False),
+        ("Which allies didn't send weapons?", "All sent weapons except Hungary.", True),
+        (
+            "Quelle méthode n'est pas utilisée ?",
+            "C'est l'observation qui compte, et non le calcul astronomique.",
+            True,
+        ),
+        # not asking who did not: nothing to check
+        ("Quels pays ont envoyé leur chef de la défense ?", "La Norvège l'a fait.", True),
+        ("Pourquoi Kim n'a-t-il pas signé ?", "Il a accueilli Kim.", True),
+    ],
+)
+def test_who_did_not_is_answered_by_a_sentence_that_denies_or_excludes(question, sentence, answers):
+    assert (not asks_negated(question) or negates(sentence)) is answers
 
 
 MILLEY = (
