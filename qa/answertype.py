@@ -1710,8 +1710,10 @@ _NEGATES = re.compile(
 
 
 def asks_negated(question: str) -> bool:
-    """Does the question ask which one, or who, did not?"""
-    return bool(_NEGATED_Q.search(_straight(question)))
+    """Does the question ask which one, or who, did not? Not a "not" in what
+    was said ("quel responsable a reconnu qu'on ne savait pas…" asks who said it)."""
+    main = re.split(r"\b(qu'|que|that|whether|si|if)\b", _straight(question), maxsplit=1)[0]
+    return bool(_NEGATED_Q.search(main))
 
 
 def negates(sentence: str) -> bool:

@@ -843,7 +843,13 @@ def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
             "C'est l'observation qui compte, et non le calcul astronomique.",
             True,
         ),
-        # not asking who did not: nothing to check
+        # not asking who did not: nothing to check; nor "not" in what was said
+        (
+            "Quel responsable américain a reconnu qu'on ne savait pas combien d'obus ?",
+            "Le général Mark Milley a déclaré que la rencontre conduirait à des livraisons.",
+            True,
+        ),
+        ("Which official said that he did not know?", "Milley said the talks went on.", True),
         ("Quels pays ont envoyé leur chef de la défense ?", "La Norvège l'a fait.", True),
         ("Pourquoi Kim n'a-t-il pas signé ?", "Il a accueilli Kim.", True),
     ],
