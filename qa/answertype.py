@@ -246,7 +246,14 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     # "quel calibre d'obus": a measure ("152 mm") is preferred to "artillerie"
     # (qa/answer.py `_typed` keeps the other picks when none is a measure)
     ("calibre", re.compile(r"\b(quels? calibres?|(what|which) (calibre|caliber)s?)\b")),
-    ("when", re.compile(r"^\W*(quand|when)\b|[,;:]\s*(quand|when)\b|depuis quand|since when")),
+    # not "when asked whether…, how did X describe…": a clause, not the question's word
+    (
+        "when",
+        re.compile(
+            r"^\W*(quand|when)\b(?! (asked|questioned|pressed)\b)|[,;:]\s*(quand|when)\b|"
+            r"depuis quand|since when"
+        ),
+    ),
     # a physical quantity, answered by a figure ("une altitude de 600 km")
     (
         "measure",
@@ -274,7 +281,9 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     # does not give
     (
         "share",
-        re.compile(r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion))\b"),
+        re.compile(
+            r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion)|how much of)\b"
+        ),
     ),
     # a sum paid, earned or worth: "centaines" (of drones) is none
     (
@@ -1000,11 +1009,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return not words or not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
-        return (
-            _new_number(span, question)
-            and bool(_PART.search(s))  # "des millions" is an amount, not a part of one
-            and not (whole and part and min(part) >= max(whole))
-        )
+        if any(c.isdigit() for c in s):
+            return _new_number(span, question) and not (whole and part and min(part) >= max(whole))
+        # in words, a part ("la moitié", "une grande partie", "tous"), not an
+        # amount ("des millions")
+        return _fresh([m.group(0) for m in _PART.finditer(s)], question)
     if kind == "sum":
         return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind == "person":  # someone, not a clause nor the question's own name
@@ -1038,10 +1047,11 @@ def _named_surname(span: str, qwords: set[str]) -> bool:
 
 
 # "des millions", "centaines", "plusieurs milliers de": how many, not what sort
-# what a share is given as: a figure ("40 %", "un tiers") or a part named in words
+# a part named in words ("un tiers", "une grande partie")
 _PART = re.compile(
-    r"\d|\b(moitie|tiers|quarts?|cinquiemes?|dixiemes?|centiemes?|majorite|minorite|totalite|"
-    r"essentiel|plupart|half|third|quarters?|fifths?|tenths?|majority|minority|most|all)\b"
+    r"\b(moitie|tiers|quarts?|cinquiemes?|dixiemes?|centiemes?|majorite|minorite|totalite|"
+    r"essentiel|plupart|parties?|tous|toutes|tout|entier|entiere|aucune?|half|third|quarters?|"
+    r"fifths?|tenths?|majority|minority|most|all|none|whole|entire)\b"
 )
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"

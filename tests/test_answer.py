@@ -446,6 +446,8 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         # an amount in words is no part of anything
         ("What share of the purchases were rockets?", "share", "des millions", "", False),
         ("Quelle part des achats étaient des roquettes ?", "share", "la moitié", "", True),
+        ("Quelle proportion de l'Occident s'est retirée ?", "share", "une grande partie", "", True),
+        ("How much of Russia is suffering?", "share", "tout entière", "", True),
         (
             "Quel est le prix unitaire d'un obus ?",
             "sum",
@@ -1284,6 +1286,14 @@ def test_one_holder_is_not_a_group():
     assert not span_fits("holder", "les chefs de la défense de l'OTAN", q, sent)
     many = "Quels chefs d'état-major participent à la réunion de dimanche ?"
     assert span_fits("holder", "les chefs de la défense de l'OTAN", many, sent)
+
+
+def test_a_clause_or_a_part_is_not_the_kind_asked():
+    # "when asked whether…" opens a clause; the question asks how
+    assert asked("When asked whether the shells matter, how did Milley describe it?") != "when"
+    assert asked("When did Milley land in Norway?") == "when"
+    # "how much of X" asks a part of X, not a count
+    assert asked("How much of the $325 million package is for air defence?") == "share"
 
 
 def test_parts_exact_counts_years_and_demonyms():
