@@ -47,7 +47,9 @@ def _question_errors(q: dict, ctx: str) -> list[str]:
     return out
 
 
-def _paragraph_errors(p: dict) -> list[str]:
+def paragraph_errors(p: dict, kinds: list[str] = KINDS) -> list[str]:
+    """What any written paragraph must be: its fields, its length, off the
+    seeds' story, its questions of `kinds` in order, each answer exact."""
     out = [
         f"missing {k}" for k in ("source", "headline", "lang", "context", "questions") if k not in p
     ]
@@ -57,17 +59,24 @@ def _paragraph_errors(p: dict) -> list[str]:
         out.append(f"{words} words (60-200)")
     if FORBIDDEN.search(ctx):
         out.append(f"forbidden subject word {FORBIDDEN.search(ctx).group(0)!r}")
-    if len(re.findall(r"[«“\"]", ctx)) < 2:
-        out.append("no direct quote («…» or “…”)")
     qs = p.get("questions", [])
-    if [q.get("kind") for q in qs] != KINDS:
-        out.append(f"kinds must be {KINDS} in order")
+    if [q.get("kind") for q in qs] != kinds:
+        out.append(f"kinds must be {kinds} in order")
     for q in qs:
         out += _question_errors(q, ctx)
     return out
 
 
-def check(path: str) -> int:
+def _quote_errors(p: dict) -> list[str]:
+    out = paragraph_errors(p)
+    if len(re.findall(r"[«“\"]", p.get("context", ""))) < 2:
+        out.append("no direct quote («…» or “…”)")
+    return out
+
+
+def check(path: str, paragraph=_quote_errors, story=lambda s: []) -> int:
+    """0 when every story of `path` passes `story` and each of its paragraphs
+    `paragraph` (functions returning the errors they find), else 1."""
     errors = stories = paragraphs = questions = 0
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         if not line.strip():
@@ -84,10 +93,11 @@ def check(path: str) -> int:
             found.append("date must be YYYY-MM-DD, 2019-2025")
         if len({p.get("source") for p in s.get("paragraphs", [])}) < 3:
             found.append("a story needs articles from at least 3 outlets")
+        found += story(s)
         for i, p in enumerate(s.get("paragraphs", [])):
             paragraphs += 1
             questions += len(p.get("questions", []))
-            found += [f"paragraph {i}: {e}" for e in _paragraph_errors(p)]
+            found += [f"paragraph {i}: {e}" for e in paragraph(p)]
         for e in found:
             print(f"line {n}: {e}")
         errors += len(found)

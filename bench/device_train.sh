@@ -44,7 +44,7 @@ log "ready: $("$PY" -c 'import torch; print(torch.__version__, torch.cuda.is_ava
 # the recipes of the shipped soup's members (qa/reader/weights/README.md), each
 # on everything the project has: PIAF, its own questions, all written news
 A=qa/reader/annotations
-ALL="--extra $A/piaf-extra.jsonl --written $A/news-written.jsonl $A/news-written-14.jsonl $A/news-written-stories.jsonl $A/news-written-quotes.jsonl --spread 3"
+ALL="--extra $A/piaf-extra.jsonl --written $A/news-written.jsonl $A/news-written-14.jsonl $A/news-written-stories.jsonl $A/news-written-quotes.jsonl $A/news-written-reasons.jsonl --spread 3"
 recipe() {
   case $1 in
     h) echo "--hard-rate 0.5 --negative-rate 0.25" ;;

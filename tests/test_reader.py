@@ -692,8 +692,8 @@ def test_spread_keeps_a_long_storys_nearest_paragraphs(monkeypatch):
 def test_the_committed_written_news_checks_out(path):
     arts = data.load_written(path)
     titles = [a["title"] for a in arts]
-    # a line is an article, or a story told by several outlets (-stories, -quotes)
-    stories = "stories" in path.name or "quotes" in path.name
+    # a line is an article, or a story told by several outlets (-stories, -quotes, -reasons)
+    stories = any(k in path.name for k in ("stories", "quotes", "reasons"))
     assert len(titles) == len(set(titles)) >= (12 if stories else 40)
     train, val = data.split_articles(arts, 0.2, seed=0)
     assert data.unanswered(val) and data.written_validation(val)
@@ -716,6 +716,25 @@ def test_the_quotes_checker_passes_the_committed_stories_and_names_a_bad_one(tmp
     assert "paragraph 0: answer not an exact substring" in out
     assert "paragraph 0: no direct quote" in out
     assert "paragraph 1: forbidden subject word 'Moscou'" in out
+
+
+def test_the_reasons_checker_passes_the_committed_stories_and_names_a_bad_one(tmp_path, capsys):
+    from bench.check_reasons import check, reason_errors, story_errors
+
+    path = data.ANNOTATIONS / "news-written-reasons.jsonl"
+    assert check(str(path), reason_errors, story_errors) == 0
+    story = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    p = story["paragraphs"][0]
+    p["questions"][3]["question"] = "Quel jour la grève a-t-elle commencé ?"
+    p["questions"] = p["questions"][:4]
+    story["paragraphs"] = story["paragraphs"][:11]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(story, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert check(str(bad), reason_errors, story_errors) == 1
+    out = capsys.readouterr().out
+    assert "a story has 12 paragraphs (3 articles of 4), not 11" in out
+    assert "paragraph 0: kinds must be" in out
+    assert "paragraph 0: the unanswerable questions must ask why" in out
 
 
 def test_a_later_file_of_written_news_leaves_the_earlier_split_as_it_was(tmp_path):
