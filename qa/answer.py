@@ -206,8 +206,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     syndication note only for a question about the article itself
     (`about_the_article`). A question that asks which one did not ("quels
     pays n'ont pas envoyé…") is answered only by a sentence that denies,
-    excludes or restricts (`asks_negated`/`negates`). The last keeps only the passages that hold the
-    question's own figures of three digits or more ("les obus de 152 mm",
+    excludes or restricts (`asks_negated`/`negates`). The last keeps only
+    the passages that hold the question's own figures of three digits or more ("les obus de 152 mm",
     "en 2022": `figures`/`names_numbers`). The reader
     alone answered such questions with an on-topic span of another kind ("des
     ouvriers" for "combien d'ouvriers", "un mois" for "à quelle date"). On

@@ -1046,13 +1046,13 @@ def _named_surname(span: str, qwords: set[str]) -> bool:
     return len(names) >= 2 and len(names[-1]) > 3 and _in_question(fold(names[-1]), qwords)
 
 
-# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
 # a part named in words ("un tiers", "une grande partie")
 _PART = re.compile(
     r"\b(moitie|tiers|quarts?|cinquiemes?|dixiemes?|centiemes?|majorite|minorite|totalite|"
     r"essentiel|plupart|parties?|tous|toutes|tout|entier|entiere|aucune?|half|third|quarters?|"
     r"fifths?|tenths?|majority|minority|most|all|none|whole|entire)\b"
 )
+# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
