@@ -197,7 +197,11 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     voted or paid from a sentence that only tells of a proposal
     (`asks_outcome`/`only_proposed`), and another a person's words ("what
     did Xi Jinping say") from a passage that does not name them or a
-    sentence with another named speaker (`words_asked_of`/`reports_words_of`).
+    sentence with another named speaker (`words_asked_of`/`reports_words_of`),
+    and a span that is only a source ("d'après l'armée sud-coréenne") when
+    no source is asked (`only_source`). Another drops a sentence that dates
+    its fact by other weekdays or months than the question's only
+    (`another_day`).
     Another asks the passage to name whose role the question asks about ("le
     porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
@@ -237,7 +241,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     def passes(p: Pick) -> bool:
         return (
             not answertype.only_speakers(p.span, p.sentence, query)
+            and not answertype.only_source(p.span, query)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
+            and not answertype.another_day(query, p.sentence)
             and (not kind or answertype.fits(kind, p.sentence, query))
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
             and (not actors or answertype.names_actors(actors, p.hit.chunk.text))

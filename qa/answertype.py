@@ -212,6 +212,14 @@ ROLE_WINDOW = 40
 # Question patterns, searched in the folded question (no accents, lower case).
 # "quelle quantité / what quantity": a count, or a vague quantity (`_VAGUE_QUANTITY`)
 _QUANTITY = r"quelles? quantites?|(what|which) quantit(y|ies)"
+# a unit of an organisation, named ("le Commandement du théâtre oriental") or
+# by its kind ("le programme de sécurité internationale"): `_names_unit`
+_UNIT_Q = (
+    r"quel(le)?s? (?P<unit>comites?|programmes?|unites?|commandements?|delegations?|"
+    r"composantes?|ministeres?|departements?|sondages?|brigades?|regiments?|bataillons?)|"
+    r"(what|which) (\w+ ){0,3}(?P<unit_en>committees?|programmes?|programs?|units?|commands?|"
+    r"delegations?|ministr(y|ies)|departments?|polls?|surveys?|brigades?|regiments?|battalions?)"
+)
 _ASKED: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
     ("day", re.compile(r"\b(quel jour|(what|which) day|day of the week)\b")),
@@ -331,17 +339,18 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"\b(quels? pays|quelles? nations?|(what|which) (\w+ )?(countr(y|ies)|nations?))\b"
         ),
     ),
-    # a named body: "Russie" does not answer "quelle agence de presse"
+    # a named body: "Russie" does not answer "quelle agence de presse", nor
+    # "téléphoniques" "quelle unité russe"
     (
         "body",
         re.compile(
             r"\b(quelles? (agences?|organisations?|entreprises?|societes?|institutions?|chaines?|"
-            r"universites?)|quels? (journa(l|ux)|medias?|fabricants?|constructeurs?|"
+            r"universites?)|quels? (journa(l|ux)|medias?|organismes?|fabricants?|constructeurs?|"
             r"groupes? (industriels?|de presse)|"
             r"services? (de renseignement|secrets?))|"
             r"(what|which) (\w+ ){0,3}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
             r"newspapers?|outlets?|broadcasters?|universit(y|ies)|intelligence services?|"
-            r"manufacturers?|bod(y|ies)))\b"
+            rf"manufacturers?|bod(y|ies))|{_UNIT_Q})\b"
         ),
     ),
     ("model", re.compile(r"\b(quels? modeles?|(what|which) (model|make)s?)\b")),
@@ -489,10 +498,11 @@ _COUNTED = re.compile(
     r"\b(combien d(e |['’])(?!(dollars|euros|argent|aide|fonds|credits?|milliards?|millions?)\b)"
     r"\w+|how many)\b"
 )
-# Capitalised words that name no place or model ("contre le Nord", "les Etats").
+# Capitalised words that name no place or model ("contre le Nord", "les Etats"),
+# and acronyms of a kind of firm, not one ("des PME et des groupes").
 _NOT_A_NAME = frozenset(
     "nord sud est ouest north south east west le la les l un une des de du the a an en au aux "
-    "etat etats state states occident".split()
+    "etat etats state states occident pme pmi eti ong sme smes ngo ngos".split()
 )
 # "un milliard" in the question, "1 milliard" in the span: the same number.
 _DIGIT = dict(
@@ -1032,11 +1042,20 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return any(
             len(w) > 3 for w in _words(_without_countries(span))
         ) and not _QUANTITY_ONLY.match(s.strip())
+    if kind == "body" and _names_unit(s, q):
+        return True
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":
         return _holder_fits(span, question, sentence)
     return True
+
+
+def _names_unit(folded_span: str, folded_question: str) -> bool:
+    """The span names the kind of unit asked ("programme" for "quel programme")."""
+    m = re.search(_UNIT_Q, folded_question)
+    unit = m and (m.group("unit") or m.group("unit_en"))
+    return bool(unit) and unit[:5] in folded_span
 
 
 def _named_surname(span: str, qwords: set[str]) -> bool:
@@ -1906,6 +1925,28 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     )
 
 
+# "d'après l'armée sud-coréenne": who told it, which answers "selon qui / according
+# to whom", not why a missile was fired or how Seoul reacted. The reader quoted
+# such an attribution when no passage held the reason asked.
+_SOURCE_SPAN = re.compile(r"^\W*(d'apres|selon|according to|as reported by|cite par)\b")
+_SOURCE_Q = re.compile(
+    r"\b((selon|d'apres) (qui|quel(le)?s?)|according to (whom|which|what)|sources?|"
+    r"quel(le)?s? (medias?|journa(l|ux)|organes?)|"
+    r"(which|what) (\w+ )?(outlets?|medias?|newspapers?))\b"
+)
+
+
+def only_source(span: str, question: str) -> bool:
+    """Is the span only the attribution of what the sentence reports, for a
+    question that asks neither who said it nor a source?"""
+    q = fold(question).replace("’", "'")
+    return bool(
+        _SOURCE_SPAN.search(fold(span).replace("’", "'"))
+        and not _SOURCE_Q.search(q)
+        and not speakers.asks_speaker(question)
+    )
+
+
 # --- the figures of the question ----------------------------------------------------
 #
 # "Quel montant l'Otan a-t-elle consacré aux munitions de 152 mm ?" is not
@@ -1927,6 +1968,43 @@ def figures(question: str) -> set[str]:
 def names_numbers(need: set[str], passage: str) -> bool:
     """Does the passage hold every figure in `need` (the question's `figures`)?"""
     return not need or need <= set(re.findall(r"\d+", _THOUSANDS.sub("", passage)))
+
+
+# --- the question's day and month ----------------------------------------------------
+#
+# "Dans quelle ville Stoltenberg a-t-il lancé mercredi son appel ?" is not
+# answered by a sentence about Thursday's meeting "à un mois du sommet de
+# Vilnius", nor "au cours du seul mois d'août" by "17 appels … en juillet": a
+# sentence that dates its fact by another weekday or month only, and never by
+# the question's, tells of another day. A sentence with no day is left to the
+# other checks (the day is often in the passage's first sentence only).
+_WEEKDAYS = {
+    w: i % 7
+    for i, w in enumerate(
+        "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday "
+        "thursday friday saturday sunday".split()
+    )
+}
+
+
+def _days(text: str) -> set[tuple[str, int]]:
+    words = _words(text)
+    return {("day", _WEEKDAYS[w]) for w in words if w in _WEEKDAYS} | {
+        ("month", m) for m in _months(text)
+    }
+
+
+def another_day(question: str, sentence: str) -> bool:
+    """Does the sentence name only other weekdays, or only other months, than
+    the question's own?"""
+    asked = _days(question)
+    said = _days(sentence)
+    return any(
+        {v for k, v in asked if k == kind}
+        and {v for k, v in said if k == kind}
+        and not {v for k, v in asked if k == kind} & {v for k, v in said if k == kind}
+        for kind in ("day", "month")
+    )
 
 
 # --- the article's own lines --------------------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from qa.answer import QuestionError, check_question
 from qa.answertype import (
     actors,
+    another_day,
     asked,
     asks_negated,
     asks_outcome,
@@ -16,6 +17,7 @@ from qa.answertype import (
     names_reactor,
     negates,
     only_proposed,
+    only_source,
     only_speakers,
     places_in_sequence,
     reactors,
@@ -365,6 +367,22 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         # a named body, which a country is not
         ("Quelle agence de presse a rendu compte du sommet ?", "body", "Russie", "", False),
         ("Which news agency reported the summit?", "body", "l'agence KCNA", "", True),
+        # an acronym of a kind of firm names none
+        ("Quelle entreprise de défense a été invitée ?", "body", "PME", "", False),
+        ("Quel organisme de l'Otan gère la ligne de crédits ?", "body", "PME", "", False),
+        ("Quel organisme de l'Otan gère la ligne de crédits ?", "body", "la NSPA", "", True),
+        # a unit of an organisation: named, or by the kind asked
+        ("À quelle unité russe appartenaient les soldats ?", "body", "téléphoniques", "", False),
+        ("Which Russian units are the shells destined for?", "body", "la Corée du Nord", "", False),
+        ("Quel commandement conduit ces activités ?", "body", "navires", "", False),
+        (
+            "De quel programme Seth Jones est-il directeur ?",
+            "body",
+            "programme de sécurité internationale",
+            "",
+            True,
+        ),
+        ("Quel commandement conduit ces activités ?", "body", "le Commandement Est", "", True),
         # a sum the sentence names, not any sum
         (
             "À combien s’élève le budget annuel de la défense ukrainienne ?",
@@ -945,6 +963,46 @@ AFFIRM = (
 )
 def test_the_speaker_of_the_sentence_is_no_answer(span, sentence, question, speaker_only):
     assert only_speakers(span, sentence, question) is speaker_only
+
+
+@pytest.mark.parametrize(
+    "span, question, source_only",
+    [
+        # who told it answers neither why nor how anyone reacted
+        ("d’après l’armée sud-coréenne", "Why did North Korea fire a missile?", True),
+        ("selon Séoul", "Comment la Corée du Sud a-t-elle réagi au tir ?", True),
+        # unless the question asks the source
+        ("d’après l’armée sud-coréenne", "Selon qui le missile a-t-il été tiré ?", False),
+        ("according to Yonhap", "Which outlet reported the launch?", False),
+        ("selon Kirby", "Qui a déclaré que la Corée du Nord livrait des obus ?", False),
+        # a span that only holds a source's name somewhere else is not one
+        ("des lettres selon la Maison Blanche", "Qu'ont échangé Poutine et Kim ?", False),
+    ],
+)
+def test_an_attribution_is_no_answer_unless_a_source_is_asked(span, question, source_only):
+    assert only_source(span, question) is source_only
+
+
+@pytest.mark.parametrize(
+    "question, sentence, other",
+    [
+        # the sentence dates its fact by another weekday or month only
+        (
+            "Dans quelle ville Stoltenberg a-t-il lancé mercredi son appel ?",
+            "Les fournitures d'armes seront jeudi au coeur des discussions, à un mois de Vilnius.",
+            True,
+        ),
+        ("How many calls were intercepted in August?", "17 appels en juillet.", True),
+        # the question's own day among others, or no day at all: left to the rest
+        ("Combien de chefs réunis samedi ?", "Après samedi, une douzaine dimanche.", False),
+        ("Combien de chefs réunis samedi ?", "Une douzaine de chefs militaires.", False),
+        ("Who spoke on Wednesday?", "Kirby a déclaré mercredi que…", False),
+        # English "may" is no month
+        ("Who may attend in July?", "Ils se réuniront en juillet.", False),
+    ],
+)
+def test_a_sentence_about_another_day(question, sentence, other):
+    assert another_day(question, sentence) is other
 
 
 def test_a_pick_that_only_names_the_speaker_is_dropped():
