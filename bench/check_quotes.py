@@ -17,9 +17,10 @@ import sys
 
 KINDS = ["direct", "paraphrase", "english", "unanswerable"]
 # the seeds' story and its people: the blind sets must stay blind to the training text
+# (at a word's start: "russe", "Russia", "nord-coréen", but not "Brussels" or "senators")
 FORBIDDEN = re.compile(
-    r"cor[ée]e|korea|russ|ukrain|otan|nato|kiev|kyiv|moscou|moscow|pyongyang|s[ée]oul|"
-    r"kremlin|poutine|putin|zelensk|stoltenberg|kirby|milley",
+    r"\b(cor[ée]e|korea|russ|ukrain|otan|nato|kiev|kyiv|moscou|moscow|pyongyang|s[ée]oul|"
+    r"kremlin|poutine|putin|zelensk|stoltenberg|kirby|milley)",
     re.I,
 )
 

@@ -1815,7 +1815,7 @@ _SPEECH_VERB = re.compile(
 _SPEECH_Q = re.compile(
     r"\b(declar|dit\b|dire\b|disait|affirm|annonc|indiqu|expliqu|estim|assur|precis|"
     r"soulign|ajout|averti|prevenu|selon|d'apres|confi|rapport|said|say|tell|told|stat|"
-    r"according|warn|quot|cite|source|qualifi|decri|describ)"
+    r"according|warn|quot|cite|source|qualifi|decri|describ|revel|reveal|disclos|divulg)"
 )
 # a question that quotes the words it asks about: « pays désespéré »
 _QUOTE_Q = re.compile(r"[«“\"][^»”\"]{3,}[»”\"]")

@@ -947,6 +947,12 @@ AFFIRM = (
         ("Kirby", KIRBY, "Selon qui un groupe s'est-il rendu à Pyongyang ?", False),
         ("Kirby", KIRBY, "Qui a déclaré qu'un groupe s'était rendu à Pyongyang ?", False),
         ("Kirby", KIRBY, "D’après qui un groupe s'est-il rendu à Pyongyang ?", False),
+        (
+            "La Maison Blanche",
+            "La Maison Blanche a révélé les nouveaux renseignements près de deux mois après.",
+            "In the article, who revealed the new intelligence two months later?",
+            False,
+        ),
         # the speaker is presented with the question's words: an answer
         (
             "Seth Jones",
