@@ -212,6 +212,8 @@ ROLE_WINDOW = 40
 # Question patterns, searched in the folded question (no accents, lower case).
 # "quelle quantité / what quantity": a count, or a vague quantity (`_VAGUE_QUANTITY`)
 _QUANTITY = r"quelles? quantites?|(what|which) quantit(y|ies)"
+# "pour quelle durée": how long, as "combien de temps"
+_HOW_LONG = r"(pour|pendant) quelle duree|for what (period|length of time)"
 # a unit of an organisation, named ("le Commandement du théâtre oriental") or
 # by its kind ("le programme de sécurité internationale"): `_names_unit`
 _UNIT_Q = (
@@ -307,7 +309,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"\b(combien|how many|how much|how long|how old|quel (est|etait) (le )?nombre|"
             r"what (is|was) the number|quel age|(quel|quelle) (est|etait) (la |le )?(population|"
             r"pourcentage|taux|age)|what (is|was) (the|its|their) (population|percentage|rate|age)|"
-            rf"quel (pourcentage|taux)|what (percentage|rate)|{_QUANTITY})\b"
+            rf"quel (pourcentage|taux)|what (percentage|rate)|{_QUANTITY}|{_HOW_LONG})\b"
         ),
     ),
     # how something travels or is done: by rail, "à cheval", "par fusion"; not
@@ -336,7 +338,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "country",
         re.compile(
-            r"\b(quels? pays|quelles? nations?|(what|which) (\w+ )?(countr(y|ies)|nations?))\b"
+            r"\b(quels? pays|quelles? nations?|(what|which) ([\w-]+ )?(countr(y|ies)|nations?))\b"
         ),
     ),
     # a named body: "Russie" does not answer "quelle agence de presse", nor
@@ -537,7 +539,7 @@ _MONTHS = {
 
 
 # "combien de temps / how long": a duration, with its unit of time
-_DURATION_Q = re.compile(r"\b(combien de temps|how long)\b")
+_DURATION_Q = re.compile(rf"\b(combien de temps|how long|{_HOW_LONG})\b")
 _LONG = re.compile(
     r"\b(decennies?|siecles?|millenaires?|decades?|centur(y|ies)|millenni(a|um)|longtemps|"
     r"instants?|\w*secondes?|seconds?)\b"

@@ -367,6 +367,36 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         # a named body, which a country is not
         ("Quelle agence de presse a rendu compte du sommet ?", "body", "Russie", "", False),
         ("Which news agency reported the summit?", "body", "l'agence KCNA", "", True),
+        # "which Indo-Pacific country": a country, not the host named in the question
+        (
+            "Which Indo-Pacific country turned down the invitation to the meeting in Norway?",
+            "country",
+            "Norvège",
+            "",
+            False,
+        ),
+        (
+            "Which Indo-Pacific country turned down the invitation to the meeting in Norway?",
+            "country",
+            "le Japon",
+            "",
+            True,
+        ),
+        # "pour quelle durée": how long, which an ordinal is not
+        (
+            "Pour quelle durée Pyongyang détacherait-il ses ouvriers ?",
+            "count",
+            "20e mois",
+            "",
+            False,
+        ),
+        (
+            "Pour quelle durée Pyongyang détacherait-il ses ouvriers ?",
+            "count",
+            "trois ans",
+            "",
+            True,
+        ),
         # an acronym of a kind of firm names none
         ("Quelle entreprise de défense a été invitée ?", "body", "PME", "", False),
         ("Quel organisme de l'Otan gère la ligne de crédits ?", "body", "PME", "", False),
