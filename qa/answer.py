@@ -199,9 +199,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     did Xi Jinping say") from a passage that does not name them or a
     sentence with another named speaker (`words_asked_of`/`reports_words_of`),
     and a span that is only a source ("d'après l'armée sud-coréenne") when
-    no source is asked (`only_source`). Another drops a sentence that dates
-    its fact by other weekdays or months than the question's only
-    (`another_day`).
+    no source is asked (`only_source`). Another drops a sentence dated only
+    by weekdays or months other than the question's (`another_day`).
     Another asks the passage to name whose role the question asks about ("le
     porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"

@@ -40,7 +40,10 @@ type" checks):
   answered only from a passage naming that person, by a sentence whose own
   named speaker, if any, is that person (`words_asked_of`, `reports_words_of`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
-  "who said it" (`only_speakers`);
+  "who said it" (`only_speakers`), and an attribution ("d'après l'armée
+  sud-coréenne") only a question asking the source (`only_source`);
+- a day check: a sentence dated only by weekdays or months other than the
+  question's tells of another day (`another_day`);
 - a figure check: the quoted passage holds the question's own figures of three
   digits or more ("152 mm", "2022": `names_numbers`).
 
@@ -1999,14 +2002,13 @@ def _days(text: str) -> set[tuple[str, int]]:
 def another_day(question: str, sentence: str) -> bool:
     """Does the sentence name only other weekdays, or only other months, than
     the question's own?"""
-    asked = _days(question)
-    said = _days(sentence)
-    return any(
-        {v for k, v in asked if k == kind}
-        and {v for k, v in said if k == kind}
-        and not {v for k, v in asked if k == kind} & {v for k, v in said if k == kind}
-        for kind in ("day", "month")
-    )
+    asked, said = _days(question), _days(sentence)
+    for kind in ("day", "month"):
+        wanted = {v for k, v in asked if k == kind}
+        named = {v for k, v in said if k == kind}
+        if wanted and named and not wanted & named:
+            return True
+    return False
 
 
 # --- the article's own lines --------------------------------------------------------
