@@ -1056,9 +1056,12 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     return True
 
 
+_ORG_UNIT = re.compile(_UNIT_Q)
+
+
 def _names_unit(folded_span: str, folded_question: str) -> bool:
     """The span names the kind of unit asked ("programme" for "quel programme")."""
-    m = re.search(_UNIT_Q, folded_question)
+    m = _ORG_UNIT.search(folded_question)
     unit = m and (m.group("unit") or m.group("unit_en"))
     return bool(unit) and unit[:5] in folded_span
 
@@ -1944,10 +1947,9 @@ _SOURCE_Q = re.compile(
 def only_source(span: str, question: str) -> bool:
     """Is the span only the attribution of what the sentence reports, for a
     question that asks neither who said it nor a source?"""
-    q = fold(question).replace("’", "'")
     return bool(
-        _SOURCE_SPAN.search(fold(span).replace("’", "'"))
-        and not _SOURCE_Q.search(q)
+        _SOURCE_SPAN.search(_straight(span))
+        and not _SOURCE_Q.search(_straight(question))
         and not speakers.asks_speaker(question)
     )
 
