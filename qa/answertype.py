@@ -258,7 +258,12 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     ("year", re.compile(r"\b(quelle annee|(what|which) year)\b")),
     # "quel calibre d'obus": a measure ("152 mm") is preferred to "artillerie"
     # (qa/answer.py `_typed` keeps the other picks when none is a measure)
-    ("calibre", re.compile(r"\b(quels? calibres?|(what|which) (calibre|caliber)s?)\b")),
+    (
+        "calibre",
+        re.compile(
+            r"\b(quels? calibres?|quel est le calibre|(what|which) (is the )?(calibre|caliber)s?)\b"
+        ),
+    ),
     # not "when asked whether…, how did X describe…": a clause, not the question's word
     (
         "when",

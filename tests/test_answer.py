@@ -1231,6 +1231,50 @@ def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one()
     assert _typed([vague], 0.95, q)[0] == [vague]
 
 
+def test_a_calibre_question_reads_further_for_a_measure():
+    """The measure can sit a passage or two below the topic's best ones (the
+    seeds' 152 mm was fourth for "le calibre des obus livrés par la Corée du
+    Nord"): a calibre question reads the rest of the top k, and the best
+    confident measure joins the picks however far behind the best margin."""
+    import math
+    from types import SimpleNamespace
+
+    from qa.answer import _reading_list, _typed, read_passages
+    from qa.config import Settings
+    from qa.reader.spans import Reading
+    from qa.types import Chunk, Hit
+
+    class Reader:
+        def read(self, query, texts):
+            # the measure's passage reads far behind the others
+            return [
+                Reading(3.0, 8, 14, t[8:14]) if "152" in t else Reading(6.0, 4, 14, t[4:14])
+                for t in texts
+            ]
+
+        def confidence(self, margin):
+            return 1 / (1 + math.exp(-margin))
+
+    texts = [
+        "Des obus artillerie livrés.",
+        "Un autre texte, sans mesure.",
+        "Calibre 152 mm, dit Milley.",
+    ]
+    hits = [
+        Hit(Chunk(f"d#{i}", "d", i, t, 0, len(t), str(i)), 1.0, i + 1) for i, t in enumerate(texts)
+    ]
+    settings = Settings(answer_passages=2)
+    got = SimpleNamespace(hits=hits)
+    q = "Quel est le calibre des obus livrés par la Corée du Nord ?"
+    assert len(_reading_list(None, got, q, settings, "bm25", None)) == 3
+    assert len(_reading_list(None, got, "Qui livre des obus ?", settings, "bm25", None)) == 2
+    picks, conf = read_passages(Reader(), q, hits, settings)
+    kept, _ = _typed(picks, conf, q)
+    assert [p.span for p in kept] == ["152 mm"]
+    picks, _ = read_passages(Reader(), "Qui livre des obus ?", hits, settings)
+    assert "152 mm" not in [p.span for p in picks]
+
+
 def test_the_byline_answers_only_questions_about_the_article():
     """The article's own lines close its text (qa/ingest.py); a name or a
     date in them is no answer to a question about something else."""
