@@ -255,6 +255,9 @@ def test_asked_kind_of_span(question, kind):
         ("count", "Combien de chars l'Allemagne a-t-elle livrés ?", "quelques chars", False),
         ("date", "À quelle date s'ouvre le sommet ?", "un mois", False),
         ("date", "À quelle date s'ouvre le sommet ?", "le 11 juillet", True),
+        # a month is no date, a year is one
+        ("date", "À quelle date la Maison Blanche l'a-t-elle affirmé ?", "En mars", False),
+        ("date", "À quelle date la Maison Blanche l'a-t-elle affirmé ?", "mars 2023", True),
         ("day", "Quel jour Zelensky sera-t-il reçu ?", "la semaine prochaine", False),
         ("day", "Quel jour Zelensky sera-t-il reçu ?", "jeudi", True),
         ("day", "Quel jour, après mardi, Kirby a-t-il parlé ?", "mardi", False),
@@ -1231,6 +1234,20 @@ def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one()
     assert _typed([vague], 0.95, q)[0] == [vague]
 
 
+def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():
+    from qa.answertype import asked
+
+    allies = "Quels Alliés ont, selon Stoltenberg, les stocks de munitions les plus bas ?"
+    assert asked(allies) == asked("Quels gouvernements étrangers l'ont supposé ?") == "country"
+    assert asked("Which governments objected?") == "country"
+    assert asked("What government post did Shoigu hold?") != "country"
+    assert not span_fits("country", "Jens Stoltenberg", allies)
+    assert span_fits("country", "la Pologne", allies)
+    who = "Qui a invité les représentants de l'industrie de défense ?"
+    assert not span_fits("person", "PME", who)
+    assert span_fits("person", "Jens Stoltenberg", who)
+
+
 def test_a_calibre_question_reads_further_for_a_measure():
     """The measure can sit a passage or two below the topic's best ones (the
     seeds' 152 mm was fourth for "le calibre des obus livrés par la Corée du
@@ -1326,9 +1343,10 @@ def test_the_byline_answers_only_questions_about_the_article():
         ),
         # a weekday is no date
         ("À quelle date précise a-t-il atterri ?", "date", "dimanche", "", False),
-        # nor is a month alone a precise date, though it answers "à quelle date"
+        # nor is a month alone a date, precise or not
         ("À quelle date précise a-t-il atterri ?", "date", "août", "", False),
-        ("À quelle date a-t-il atterri ?", "date", "août", "", True),
+        ("À quelle date a-t-il atterri ?", "date", "août", "", False),
+        ("À quelle date a-t-il atterri ?", "date", "août 2023", "", True),
         ("On what exact date did he land?", "date", "August 30", "", True),
         ("À quelle date exacte a-t-il atterri ?", "date", "le 30 août", "", True),
         (
