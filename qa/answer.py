@@ -225,7 +225,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     sentence with another named speaker (`words_asked_of`/`reports_words_of`),
     and a span that is only a source ("d'après l'armée sud-coréenne") when
     no source is asked (`only_source`). Another drops a sentence dated only
-    by weekdays or months other than the question's (`another_day`).
+    by weekdays or months other than the question's (`another_day`), and
+    a count, sum or share whose nearest weekday, in a sentence naming several,
+    is another (`figure_of_another_day`); another a span that names nothing
+    specific for "quels équipements précis / which specific" (`vague_for`).
     Another asks the passage to name whose role the question asks about ("le
     porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
@@ -268,6 +271,11 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and not answertype.only_source(p.span, query)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not answertype.another_day(query, p.sentence)
+            and not (
+                asked in ("count", "sum", "share")
+                and answertype.figure_of_another_day(query, p.span, p.sentence)
+            )
+            and not (asked in ("", "sort") and answertype.vague_for(query, p.span))
             and (not kind or answertype.fits(kind, p.sentence, query))
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
             and (not actors or answertype.names_actors(actors, p.hit.chunk.text))

@@ -43,7 +43,10 @@ type" checks):
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`);
 - a day check: a sentence dated only by weekdays or months other than the
-  question's tells of another day (`another_day`);
+  question's tells of another day (`another_day`), and a figure next to
+  another weekday than the question's counts that day's (`figure_of_another_day`);
+- a specific-thing check: "quels équipements précis" wants a name or a
+  figure (`vague_for`);
 - a figure check: the quoted passage holds the question's own figures of three
   digits or more ("152 mm", "2022": `names_numbers`).
 
@@ -2023,6 +2026,45 @@ def another_day(question: str, sentence: str) -> bool:
         if wanted and named and not wanted & named:
             return True
     return False
+
+
+_WEEKDAY_WORD = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
+
+
+def figure_of_another_day(question: str, span: str, sentence: str) -> bool:
+    """In a sentence naming several weekdays, is the weekday nearest the
+    span's figure another than the question's? "la réunion de samedi … avec
+    une réunion plus restreinte dimanche d'une douzaine de chefs": a dozen
+    came on Sunday, not to Saturday's meeting."""
+    wanted = {v for k, v in _days(question) if k == "day"}
+    s, f = fold(sentence), fold(span)
+    at = s.find(f) if f else -1
+    days = [(m.start(), _WEEKDAYS[m.group(0)]) for m in _WEEKDAY_WORD.finditer(s)]
+    if len(wanted) != 1 or at < 0 or len({d for _, d in days}) < 2:
+        return False
+    end = at + len(f)
+    _, nearest = min(
+        days, key=lambda d: 0 if at <= d[0] < end else min(abs(d[0] - at), abs(d[0] - end))
+    )
+    return nearest not in wanted
+
+
+# --- a specific thing ---------------------------------------------------------------
+#
+# "Quels équipements précis", "which specific weapons": a name or a figure,
+# not the kind of thing restated ("des équipements de défense aérienne",
+# "fournitures essentielles"). All such questions of the sets were written
+# unanswerable, next to a fact the articles give in general terms.
+_SPECIFIC_Q = re.compile(
+    r"\b(quel(le)?s? ([\w'-]+ ){1,3}precise?s?|(which|what) (specific|exact|precise))\b"
+)
+
+
+def vague_for(question: str, span: str) -> bool:
+    """The question asks a specific thing and the span names none."""
+    return bool(_SPECIFIC_Q.search(fold(question))) and not (
+        _new_names(span, question) or re.search(r"\d", span)
+    )
 
 
 # --- the article's own lines --------------------------------------------------------

@@ -1248,6 +1248,37 @@ def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():
     assert span_fits("person", "Jens Stoltenberg", who)
 
 
+def test_a_figure_belongs_to_the_weekday_next_to_it():
+    from qa.answer import Pick, _typed
+    from qa.answertype import figure_of_another_day
+    from qa.types import Chunk, Hit
+
+    sent = (
+        "En Norvège, les chefs de la défense de l'OTAN donneront suite à leur réunion de "
+        "samedi avec une réunion plus restreinte dimanche d'une douzaine de chefs."
+    )
+    saturday = "Combien de chefs de la défense ont participé à la réunion de samedi ?"
+    sunday = "Combien de chefs de la défense ont participé à la réunion de dimanche ?"
+    assert figure_of_another_day(saturday, "une douzaine", sent)
+    assert not figure_of_another_day(sunday, "une douzaine", sent)
+    # one weekday in the sentence: left to `another_day`
+    assert not figure_of_another_day(saturday, "une douzaine", "Une douzaine samedi.")
+    hit = Hit(Chunk("d#0", "d", 0, sent, 0, len(sent), "h"), 1.0, 1)
+    pick = Pick(hit=hit, sentence=sent, span="une douzaine", confidence=0.9)
+    assert _typed([pick], 0.9, saturday) == ([], 0.0)
+    assert _typed([pick], 0.9, sunday) == ([pick], 0.9)
+
+
+def test_a_specific_thing_is_a_name_or_a_figure():
+    from qa.answertype import vague_for
+
+    q = "Quels équipements précis le général Milley juge-t-il les plus urgents ?"
+    assert vague_for(q, "des tirs d'artillerie")
+    assert not vague_for(q, "des HIMARS") and not vague_for(q, "des obus de 155 mm")
+    assert not vague_for("Quels équipements Milley juge-t-il urgents ?", "des tirs d'artillerie")
+    assert vague_for("Which specific weapons did he list?", "missiles à plus longue portée")
+
+
 def test_a_calibre_question_reads_further_for_a_measure():
     """The measure can sit a passage or two below the topic's best ones (the
     seeds' 152 mm was fourth for "le calibre des obus livrés par la Corée du
