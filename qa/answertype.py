@@ -791,9 +791,10 @@ def _new_place_names(span: str, question: str) -> list[str]:
 
 
 # "combien de membres du personnel…" counts members: a sentence that counts
-# only drones ("des centaines de drones") does not answer it. Words that count
-# anyone or a measure are left to the other checks.
-_COUNTED_NOUN = re.compile(r"\bcombien d(?:e |['’])(?P<noun>\w+)")
+# only drones ("des centaines de drones") does not answer it, nor "quelle
+# quantité d'obus". Words that count anyone or a measure are left to the
+# other checks.
+_COUNTED_NOUN = re.compile(r"\b(combien|quelle quantite) d(?:e |['’])(?P<noun>\w+)")
 _ANY_NOUN = frozenset(
     "temps fois argent jours mois annees ans heures minutes semaines siecles personnes gens "
     "individus kilometres km metres kilos tonnes dollars euros aide fonds credits".split()
@@ -921,6 +922,12 @@ _REGION_Q = (
     (re.compile(r"\bpays (\w+ )?(d'europe|europeens?)|\beuropean (\w+ )?countr"), "Europe", ()),
     (re.compile(r"\bpays (\w+ )?(d'afrique|africains?)|\bafrican (\w+ )?countr"), "Africa", ()),
     (re.compile(r"\bpays (\w+ )?(d'asie|asiatiques?)|\basian (\w+ )?countr"), "Asia", ()),
+    # the Indo-Pacific: Asia's, Australia's and the Pacific's zones ("Norvège", the
+    # meeting's host, is none of the Indo-Pacific countries invited)
+    *(
+        (re.compile(r"\bindo-?pacifi(que|c)"), part, ())
+        for part in ("Asia", "Australia", "Pacific")
+    ),
     (
         re.compile(
             r"\b(du|au) (moyen|proche)-orient|\bdu golfe|\bmiddle eastern|\bin the middle east"

@@ -1190,6 +1190,9 @@ def test_a_count_must_count_what_the_question_counts():
     drones = "L'armée russe avait pris livraison de centaines de drones iraniens."
     assert not span_fits("count", "centaines", q, drones)
     assert span_fits("count", "une trentaine", q, "Une trentaine de membres sont partis.")
+    shells = "Quelle quantité d'obus l'Iran a-t-il livrée ?"
+    assert not span_fits("count", "centaines", shells, drones)
+    assert span_fits("count", "des centaines", shells, "Des centaines d'obus livrés.")
     # "personnes" counts anyone: visitors, members
     people = "Combien de personnes ont fondé le club ?"
     assert span_fits("count", "quarante-quatre", people, "Fondé par quarante-quatre membres.")
@@ -1277,6 +1280,13 @@ def test_a_specific_thing_is_a_name_or_a_figure():
     assert not vague_for(q, "des HIMARS") and not vague_for(q, "des obus de 155 mm")
     assert not vague_for("Quels équipements Milley juge-t-il urgents ?", "des tirs d'artillerie")
     assert vague_for("Which specific weapons did he list?", "missiles à plus longue portée")
+
+
+def test_an_indo_pacific_country_is_in_asia_australia_or_the_pacific():
+    q = "Which Indo-Pacific countries are on Milley's list for the Sunday meeting?"
+    assert not span_fits("country", "Norvège", q)
+    assert span_fits("country", "du Japon", q) and span_fits("country", "Nouvelle-Zélande", q)
+    assert span_fits("country", "Corée du Sud", "Quel pays indo-pacifique a refusé ?")
 
 
 def test_a_calibre_question_reads_further_for_a_measure():
