@@ -268,7 +268,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     def passes(p: Pick) -> bool:
         return (
             not answertype.only_speakers(p.span, p.sentence, query)
-            and not answertype.only_source(p.span, query)
+            and not answertype.only_source(p.span, query, p.sentence)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not answertype.another_day(query, p.sentence)
             and not (

@@ -1039,9 +1039,13 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "language":  # "en russe", "Korean": a language, not a clause that names one
         words = _words(span)
         return len(words) <= 3 and bool(set(words) & _languages())
-    if kind == "why":  # a reason: more than names
-        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", span) if fold(w) not in STOPWORDS]
-        return not words or not all(w[:1].isupper() for w in words)
+    if kind == "why":  # a reason: more than names, or a measure ("152 mm")
+        words = [
+            w
+            for w in re.findall(r"[^\W\d_][\w'’-]*", span)
+            if fold(w) not in STOPWORDS and len(w) > 2
+        ]
+        return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
         if any(c.isdigit() for c in s):
@@ -1960,17 +1964,27 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
 # such an attribution when no passage held the reason asked.
 _SOURCE_SPAN = re.compile(r"^\W*(d'apres|selon|according to|as reported by|cite par)\b")
 _SOURCE_Q = re.compile(
-    r"\b((selon|d'apres) (qui|quel(le)?s?)|according to (whom|which|what)|sources?|"
+    r"\b((selon|d'apres) (qui|quel(le)?s?)|according to (whom|which|what)|sources?|whose|"
     r"quel(le)?s? (medias?|journa(l|ux)|organes?)|"
     r"(which|what) (\w+ )?(outlets?|medias?|newspapers?))\b"
 )
 
 
-def only_source(span: str, question: str) -> bool:
-    """Is the span only the attribution of what the sentence reports, for a
-    question that asks neither who said it nor a source?"""
+_SOURCE_BEFORE = re.compile(r"\b(d'apres|selon|according to|as reported by|cite par)\W*$")
+
+
+def only_source(span: str, question: str, sentence: str = "") -> bool:
+    """Is the span only the attribution of what the sentence reports ("d'après
+    l'armée sud-coréenne", or "l'armée sud-coréenne" after "d'après" in the
+    sentence), for a question that asks neither who said it nor a source?"""
+    s, at = _straight(span), -1
+    if sentence and s:
+        at = _straight(sentence).find(s)
+    attribution = _SOURCE_SPAN.search(s) or (
+        at > 0 and _SOURCE_BEFORE.search(_straight(sentence)[:at])
+    )
     return bool(
-        _SOURCE_SPAN.search(_straight(span))
+        attribution
         and not _SOURCE_Q.search(_straight(question))
         and not speakers.asks_speaker(question)
     )

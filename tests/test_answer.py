@@ -1022,6 +1022,20 @@ def test_an_attribution_is_no_answer_unless_a_source_is_asked(span, question, so
     assert only_source(span, question) is source_only
 
 
+def test_a_source_named_after_d_apres_in_the_sentence_is_an_attribution_too():
+    sent = "La Corée du Nord a lancé un missile balistique, d’après l’armée sud-coréenne."
+    span = "l’armée sud-coréenne"
+    assert only_source(span, "Le missile fonctionnait-il au combustible solide ?", sent)
+    assert not only_source(span, "According to News18, whose military reported the launch?", sent)
+    assert not only_source(span, "Qui a tiré un missile ?", "L’armée sud-coréenne a tiré.")
+
+
+def test_a_measure_is_no_reason():
+    q = "Pourquoi Pyongyang fournirait-il des obus de l'ère soviétique ?"
+    assert not span_fits("why", "152 mm", q)
+    assert span_fits("why", "pour sa guerre en Ukraine", q)
+
+
 @pytest.mark.parametrize(
     "question, sentence, other",
     [
