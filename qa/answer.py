@@ -224,8 +224,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     did Xi Jinping say") from a passage that does not name them or a
     sentence with another named speaker (`words_asked_of`/`reports_words_of`),
     and a span that is only a source ("d'après l'armée sud-coréenne") when
-    no source is asked (`only_source`). Another drops a sentence dated only
-    by weekdays or months other than the question's (`another_day`), and
+    no source is asked (`only_source`), or only the country that opens the
+    sentence ("En Norvège, …") when no place is asked (`only_setting`).
+    Another drops a sentence dated only by weekdays or months other than
+    the question's (`another_day`), and
     a count, sum or share whose nearest weekday, in a sentence naming several,
     is another (`figure_of_another_day`); another a span that names nothing
     specific for "quels équipements précis / which specific" (`vague_for`).
@@ -269,6 +271,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         return (
             not answertype.only_speakers(p.span, p.sentence, query)
             and not answertype.only_source(p.span, query, p.sentence)
+            and not answertype.only_setting(p.span, p.sentence, query)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not answertype.another_day(query, p.sentence)
             and not (

@@ -41,7 +41,9 @@ type" checks):
   named speaker, if any, is that person (`words_asked_of`, `reports_words_of`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
-  sud-coréenne") only a question asking the source (`only_source`);
+  sud-coréenne") only a question asking the source (`only_source`), and
+  the country that opens a sentence ("En Norvège, …") only "where"
+  (`only_setting`);
 - a day check: a sentence dated only by weekdays or months other than the
   question's tells of another day (`another_day`), and a figure next to
   another weekday than the question's counts that day's (`figure_of_another_day`);
@@ -1987,6 +1989,29 @@ def only_source(span: str, question: str, sentence: str = "") -> bool:
         attribution
         and not _SOURCE_Q.search(_straight(question))
         and not speakers.asks_speaker(question)
+    )
+
+
+# "En Norvège, les chefs de la défense de l'OTAN donneront suite…": the
+# country that opens a sentence sets the scene. The reader quoted it for
+# which country is on Milley's list, which one opens or closes it, which
+# Indo-Pacific country: it answers only where something happens or who hosts.
+_SETTING = re.compile(r"^\W*(en|a|au|aux|in|at)\s+([^,]+),")
+_WHERE_Q = re.compile(
+    r"\b(ou|d'ou|dans quel(le)? (pays|ville|region)|en quel pays|where|"
+    r"in (which|what) (country|city)|accueil\w*|hote|hosts?|hosting)\b"
+)
+
+
+def only_setting(span: str, sentence: str, question: str) -> bool:
+    """Is the span a country named only as the sentence's opening setting,
+    for a question that asks neither where nor who hosts?"""
+    m = _SETTING.match(_straight(sentence))
+    return bool(
+        m
+        and countries(span)
+        and fold(m.group(2)).strip() == fold(span).strip()
+        and not _WHERE_Q.search(_straight(question))
     )
 
 

@@ -1030,6 +1030,18 @@ def test_a_source_named_after_d_apres_in_the_sentence_is_an_attribution_too():
     assert not only_source(span, "Qui a tiré un missile ?", "L’armée sud-coréenne a tiré.")
 
 
+def test_the_country_that_sets_the_scene_answers_only_where():
+    from qa.answertype import only_setting
+
+    sent = "En Norvège, les chefs de la défense de l’OTAN se réuniront dimanche."
+    assert only_setting("Norvège", sent, "Quel pays ouvre la liste de Milley ?")
+    assert not only_setting("Norvège", sent, "Dans quel pays les chefs se réunissent-ils ?")
+    assert not only_setting("Norvège", sent, "Quel pays accueille la réunion ?")
+    # a country the sentence names elsewhere, or a date that opens it, is not a setting
+    assert not only_setting("France", "En Norvège, la France viendra.", "Quel pays viendra ?")
+    assert not only_setting("juillet", "En juillet, Kim a écrit.", "Quel mois ?")
+
+
 def test_a_measure_is_no_reason():
     q = "Pourquoi Pyongyang fournirait-il des obus de l'ère soviétique ?"
     assert not span_fits("why", "152 mm", q)
