@@ -138,7 +138,7 @@ _GATES: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
-    ("name", re.compile(r"\b(comment s.appelle|quel est le nom|what(.s| is) the name)", re.I)),
+    ("name", re.compile(r"\b(comment s.appelle|quel est le nom\b|what(.s| is) the name)", re.I)),
 ]
 # "Comment s'appelle le ministre ...": the role whose holder is asked for.
 _ROLE = re.compile(
@@ -1979,12 +1979,9 @@ def only_source(span: str, question: str, sentence: str = "") -> bool:
     """Is the span only the attribution of what the sentence reports ("d'après
     l'armée sud-coréenne", or "l'armée sud-coréenne" after "d'après" in the
     sentence), for a question that asks neither who said it nor a source?"""
-    s, at = _straight(span), -1
-    if sentence and s:
-        at = _straight(sentence).find(s)
-    attribution = _SOURCE_SPAN.search(s) or (
-        at > 0 and _SOURCE_BEFORE.search(_straight(sentence)[:at])
-    )
+    s, sent = _straight(span), _straight(sentence)
+    at = sent.find(s) if s else -1
+    attribution = _SOURCE_SPAN.search(s) or (at > 0 and _SOURCE_BEFORE.search(sent[:at]))
     return bool(
         attribution
         and not _SOURCE_Q.search(_straight(question))
@@ -1997,9 +1994,9 @@ def only_source(span: str, question: str, sentence: str = "") -> bool:
 # which country is on Milley's list, which one opens or closes it, which
 # Indo-Pacific country: it answers only where something happens or who hosts.
 _SETTING = re.compile(r"^\W*(en|a|au|aux|in|at)\s+([^,]+),")
-_WHERE_Q = re.compile(
-    r"\b(ou|d'ou|dans quel(le)? (pays|ville|region)|en quel pays|where|"
-    r"in (which|what) (country|city)|accueil\w*|hote|hosts?|hosting)\b"
+_WHERE_Q = re.compile(  # on the question unfolded: "où" is no "ou"
+    r"\b(où|d'où|dans quel(le)? (pays|ville|région)|en quel pays|where|"
+    r"in (which|what) (country|city)|accueil\w*|hôte|hosts?|hosting)\b"
 )
 
 
@@ -2011,7 +2008,7 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
         m
         and countries(span)
         and fold(m.group(2)).strip() == fold(span).strip()
-        and not _WHERE_Q.search(_straight(question))
+        and not _WHERE_Q.search(question.lower().replace("’", "'"))
     )
 
 

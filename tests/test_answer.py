@@ -145,6 +145,9 @@ def test_combien_de_pays_asks_for_a_count_not_money():
     assert expected("Combien la Russie paiera-t-elle ces obus ?") == "money"
     assert expected("What was the value of the arms package?") == "money"
     assert expected("What is the maximum range of the missile?") == "distance"
+    # "le nombre" is no "nom" (PIAF: "Quel est le nombre de Grecs décédés" was refused)
+    assert expected("Quel est le nombre de Grecs décédés ?") == ""
+    assert expected("Quel est le nom du ministre ?") == "name"
 
 
 def test_the_role_window_counts_from_the_end_of_the_role_word():
@@ -1037,6 +1040,9 @@ def test_the_country_that_sets_the_scene_answers_only_where():
     assert only_setting("Norvège", sent, "Quel pays ouvre la liste de Milley ?")
     assert not only_setting("Norvège", sent, "Dans quel pays les chefs se réunissent-ils ?")
     assert not only_setting("Norvège", sent, "Quel pays accueille la réunion ?")
+    assert not only_setting("Norvège", sent, "Où les chefs se réunissent-ils ?")
+    # "ou" (or) is no "où" (where)
+    assert only_setting("Norvège", sent, "Quel pays, la France ou la Norvège, ouvre la liste ?")
     # a country the sentence names elsewhere, or a date that opens it, is not a setting
     assert not only_setting("France", "En Norvège, la France viendra.", "Quel pays viendra ?")
     assert not only_setting("juillet", "En juillet, Kim a écrit.", "Quel mois ?")
