@@ -2004,12 +2004,10 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
     """Is the span a country named only as the sentence's opening setting,
     for a question that asks neither where nor who hosts?"""
     m = _SETTING.match(_straight(sentence))
-    return bool(
-        m
-        and countries(span)
-        and fold(m.group(2)).strip() == fold(span).strip()
-        and not _WHERE_Q.search(question.lower().replace("’", "'"))
-    )
+    if not m or not countries(span) or _WHERE_Q.search(question.lower().replace("’", "'")):
+        return False
+    own = _SETTING.match(f"{_straight(span).strip()},")  # the span "En Norvège" itself
+    return m.group(2).strip() in (_straight(span).strip(), own and own.group(2).strip())
 
 
 # --- the figures of the question ----------------------------------------------------

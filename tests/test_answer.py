@@ -1040,6 +1040,7 @@ def test_the_country_that_sets_the_scene_answers_only_where():
     assert only_setting("Norvège", sent, "Quel pays ouvre la liste de Milley ?")
     assert not only_setting("Norvège", sent, "Dans quel pays les chefs se réunissent-ils ?")
     assert not only_setting("Norvège", sent, "Quel pays accueille la réunion ?")
+    assert only_setting("En Norvège", sent, "Quel pays ouvre la liste de Milley ?")
     assert not only_setting("Norvège", sent, "Où les chefs se réunissent-ils ?")
     # "ou" (or) is no "où" (where)
     assert only_setting("Norvège", sent, "Quel pays, la France ou la Norvège, ouvre la liste ?")
