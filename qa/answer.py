@@ -148,9 +148,8 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         picks.append(p)
         if len(picks) >= settings.max_answer_sentences:
             break
-    return picks + _preferred_further(reader, query, hits, readings, order, picks), _stands_on(
-        picks
-    )
+    further = _preferred_further(reader, query, hits, readings, order, picks)
+    return picks + further, _stands_on(picks)
 
 
 def _pick(reader, hit: Hit, r: Reading, set_aside: bool) -> Pick:
@@ -227,10 +226,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     no source is asked (`only_source`), or only the country that opens the
     sentence ("En Norvège, …") when no place is asked (`only_setting`).
     Another drops a sentence dated only by weekdays or months other than
-    the question's (`another_day`), and
-    a count, sum or share whose nearest weekday, in a sentence naming several,
-    is another (`figure_of_another_day`); another a span that names nothing
-    specific for "quels équipements précis / which specific" (`vague_for`).
+    the question's (`another_day`), and a count, sum or share whose nearest
+    weekday, in a sentence naming several, is another
+    (`figure_of_another_day`); another a span that names nothing specific
+    for "quels équipements précis / which specific" (`vague_for`).
     Another asks the passage to name whose role the question asks about ("le
     porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"

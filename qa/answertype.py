@@ -1964,7 +1964,8 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
 # "d'après l'armée sud-coréenne": who told it, which answers "selon qui / according
 # to whom", not why a missile was fired or how Seoul reacted. The reader quoted
 # such an attribution when no passage held the reason asked.
-_SOURCE_SPAN = re.compile(r"^\W*(d'apres|selon|according to|as reported by|cite par)\b")
+_ATTRIBUTION = r"(d'apres|selon|according to|as reported by|cite par)"
+_SOURCE_SPAN = re.compile(rf"^\W*{_ATTRIBUTION}\b")
 _SOURCE_Q = re.compile(
     r"\b((selon|d'apres) (qui|quel(le)?s?)|according to (whom|which|what)|sources?|whose|"
     r"quel(le)?s? (medias?|journa(l|ux)|organes?)|"
@@ -1972,7 +1973,7 @@ _SOURCE_Q = re.compile(
 )
 
 
-_SOURCE_BEFORE = re.compile(r"\b(d'apres|selon|according to|as reported by|cite par)\W*$")
+_SOURCE_BEFORE = re.compile(rf"\b{_ATTRIBUTION}\W*$")  # "… d'après" + the span
 
 
 def only_source(span: str, question: str, sentence: str = "") -> bool:
@@ -2006,8 +2007,9 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
     m = _SETTING.match(_straight(sentence))
     if not m or not countries(span) or _WHERE_Q.search(question.lower().replace("’", "'")):
         return False
-    own = _SETTING.match(f"{_straight(span).strip()},")  # the span "En Norvège" itself
-    return m.group(2).strip() in (_straight(span).strip(), own and own.group(2).strip())
+    s = _straight(span).strip()
+    own = _SETTING.match(f"{s},")  # the span "En Norvège" itself
+    return m.group(2).strip() in (s, own and own.group(2).strip())
 
 
 # --- the figures of the question ----------------------------------------------------
@@ -2069,7 +2071,7 @@ def another_day(question: str, sentence: str) -> bool:
     return False
 
 
-_WEEKDAY_WORD = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b")
+_WEEKDAY_WORD = re.compile(rf"\b({_WEEKDAY})\b")
 
 
 def figure_of_another_day(question: str, span: str, sentence: str) -> bool:
