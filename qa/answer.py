@@ -229,7 +229,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     the question's (`another_day`), and a count, sum or share whose nearest
     weekday, in a sentence naming several, is another
     (`figure_of_another_day`); another a span that names nothing specific
-    for "quels équipements précis / which specific" (`vague_for`).
+    for "quels équipements précis / which specific" (`vague_for`), and a
+    sentence that shares no word with a why-question (`unrelated_reason`).
     Another asks the passage to name whose role the question asks about ("le
     porte-parole du Pentagone": `role_complement`/`names_complement`).
     Another drops a pick whose span is only the sentence's speaker ("Kirby"
@@ -273,6 +274,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and not answertype.only_setting(p.span, p.sentence, query)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not answertype.another_day(query, p.sentence)
+            and not answertype.unrelated_reason(query, p.sentence)
             and not (
                 asked in ("count", "sum", "share")
                 and answertype.figure_of_another_day(query, p.span, p.sentence)

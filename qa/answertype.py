@@ -67,6 +67,7 @@ from dataclasses import dataclass
 
 from . import speakers
 from .analyze import STOPWORDS, fold
+from .lang import detect_language
 
 NUMBER_Q = re.compile(
     r"\b(combien|quel(le)?s? (calibre|montant|nombre|somme|quantit\w*|pourcentage|chiffre)|"
@@ -2107,6 +2108,30 @@ def vague_for(question: str, span: str) -> bool:
     """The question asks a specific thing and the span names none."""
     return bool(_SPECIFIC_Q.search(fold(question))) and not (
         _new_names(span, question) or re.search(r"\d", span)
+    )
+
+
+# --- a reason about something else -------------------------------------------------
+#
+# "Pourquoi le domaine de Holmenkollen a-t-il été choisi ?" was answered by a
+# clause of purpose about Kim's munitions ("en échange de …"), and "Pourquoi
+# Stoltenberg s'était-il rendu à Washington ?" by "Les combats sont acharnés":
+# the reader finds a cause-like span in any on-topic passage. A sentence that
+# gives the reason shares at least one of the question's words; compared only
+# within one language (a French sentence shares no stem with an English one).
+_REASON_Q = re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in STOPWORDS}
+
+
+def unrelated_reason(question: str, sentence: str) -> bool:
+    """A why-question quoted from a sentence that shares none of its words."""
+    return (
+        bool(_REASON_Q.search(fold(question)))
+        and detect_language(question) == detect_language(sentence)
+        and not _stems(question) & _stems(sentence)
     )
 
 

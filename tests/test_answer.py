@@ -1315,6 +1315,23 @@ def test_a_specific_thing_is_a_name_or_a_figure():
     assert vague_for("Which specific weapons did he list?", "missiles à plus longue portée")
 
 
+def test_a_reason_shares_a_word_of_its_why_question():
+    from qa.answer import Pick, _typed
+    from qa.answertype import unrelated_reason
+    from qa.types import Chunk, Hit
+
+    q = "Pourquoi le domaine de Holmenkollen a-t-il été choisi pour accueillir les chefs ?"
+    other = "Kim fournirait des munitions en échange de technologies avancées."
+    assert unrelated_reason(q, other)
+    assert not unrelated_reason(q, "Le domaine de Holmenkollen a été retenu pour sa capacité.")
+    # only a why-question, and only within one language
+    assert not unrelated_reason("Qui accueille les chefs ?", other)
+    assert not unrelated_reason("Why was Holmenkollen chosen for the meeting?", other)
+    hit = Hit(Chunk("d#0", "d", 0, other, 0, len(other), "h"), 1.0, 1)
+    pick = Pick(hit=hit, sentence=other, span="en échange de technologies", confidence=0.9)
+    assert _typed([pick], 0.9, q) == ([], 0.0)
+
+
 def test_an_indo_pacific_country_is_in_asia_australia_or_the_pacific():
     q = "Which Indo-Pacific countries are on Milley's list for the Sunday meeting?"
     assert not span_fits("country", "Norvège", q)
