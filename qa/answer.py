@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from . import answertype, scorer, speakers
+from . import answertype, enumeration, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -148,8 +148,29 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         picks.append(p)
         if len(picks) >= settings.max_answer_sentences:
             break
+    listed = _listed(reader, query, hits, readings, order)
+    if listed:
+        return listed, _stands_on(listed)
     further = _preferred_further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
+
+
+def _listed(reader, query, hits, readings, order) -> list[Pick]:
+    """For "quel pays est cité juste avant l'Australie / en dernier", the
+    item of the best read passage's list of countries (qa/enumeration.py),
+    with that passage's margin; [] when no list read has it. The reader
+    alone quoted the country that opens another sentence ("En Norvège")."""
+    position = enumeration.asked_position(query)
+    if position is None:
+        return []
+    for i in order:
+        text, margin = hits[i].chunk.text, readings[i].margin
+        item = enumeration.item_in(position, query, text)
+        if item is not None:
+            s, e = item
+            sent = sentence_around(text, s, e)
+            return [Pick(hits[i], sent, text[s:e], s, e, reader.confidence(margin), margin)]
+    return []
 
 
 def _pick(reader, hit: Hit, r: Reading, set_aside: bool) -> Pick:
@@ -365,9 +386,10 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
         ).hits
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in dense if h.chunk.chunk_id not in seen]
-    if answertype.asked(query) in PREFERRED:
-        # a measure is often a passage or two further down than the topic's
-        # best passages (`_preferred_further`): read the rest of the top k too
+    if answertype.asked(query) in PREFERRED or enumeration.asked_position(query):
+        # a measure, or the list a question asks a place in, is often a passage
+        # or two further down than the topic's best passages
+        # (`_preferred_further`, `_listed`): read the rest of the top k too
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in got.hits if h.chunk.chunk_id not in seen]
     return hits

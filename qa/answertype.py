@@ -775,6 +775,21 @@ def _country_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)") for pattern in words)
 
 
+def country_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, CLDR code) of each country or region `text` names, in
+    order; a longer name wins over the shorter one inside it."""
+    folded = fold(text)
+    if len(folded) != len(text):  # fold kept the length for Latin text only
+        return []
+    names = sorted(_countries(), key=len, reverse=True)  # as `_country_patterns`
+    found: list[tuple[int, int, str]] = []
+    for name, pattern in zip(names, _country_patterns()):
+        for m in pattern.finditer(folded):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in found):
+                found.append((m.start(), m.end(), _countries()[name]))
+    return sorted(found)
+
+
 def _without_countries(span: str) -> str:
     """The span with its country and region names blanked out."""
     folded = fold(span)
@@ -2122,7 +2137,8 @@ def vague_for(question: str, span: str) -> bool:
 _REASON_Q = re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")
 
 
-def _stems(text: str) -> set[str]:
+def content_stems(text: str) -> set[str]:
+    """The first five letters of each word of four letters or more that is no stopword."""
     return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in STOPWORDS}
 
 
@@ -2131,7 +2147,7 @@ def unrelated_reason(question: str, sentence: str) -> bool:
     return (
         bool(_REASON_Q.search(fold(question)))
         and detect_language(question) == detect_language(sentence)
-        and not _stems(question) & _stems(sentence)
+        and not content_stems(question) & content_stems(sentence)
     )
 
 

@@ -1,0 +1,133 @@
+"""Questions about the order of a list of countries: "quel pays est cité en
+premier", "juste avant l'Australie", "entre la France et le Canada", "which
+country is named last".
+
+The reader cannot count: asked which country a list names just before
+Australia, it quoted the country that opens the sentence of another
+passage ("En Norvège, …"). A list is plain text, so its order is read here:
+the country names of one sentence that follow each other with nothing but
+commas, "et / and" and articles between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analyze import fold
+from .answertype import content_stems, country_mentions
+
+# the question must speak of a list or of naming, so that "avant la réunion"
+# or "after the summit" is not read as a place in a list
+_LIST_Q = re.compile(
+    r"\b(liste|enumer\w*|cit(e|es|ee|ees)|mentionn\w*|nomm(e|es|ee|ees)|list(ed|s)?|"
+    r"named|mentioned|cited|order)\b"
+)
+_WHICH = re.compile(r"\b(quel(le)?s? pays|lequel|laquelle|(which|what) (one|country|nation))\b")
+_FIRST = re.compile(
+    r"\b(en premier|(ouvre|ouvrent|commence|debute|entame)\w* (la |l')?(liste|enumeration)|"
+    r"en tete de (la )?liste|premier (pays )?(cite|mentionne|nomme|de la liste)|"
+    r"first|opens? the list|heads? the list|tops? the list)\b"
+)
+_LAST = re.compile(
+    r"\b(en dernier|(ferme|clot|termine|acheve|conclut)\w* (la |l')?(liste|enumeration)|"
+    r"en fin de liste|dernier (pays )?(cite|mentionne|nomme|de la liste)|"
+    r"last|closes? the list|ends? the list)\b"
+)
+_AFTER = re.compile(
+    r"\b(apres|suit|suivant|succede a|follows?|following|after)\b(?P<rest>[^?]{0,60})"
+)
+_BEFORE = re.compile(r"\b(avant|precede\w*|before)\b(?P<rest>[^?]{0,60})")
+_BETWEEN = re.compile(r"\b(entre|between)\b(?P<rest>[^?]{0,80})")
+# what may stand between two items of one list
+_GLUE = re.compile(
+    r"\s*(,|;)?\s*((et|and|ainsi que|as well as)\s+)?"
+    r"((de|du|des|d|la|le|les|l|the)\s*['’]?\s*)?\s*",
+)
+
+
+@dataclass(frozen=True)
+class Position:
+    where: str  # "first", "last", "after", "before", "between"
+    refs: tuple[str, ...] = ()  # CLDR codes of the countries it is placed by
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(code for _, _, code in country_mentions(text))
+
+
+def asked_position(question: str) -> Position | None:
+    """Where in a list of countries the question asks, if it does."""
+    q = fold(question).replace("’", "'")
+    if not (_LIST_Q.search(q) and _WHICH.search(q)):
+        return None
+    m = _BETWEEN.search(q)
+    if m and len(refs := _codes(m.group("rest"))) >= 2:
+        return Position("between", refs[:2])
+    for where, pattern in (("after", _AFTER), ("before", _BEFORE)):
+        m = pattern.search(q)
+        if m and (refs := _codes(m.group("rest"))):
+            return Position(where, refs[:1])
+    if _FIRST.search(q):
+        return Position("first")
+    if _LAST.search(q):
+        return Position("last")
+    return None
+
+
+def listings(text: str) -> list[list[tuple[int, int, str]]]:
+    """The lists of three or more countries in `text`: (start, end, code) of
+    each item, in order."""
+    out: list[list[tuple[int, int, str]]] = []
+    run: list[tuple[int, int, str]] = []
+    for item in country_mentions(text):
+        if run and _GLUE.fullmatch(text[run[-1][1] : item[0]]):
+            run.append(item)
+            continue
+        if len(run) >= 3:
+            out.append(run)
+        run = [item]
+    if len(run) >= 3:
+        out.append(run)
+    return out
+
+
+def item_in(position: Position, question: str, text: str) -> tuple[int, int] | None:
+    """(start, end) in `text` of the country the position names in one of
+    its lists. "En premier / en dernier" names no landmark, so the list's
+    lead-in ("Milley a déclaré que le groupe comprendrait des chefs de la
+    défense de …") must share a word with the question: a question about
+    another list is not answered by this one."""
+    for items in listings(text):
+        if not position.refs:
+            lead_in = text[_sentence_start(text, items[0][0]) : items[0][0]]
+            if not content_stems(question) & content_stems(lead_in):
+                continue
+        item = _item_at(position, items)
+        if item is not None:
+            return item[0], item[1]
+    return None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in ".!?\n") + 1
+
+
+def _item_at(position: Position, items: list[tuple[int, int, str]]):
+    """The item the position names in one list, or None."""
+    codes = [code for _, _, code in items]
+    if position.where == "first":
+        return items[0]
+    if position.where == "last":
+        return items[-1]
+    if any(ref not in codes for ref in position.refs):
+        return None
+    at = [codes.index(ref) for ref in position.refs]
+    if position.where == "after":
+        i = at[0] + 1
+    elif position.where == "before":
+        i = at[0] - 1
+    else:  # between: the one item that separates the two
+        lo, hi = sorted(at)
+        i = lo + 1 if hi - lo == 2 else -1
+    return items[i] if 0 <= i < len(items) else None

@@ -1,0 +1,92 @@
+import math
+
+from qa.enumeration import Position, asked_position, item_in, listings
+
+LIST = (
+    "Il pleuvait. Milley a déclaré que le groupe comprendrait des chefs de la défense "
+    "de Grande-Bretagne, de Norvège, des Pays-Bas, d’Italie, de France, du Danemark, "
+    "du Canada, de Belgique, d’Australie, de Nouvelle-Zélande et du Japon. La Norvège accueille."
+)
+
+
+def _said(question: str) -> str | None:
+    at = item_in(asked_position(question), question, LIST)
+    return LIST[at[0] : at[1]] if at else None
+
+
+def test_a_list_is_countries_with_only_commas_and_articles_between():
+    (items,) = listings(LIST)
+    assert [LIST[s:e] for s, e, _ in items][:3] == ["Grande-Bretagne", "Norvège", "Pays-Bas"]
+    assert items[-1][2] == "JP" and len(items) == 11
+    # two countries, or countries apart in the text, are no list
+    assert listings("La France et le Canada ont parlé. L'Italie aussi.") == []
+
+
+def test_the_place_asked_in_a_list():
+    assert asked_position("Quel pays est cité en premier dans la liste de Milley ?") == Position(
+        "first"
+    )
+    assert asked_position("Which country is named last on Milley's list?") == Position("last")
+    between = "Dans l'énumération, quel pays est cité entre la France et le Canada ?"
+    assert asked_position(between) == Position("between", ("FR", "CA"))
+    before = "Parmi les pays énumérés par Milley, lequel est cité juste avant l'Australie ?"
+    assert asked_position(before) == Position("before", ("AU",))
+    # no list asked about, or no country asked for
+    assert asked_position("Quel pays a parlé avant la France ?") is None
+    assert asked_position("Qui est cité en premier dans la liste ?") is None
+
+
+def test_the_item_at_that_place():
+    assert _said("Quel pays ouvre la liste des chefs de la défense selon Milley ?") == (
+        "Grande-Bretagne"
+    )
+    assert _said("Dans l'énumération faite par Milley, quel pays est mentionné en dernier ?") == (
+        "Japon"
+    )
+    assert _said("Dans l'énumération, quel pays est cité entre la France et le Canada ?") == (
+        "Danemark"
+    )
+    assert _said("Parmi les pays énumérés, lequel est cité juste avant l'Australie ?") == "Belgique"
+    assert _said("Quel pays suit immédiatement la Grande-Bretagne dans la liste ?") == "Norvège"
+    # a landmark the list does not hold, or two that are not one apart
+    assert _said("Parmi les pays énumérés, lequel est cité juste avant l'Espagne ?") is None
+    assert _said("Dans la liste, quel pays est cité entre la France et le Japon ?") is None
+    # first / last of another list: its lead-in shares no word with the question
+    assert _said("Quel pays ouvre la liste des signataires du traité de 1953 ?") is None
+
+
+def test_a_place_in_a_list_is_read_from_the_list_not_the_reader():
+    """The reader quoted the country that opens another sentence ("En
+    Norvège, …") for "lequel est cité juste avant l'Australie"; the list's
+    own order answers, with its passage's margin, and the list a passage or
+    two further down is read too."""
+    from types import SimpleNamespace
+
+    from qa.answer import _reading_list, _typed, read_passages
+    from qa.config import Settings
+    from qa.reader.spans import Reading
+    from qa.types import Chunk, Hit
+
+    class Reader:
+        def read(self, query, texts):
+            return [Reading(5.0, 0, 10, t[:10]) for t in texts]
+
+        def confidence(self, margin):
+            return 1 / (1 + math.exp(-margin))
+
+    texts = ["En Norvège, les chefs se réunissent dimanche.", "Un autre texte.", LIST]
+    hits = [
+        Hit(Chunk(f"d#{i}", "d", i, t, 0, len(t), str(i)), 1.0, i + 1) for i, t in enumerate(texts)
+    ]
+    settings = Settings(answer_passages=2)
+    q = "Parmi les pays énumérés par Milley, lequel est cité juste avant l'Australie ?"
+    reading = _reading_list(None, SimpleNamespace(hits=hits), q, settings, "bm25", None)
+    assert len(reading) == 3
+    picks, conf = read_passages(Reader(), q, reading, settings)
+    kept, _ = _typed(picks, conf, q)
+    assert [p.span for p in kept] == ["Belgique"] and kept[0].margin == 5.0
+    assert LIST[kept[0].start : kept[0].end] == "Belgique"
+    assert "Milley a déclaré" in kept[0].sentence
+    # any other question: the reader's span
+    picks, _ = read_passages(Reader(), "Où se réunissent les chefs ?", reading, settings)
+    assert picks[0].span == texts[0][:10]
