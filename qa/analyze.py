@@ -73,3 +73,18 @@ def analyze(text: str) -> list[str]:
             continue
         out.append(_term(w))
     return out
+
+
+# "un milliard" in the question, "1 milliard" in the span: the same number.
+_DIGIT = dict(
+    zip(
+        "un une deux trois quatre cinq six sept huit neuf dix one two three four five six seven "
+        "eight nine ten".split(),
+        "1 1 2 3 4 5 6 7 8 9 10 1 2 3 4 5 6 7 8 9 10".split(),
+    )
+)
+
+
+def words(text: str) -> list[str]:
+    """Folded words, with the number words one to ten as digits."""
+    return [_DIGIT.get(w, w) for w in re.findall(r"[^\W_]+", fold(text))]

@@ -52,6 +52,9 @@ type" checks):
 - a figure check: the quoted passage holds the question's own figures of three
   digits or more ("152 mm", "2022": `names_numbers`).
 
+Which words name a country, a world region or a city (CLDR names, demonyms,
+time-zone cities) is qa/places.py's to say.
+
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
 development sets and on a blind set.
@@ -61,12 +64,12 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 from dataclasses import dataclass
 
-from . import speakers
+from . import places, speakers
 from .analyze import STOPWORDS, fold
+from .analyze import words as _words
 from .lang import detect_language
 
 NUMBER_Q = re.compile(
@@ -525,14 +528,6 @@ _NOT_A_NAME = frozenset(
     "nord sud est ouest north south east west le la les l un une des de du the a an en au aux "
     "etat etats state states occident pme pmi eti ong sme smes ngo ngos".split()
 )
-# "un milliard" in the question, "1 milliard" in the span: the same number.
-_DIGIT = dict(
-    zip(
-        "un une deux trois quatre cinq six sept huit neuf dix one two three four five six seven "
-        "eight nine ten".split(),
-        "1 1 2 3 4 5 6 7 8 9 10 1 2 3 4 5 6 7 8 9 10".split(),
-    )
-)
 
 
 # Units of time: "combien d'heures" is not answered by "quelques semaines".
@@ -688,10 +683,6 @@ _CLAUSE = re.compile(
 )
 
 
-def _words(text: str) -> list[str]:
-    return [_DIGIT.get(w, w) for w in re.findall(r"[^\W_]+", fold(text))]
-
-
 def _fresh(found: list[str], question: str) -> bool:
     """Some match holds a word the question does not."""
     q = set(_words(question))
@@ -739,73 +730,9 @@ def _languages() -> frozenset[str]:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    """ " folded words of a country or world region " -> its CLDR code ("KP";
-    "002" for Afrique), French and English names, from babel; empty if babel
-    is missing (then a country is any new name)."""
-    try:
-        from babel import Locale
-    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
-        return {}
-    out = {}
-    for lang in ("fr", "en"):
-        for code, name in Locale(lang).territories.items():
-            if code != "001" and (code.isdigit() or (code.isalpha() and len(code) == 2)):
-                out[f" {' '.join(_words(name))} "] = code
-    return out | {f" {name} ": code for name, code in _ALIASES.items()}
-
-
-# names in use that CLDR does not give
-_ALIASES = {"grande bretagne": "GB", "great britain": "GB", "britain": "GB", "angleterre": "GB"}
-
-
-def countries(text: str) -> set[str]:
-    """CLDR codes of the countries and world regions `text` names, French or English."""
-    t = f" {' '.join(_words(text))} "
-    return {code for name, code in _countries().items() if name in t}
-
-
-@functools.cache
-def _country_patterns() -> tuple[re.Pattern, ...]:
-    """One pattern per country name, longest first; compiled once, as they
-    outnumber `re`'s cache and were compiled again for every answer."""
-    names = sorted(_countries(), key=len, reverse=True)
-    words = (r"\W+".join(re.escape(w) for w in name.split()) for name in names)
-    return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)") for pattern in words)
-
-
-def country_mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, CLDR code) of each country or region `text` names, in
-    order; a longer name wins over the shorter one inside it."""
-    folded = fold(text)
-    if len(folded) != len(text):  # fold kept the length for Latin text only
-        return []
-    names = sorted(_countries(), key=len, reverse=True)  # as `_country_patterns`
-    found: list[tuple[int, int, str]] = []
-    for name, pattern in zip(names, _country_patterns()):
-        for m in pattern.finditer(folded):
-            if all(m.end() <= s or m.start() >= e for s, e, _ in found):
-                found.append((m.start(), m.end(), _countries()[name]))
-    return sorted(found)
-
-
-def _without_countries(span: str) -> str:
-    """The span with its country and region names blanked out."""
-    folded = fold(span)
-    if len(folded) != len(span):  # fold kept the length for Latin text only
-        return span
-    for pattern in _country_patterns():
-        for m in pattern.finditer(folded):
-            blank = " " * (m.end() - m.start())
-            span = span[: m.start()] + blank + span[m.end() :]
-            folded = folded[: m.start()] + blank + folded[m.end() :]
-    return span
-
-
 def _new_place_names(span: str, question: str) -> list[str]:
     """The span's new names, once its country and region names are blanked."""
-    return _new_names(_without_countries(span), question)
+    return _new_names(places.without_countries(span), question)
 
 
 # "combien de membres du personnel…" counts members: a sentence that counts
@@ -912,74 +839,13 @@ def _a_means(span: str, question: str) -> bool:
     lone short word, and a way of travelling when the question is about
     transport."""
     s = fold(span)
-    if _PURPOSE.search(s) or not any(len(w) > 2 for w in _words(_without_countries(span))):
+    if _PURPOSE.search(s) or not any(len(w) > 2 for w in _words(places.without_countries(span))):
         return False
     return not _TRANSPORT_Q.search(fold(question)) or bool(_TRANSPORT.search(s))
 
 
 # "quel pays" (not "quels pays") asks for one country
 _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
-# "quel pays d'Afrique du Nord", "which European country": the part of the
-# world the country must be in, by the first part of its time zones' names
-# ("Africa/Tunis"), or for the Middle East, which no zone names, its states
-_MIDDLE_EAST = frozenset("AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split())
-# the members of NATO (2024): "quel pays de l'Otan" is no North Korea
-_NATO = frozenset(
-    "AL BE BG CA HR CZ DK EE FI FR DE GR HU IS IT LV LT LU ME NL MK NO PL PT RO SK SI ES SE TR "
-    "GB US".split()
-)
-_REGION_Q = (
-    (
-        re.compile(
-            r"\bpays (\w+ )?(de l'otan|membres? de l'otan|allies)\b"
-            r"|\bnato (\w+ )?(countr|member|all)|\bcountr\w* (\w+ )?(of|in) nato\b"
-        ),
-        "",
-        _NATO,
-    ),
-    (re.compile(r"\bpays (\w+ )?(d'europe|europeens?)|\beuropean (\w+ )?countr"), "Europe", ()),
-    (re.compile(r"\bpays (\w+ )?(d'afrique|africains?)|\bafrican (\w+ )?countr"), "Africa", ()),
-    (re.compile(r"\bpays (\w+ )?(d'asie|asiatiques?)|\basian (\w+ )?countr"), "Asia", ()),
-    # the Indo-Pacific: Asia's, Australia's and the Pacific's zones ("Norvège", the
-    # meeting's host, is none of the Indo-Pacific countries invited)
-    *(
-        (re.compile(r"\bindo-?pacifi(que|c)"), part, ())
-        for part in ("Asia", "Australia", "Pacific")
-    ),
-    (
-        re.compile(
-            r"\b(du|au) (moyen|proche)-orient|\bdu golfe|\bmiddle eastern|\bin the middle east"
-        ),
-        "",
-        _MIDDLE_EAST,
-    ),
-)
-
-
-@functools.cache
-def _zone_parts() -> dict[str, frozenset[str]]:
-    """CLDR code -> the first parts of its time zones' names ("Europe", "Asia")."""
-    try:
-        from babel.core import get_global
-    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
-        return {}
-    out: dict[str, set[str]] = {}
-    for zone, code in get_global("zone_territories").items():
-        out.setdefault(code, set()).add(zone.split("/", 1)[0])
-    return {code: frozenset(parts) for code, parts in out.items()}
-
-
-def _in_region(codes: set[str], folded_question: str) -> bool:
-    """Is one of the countries in a part of the world the question names, if it
-    names one?"""
-    q = folded_question.replace("’", "'")
-    named = [(part, states) for pattern, part, states in _REGION_Q if pattern.search(q)]
-    parts = _zone_parts()
-    if not named or not parts:
-        return True
-    return any(
-        c in states or part in parts.get(c, frozenset()) for c in codes for part, states in named
-    )
 
 
 def _new_number(span: str, question: str) -> bool:
@@ -1037,18 +903,18 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return True  # "quelle quantité" -> "un « nombre important »"
         return _fresh(nums, question)
     if kind == "country":
-        if not _countries():
+        if not places.country_names():
             return bool(_new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
-        new = countries(span) - countries(question) - _demonym_nations(question)
-        if not _in_region(new, q):
+        new = places.countries(span) - places.countries(question) - places.demonym_nations(question)
+        if not places.in_region(new, q):
             return False  # "Russie" is no "pays d'Afrique du Nord"
         if _ONE_COUNTRY.search(q):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_place_names(span, question)) and not _other_nation(
-            kind, question, _city_nations(span)
+            kind, question, places.city_nations(span)
         )
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
@@ -1074,7 +940,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "sum":
         return _new_number(span, question) and (not sentence or _names_the_sum(question, sentence))
     if kind == "person":  # someone, not a clause nor the question's own name
-        words = [w for w in _words(_without_countries(span)) if len(w) > 3]
+        words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
         qwords = set(_words(question))
         if _LEADS_Q.search(q) and not _new_place_names(span, question):
             return False  # "qui préside…" -> a name, not "des Pays-Bas" or "le directeur"
@@ -1089,7 +955,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_MONEY.search(span)) and _new_number(span, question)
     if kind == "sort":  # anything but countries or a quantity alone ("des millions")
         return any(
-            len(w) > 3 for w in _words(_without_countries(span))
+            len(w) > 3 for w in _words(places.without_countries(span))
         ) and not _QUANTITY_ONLY.match(s.strip())
     if kind == "body" and _names_unit(s, q):
         return True
@@ -1197,12 +1063,13 @@ def role_complement(question: str) -> Complement | None:
     names = tuple(
         w
         for w in _words(capitals)
-        if w not in _GENERIC and w not in ("etat", "major")  # "chef d'État-major" is one role
+        # "chef d'État-major" is one role
+        if w not in places.GENERIC_WORDS and w not in ("etat", "major")
     )
     qualifiers = tuple(w for w in _words(folded[at : at + m.start("c")]) if w.startswith("adjoint"))
     if not names and not qualifiers:
         return None
-    return Complement(qualifiers, names, frozenset(countries(original)))
+    return Complement(qualifiers, names, frozenset(places.countries(original)))
 
 
 def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
@@ -1217,11 +1084,11 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
         return True
     said = {w[:5] for w in _words(sentence)}
     written = {w[:5] for w in _words(passage)}
-    nations = _any_nations(sentence)
+    nations = places.any_nations(sentence)
     return (
         all(q[:5] in said for q in c.qualifiers)
         and c.countries <= nations
-        and all(w[:5] in written or _word_nations(w) & nations for w in c.names)
+        and all(w[:5] in written or places.word_nations(w) & nations for w in c.names)
     )
 
 
@@ -1233,14 +1100,14 @@ _GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head"))
 def _presented_nations(span: str, sentence: str) -> set[str]:
     """The nations the span names or, when it names none, those of the words
     that present it ("le ministre russe de la Défense Sergueï Choïgu")."""
-    named = _any_nations(span)
+    named = places.any_nations(span)
     at = sentence.find(span) if sentence else -1
     if named or at <= 0:
         return named
     before = sentence[max(0, at - ROLE_WINDOW) : at]
     if _SPEECH_VERB.search(_straight(fold(before))[-25:]):
         return set()  # "…, a affirmé Kirby": the words before are his quote
-    return _any_nations(before)
+    return places.any_nations(before)
 
 
 # "Quelle responsable nord-coréenne" is not answered by "le président russe
@@ -1259,124 +1126,10 @@ def _other_nation(kind: str, question: str, named: set[str]) -> bool:
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:1])
-    asked = _any_nations(near)
+    asked = places.any_nations(near)
     if len(q) == len(question):  # fold kept the length: "US" read in the original case
-        asked |= _initials(question[m.start() : m.end()])
+        asked |= places.initials(question[m.start() : m.end()])
     return bool(asked) and not (asked & named)
-
-
-# Endings of demonyms ("russe", "iranienne", "chinois", "norwegian"), so that
-# "Bhutto" or "Faroukh" name no country
-_ENDINGS = (
-    r"(e|es|ien|iens|ienne|iennes|ais|aise|aises|ois|oise|oises|ain|ains|aine|aines|"
-    r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i|en|ens|enne|ennes)"
-)
-_DEMONYM = re.compile(rf"^\w{{4,}}{_ENDINGS}$")
-_ENDING = re.compile(rf"{_ENDINGS}?")
-
-
-@functools.lru_cache(maxsize=1)
-def _name_words() -> dict[str, tuple[tuple[str, str], ...]]:
-    """First four letters -> (distinctive word of a country's French or
-    English name, its code): "coree" and "korea" for KP and KR."""
-    out: dict[str, set[tuple[str, str]]] = {}
-    for name, code in _countries().items():
-        if code.isalpha() and code not in _NOT_ACTORS:
-            for w in name.split():
-                if len(w) >= 4 and w not in _GENERIC:
-                    out.setdefault(w[:4], set()).add((w, code))
-    return {stem: tuple(sorted(pairs)) for stem, pairs in out.items()}
-
-
-@functools.lru_cache(maxsize=8192)
-def _word_nations(word: str) -> frozenset[str]:
-    """The countries one folded word names: a word of the country's name, or
-    a demonym made from it ("russe" from "russie", "iraniennes" from "iran",
-    "allemand" from "allemagne"), or one of `_OTHER_NAMES`. The word must
-    keep the name but for its last two letters (at most six needed) and end
-    in a demonym's ending after it, so that "armée", "autre", "lettre",
-    "congrès" or "indépendance" name no Armenia, Austria, Latvia, Congo or
-    India (a first version matched any four first letters)."""
-    codes = {code for code, prefixes in _OTHER_NAMES.items() if word.startswith(prefixes)}
-    for name, code in _name_words().get(word[:4], ()):
-        shared = len(os.path.commonprefix((word, name)))
-        rest = word[shared:]
-        if word == name or (
-            shared >= min(6, max(4, len(name) - 2))
-            and (
-                shared >= 6
-                or _ENDING.fullmatch(rest)
-                or (shared >= len(name) - 1 and _ENDING.fullmatch(word[len(name) - 1 :]))
-            )
-            and len(rest) <= 6
-        ):
-            codes.add(code)
-    return frozenset(codes)
-
-
-# "nord-coréen" names North Korea, not South Korea
-_SIDES = {
-    "nord": ("nord", "north"),
-    "north": ("nord", "north"),
-    "sud": ("sud", "south"),
-    "south": ("sud", "south"),
-}
-
-
-def _side(codes: frozenset[str], words: list[str], i: int) -> frozenset[str]:
-    """Of the countries the word `words[i]` names, those whose name holds the
-    side said beside it ("nord"-coréen, "South" Korean, Corée "du Sud"),
-    when some does."""
-    if len(codes) < 2:
-        return codes
-    near = [words[i - 1]] if i else []
-    if i + 2 < len(words) and words[i + 1] in ("du", "of"):
-        near.append(words[i + 2])
-    sides = next((_SIDES[w] for w in near if w in _SIDES), None)
-    if not sides:
-        return codes
-    named = frozenset(
-        code
-        for name, code in _countries().items()
-        if code in codes and set(name.split()) & set(sides)
-    )
-    return named or codes
-
-
-def _nations(text: str) -> set[str]:
-    """Countries named by a word of their stem ("russe", "nord-coréenne")
-    or a time-zone city ("Téhéran")."""
-    return _demonym_nations(text) | _city_nations(text) | _initials(text)
-
-
-# "US officials", "the U.S. senator", "UK": capitals only, not "told us"
-_INITIALS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "UK": "GB", "U.K.": "GB"}
-_INITIALS_RE = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|USA|US|UK)(?![\w])")
-
-
-def _initials(text: str) -> set[str]:
-    return {_INITIALS[m.group(1)] for m in _INITIALS_RE.finditer(text)}
-
-
-def _any_nations(text: str) -> set[str]:
-    """Countries the text names by name, demonym, time-zone city or initials."""
-    return _nations(text) | countries(text)
-
-
-def _demonym_nations(text: str) -> set[str]:
-    """Countries named by a demonym ("russe", "North Korean")."""
-    words = _words(text)
-    return {
-        c
-        for i, w in enumerate(words)
-        if _DEMONYM.search(w)
-        for c in _side(_word_nations(w), words, i)
-    }
-
-
-def _city_nations(text: str) -> set[str]:
-    t = f" {' '.join(_words(text))} "
-    return {code for code, cities in _zone_cities().items() if any(c in t for c in cities)}
 
 
 # "Outre la Corée du Nord, quels pays…", "besides supplying drones, what else":
@@ -1412,11 +1165,11 @@ def echoes(span: str, question: str) -> bool:
     if lead and lead[0] in _aside(question):
         return True
     qwords = set(_words(question))
-    words = [w for w in _words(_without_countries(span)) if len(w) > 3]
-    named = countries(span)
+    words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
+    named = places.countries(span)
     return (
         bool(named or words)  # "ni" says nothing, but repeats nothing either
-        and named <= countries(question)
+        and named <= places.countries(question)
         and all(_in_question(w, qwords) for w in words)
     )
 
@@ -1447,44 +1200,6 @@ _POSSESSIVE = re.compile(r"(?P<c>\b[A-Z][\w-]+( [A-Z][\w-]+){0,2})['’]s\b")
 _REPRESENTED = re.compile(
     r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |l['’]|the )?[A-Z][\w-]+)"
 )
-# CLDR names that are no country a question makes act ("la réunion" is not
-# La Réunion) or not one country (the EU, the UN)
-_NOT_ACTORS = frozenset({"RE", "EU", "EZ", "UN", "QO"})
-# Words of country names too common to stand for the country on their own
-_GENERIC = frozenset(
-    "nord sud est ouest north south east west republique republic populaire democratique "
-    "democratic peoples etats unis united states iles islands island royaume kingdom saint "
-    "sainte occidental oriental nouvelle territoire territoires partie mineures eloignees "
-    "central cite grande".split()
-)
-# The two countries whose names are only generic words: what else names them;
-# and China, whose capital is no time-zone city of CLDR (`_zone_cities`); and
-# the demonyms that do not keep their country's name ("belge", "danois", "dutch")
-_OTHER_NAMES = {
-    "US": ("amer", "wash"),
-    "GB": ("brit", "lond", "angl"),
-    "CN": ("peki", "beij"),
-    "BE": ("belg",),
-    "DK": ("danois", "danoise", "danish"),
-    "ES": ("spanish",),
-    "FI": ("finn",),
-    "FR": ("french",),
-    "NL": ("neerlandai", "dutch"),
-    "NO": ("norweg",),
-    "PL": ("polonai", "polish"),
-    "SA": ("saoudien",),
-    "AE": ("emirati",),
-    "CH": ("swiss",),
-}
-
-
-def _ends_with_country(text: str) -> set[str]:
-    t = f" {' '.join(_words(text))} "
-    return {
-        code
-        for name, code in _countries().items()
-        if t.endswith(name) and code.isalpha() and code not in _NOT_ACTORS
-    }
 
 
 def actors(question: str) -> set[str]:
@@ -1498,7 +1213,7 @@ def actors(question: str) -> set[str]:
             (_REPRESENTED, question),
         )
         for m in pattern.finditer(text)
-        for code in _ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))
+        for code in places.ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))
     }
 
 
@@ -1509,41 +1224,18 @@ def _ends_with_body(text: str) -> set[str]:
     return {names[0] for names in _PARTY_NAMES if any(t.endswith(f" {n} ") for n in names)}
 
 
-@functools.lru_cache(maxsize=1)
-def _zone_cities() -> dict[str, frozenset[str]]:
-    """CLDR code -> " folded name " of the cities its time zones are named
-    after, in French and English ("pyongyang", "moscou", "kyiv", "teheran"):
-    for most countries the capital, so a passage that says only "Pyongyang"
-    names North Korea."""
-    try:
-        from babel import Locale
-        from babel.core import get_global
-    except ImportError:  # pragma: no cover - a dependency (pyproject.toml)
-        return {}
-    locales = (Locale("fr"), Locale("en"))
-    out: dict[str, set[str]] = {}
-    for zone, code in get_global("zone_territories").items():
-        default = zone.rsplit("/", 1)[-1].replace("_", " ")
-        for loc in locales:
-            name = loc.time_zones.get(zone, {}).get("city", default)
-            words = _words(name)
-            if words and len("".join(words)) >= 4:
-                out.setdefault(code, set()).add(f" {' '.join(words)} ")
-    return {code: frozenset(names) for code, names in out.items()}
-
-
 def names_actors(need: set[str], passage: str) -> bool:
     """Does the passage name every country in `need` (the question's `actors`),
     by its name, a word of the same stem ("nord-coréen") or one of its
     time-zone cities ("Pyongyang")?"""
     if not need:
         return True
-    have = countries(passage)
+    have = places.countries(passage)
     folded = _words(passage)
     for i, w in enumerate(folded):
-        have |= _side(_word_nations(w), folded, i)
+        have |= places.side(places.word_nations(w), folded, i)
     text = f" {' '.join(folded)} "
-    cities = _zone_cities()
+    cities = places.zone_cities()
     bodies = {names[0]: names for names in _PARTY_NAMES}
     return all(
         code in have
@@ -1673,9 +1365,9 @@ def names_reactor(party: str, sentence: str) -> bool:
     # named in a clause of time or concession is not the one reacting
     sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
     folded = f" {' '.join(_words(party))} "
-    codes = countries(party) | _demonym_nations(party) | _city_nations(party)
+    codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
     codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}
-    codes = {c for c in codes if c.isalpha() and c not in _NOT_ACTORS}
+    codes = {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
     text = f" {' '.join(_words(sentence))} "
     if codes:
         return names_actors(codes, sentence) or any(
@@ -2021,7 +1713,7 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
     """Is the span a country named only as the sentence's opening setting,
     for a question that asks neither where nor who hosts?"""
     m = _SETTING.match(_straight(sentence))
-    if not m or not countries(span) or _WHERE_Q.search(question.lower().replace("’", "'")):
+    if not m or not places.countries(span) or _WHERE_Q.search(question.lower().replace("’", "'")):
         return False
     s = _straight(span).strip()
     own = _SETTING.match(f"{s},")  # the span "En Norvège" itself

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from .analyze import fold
-from .answertype import content_stems, country_mentions
+from .answertype import content_stems
+from .places import country_mentions
 
 # the question must speak of a list or of naming, so that "avant la réunion"
 # or "after the summit" is not read as a place in a list

@@ -10,7 +10,6 @@ from qa.answertype import (
     asks_negated,
     asks_outcome,
     asks_sequence,
-    countries,
     expected,
     fits,
     names_actors,
@@ -28,6 +27,7 @@ from qa.answertype import (
 from qa.answertype import cue as _cue
 from qa.config import Settings
 from qa.lang import detect_language
+from qa.places import countries
 from qa.scorer import too_similar as _too_similar
 
 
