@@ -156,10 +156,11 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
 
 
 def _listed(reader, query, hits, readings, order) -> list[Pick]:
-    """For "quel pays est cité juste avant l'Australie / en dernier", the
-    item of the best read passage's list of countries (qa/enumeration.py),
-    with that passage's margin; [] when no list read has it. The reader
-    alone quoted the country that opens another sentence ("En Norvège")."""
+    """For "quel pays est cité juste avant l'Australie / en dernier / which
+    Asian country", the item(s) of the best read passage's list of countries
+    (qa/enumeration.py), with that passage's margin; [] when no list read
+    has them. The reader alone quoted the country that opens another
+    sentence ("En Norvège") or the list's first item."""
     position = enumeration.asked_position(query)
     if position is None:
         return []

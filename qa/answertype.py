@@ -355,7 +355,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "country",
         re.compile(
-            r"\b(quels? pays|quelles? nations?|(what|which) ([\w-]+ )?(countr(y|ies)|nations?)|"
+            r"\b(quels? (autres? )?pays|quelles? (autres? )?nations?|"
+            r"(what|which) ([\w-]+ ){0,2}(countr(y|ies)|nations?)|"
             # the Alliance's members and governments are countries ("which
             # government post" is not)
             r"quels? (allies|gouvernements?)|(what|which) (allies|governments))\b"

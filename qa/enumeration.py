@@ -1,12 +1,14 @@
-"""Questions about the order of a list of countries: "quel pays est cité en
+"""Questions about a list of countries: its order ("quel pays est cité en
 premier", "juste avant l'Australie", "entre la France et le Canada", "which
-country is named last".
+country is named last") and its members in a part of the world ("quel pays
+asiatique", "which Indo-Pacific countries").
 
 The reader cannot count: asked which country a list names just before
 Australia, it quoted the country that opens the sentence of another
-passage ("En Norvège, …"). A list is plain text, so its order is read here:
-the country names of one sentence that follow each other with nothing but
-commas, "et / and" and articles between them.
+passage ("En Norvège, …"), and for "which Asian country" the list's first
+item. A list is plain text, so its order and its members' places on the
+map are read here: the country names of one sentence that follow each other
+with nothing but commas, "et / and" and articles between them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from .analyze import fold
-from .answertype import content_stems
-from .places import country_mentions
+from .answertype import asked, content_stems
+from .places import countries, country_mentions, in_region, names_region
 
 # the question must speak of a list or of naming, so that "avant la réunion"
 # or "after the summit" is not read as a place in a list
@@ -25,6 +27,7 @@ _LIST_Q = re.compile(
     r"named|mentioned|cited|order)\b"
 )
 _WHICH = re.compile(r"\b(quel(le)?s? pays|lequel|laquelle|(which|what) (one|country|nation))\b")
+_PLURAL = re.compile(r"\b(quels pays|quelles nations|countries|nations)\b")
 _FIRST = re.compile(
     r"\b(en premier|(ouvre|ouvrent|commence|debute|entame)\w* (la |l')?(liste|enumeration)|"
     r"en tete de (la )?liste|premier (pays )?(cite|mentionne|nomme|de la liste)|"
@@ -49,7 +52,7 @@ _GLUE = re.compile(
 
 @dataclass(frozen=True)
 class Position:
-    where: str  # "first", "last", "after", "before", "between"
+    where: str  # "first", "last", "after", "before", "between", "region"
     refs: tuple[str, ...] = ()  # CLDR codes of the countries it is placed by
 
 
@@ -60,6 +63,8 @@ def _codes(text: str) -> tuple[str, ...]:
 def asked_position(question: str) -> Position | None:
     """Where in a list of countries the question asks, if it does."""
     q = fold(question).replace("’", "'")
+    if names_region(q) and asked(question) == "country":  # "which Asian country"
+        return Position("region")
     if not (_LIST_Q.search(q) and _WHICH.search(q)):
         return None
     m = _BETWEEN.search(q)
@@ -104,10 +109,29 @@ def item_in(position: Position, question: str, text: str) -> tuple[int, int] | N
             lead_in = text[_sentence_start(text, items[0][0]) : items[0][0]]
             if not content_stems(question) & content_stems(lead_in):
                 continue
-        item = _item_at(position, items)
-        if item is not None:
-            return item[0], item[1]
+        if position.where == "region":
+            found = _members(question, items)
+        else:
+            item = _item_at(position, items)
+            found = item and (item[0], item[1])
+        if found:
+            return found
     return None
+
+
+def _members(question: str, items: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The list's items in the part of the world the question names, less
+    those it names itself ("Besides Australia, which Indo-Pacific country"):
+    one for "quel pays", the run of them for "quels pays" when nothing else
+    stands between them."""
+    q = fold(question)
+    aside = countries(question)
+    at = [i for i, (_, _, c) in enumerate(items) if c not in aside and in_region({c}, q)]
+    if not at:
+        return None
+    if _PLURAL.search(q.replace("’", "'")):
+        return (items[at[0]][0], items[at[-1]][1]) if at[-1] - at[0] == len(at) - 1 else None
+    return (items[at[0]][0], items[at[0]][1]) if len(at) == 1 else None
 
 
 def _sentence_start(text: str, at: int) -> int:

@@ -96,6 +96,9 @@ _NATO = frozenset(
 )
 
 
+# the Nordic states; North America as its three states
+_NORDIC = frozenset("DK FI IS NO SE".split())
+_NORTH_AMERICA = frozenset("CA MX US".split())
 _REGION_Q = (
     (
         re.compile(
@@ -121,6 +124,18 @@ _REGION_Q = (
         "",
         _MIDDLE_EAST,
     ),
+    *(
+        (re.compile(r"\bpays (\w+ )?(d'oceanie|oceaniens?)|\boceanian (\w+ )?countr"), part, ())
+        for part in ("Australia", "Pacific")
+    ),
+    (re.compile(r"\bpays (\w+ )?nordiques?|\bnordic (\w+ )?countr"), "", _NORDIC),
+    (
+        re.compile(
+            r"\bpays (\w+ )?(d'amerique du nord|nord-americains?)|\bnorth american (\w+ )?countr"
+        ),
+        "",
+        _NORTH_AMERICA,
+    ),
 )
 
 
@@ -135,6 +150,12 @@ def _zone_parts() -> dict[str, frozenset[str]]:
     for zone, code in get_global("zone_territories").items():
         out.setdefault(code, set()).add(zone.split("/", 1)[0])
     return {code: frozenset(parts) for code, parts in out.items()}
+
+
+def names_region(folded_question: str) -> bool:
+    """Does the question name a part of the world its country must be in?"""
+    q = folded_question.replace("’", "'")
+    return any(pattern.search(q) for pattern, _, _ in _REGION_Q)
 
 
 def in_region(codes: set[str], folded_question: str) -> bool:

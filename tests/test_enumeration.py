@@ -55,6 +55,33 @@ def test_the_item_at_that_place():
     assert _said("Quel pays ouvre la liste des signataires du traité de 1953 ?") is None
 
 
+def test_the_members_of_a_list_in_a_part_of_the_world():
+    asian = "Quel pays asiatique compte un chef de la défense dans le groupe ?"
+    assert asked_position(asian) == Position("region")
+    assert _said(asian) == "Japon"
+    assert _said("Which Indo-Pacific countries are in Milley's group of defence chiefs?") == (
+        "Australie, de Nouvelle-Zélande et du Japon"
+    )
+    assert _said("Quels pays d'Océanie comptent un chef de la défense dans le groupe ?") == (
+        "Australie, de Nouvelle-Zélande"
+    )
+    assert _said("Which North American country is in Milley's group of defence chiefs?") == (
+        "Canada"
+    )
+    # the ones the question names are set aside
+    besides = "Besides Australia and New Zealand, which Indo-Pacific country is in the group?"
+    assert _said(besides) == "Japon"
+    other = (
+        "Outre la Norvège, quel autre pays nordique compte un chef de la défense dans le groupe ?"
+    )
+    assert _said(other) == "Danemark"
+    # one asked, several there; several asked, others between them
+    assert _said("Quel pays européen compte un chef de la défense dans le groupe ?") is None
+    assert _said("Quels pays européens comptent un chef de la défense dans le groupe ?") is None
+    # a question about something else than the list's lead-in
+    assert _said("Which Indo-Pacific country turned down the invitation?") is None
+
+
 def test_a_place_in_a_list_is_read_from_the_list_not_the_reader():
     """The reader quoted the country that opens another sentence ("En
     Norvège, …") for "lequel est cité juste avant l'Australie"; the list's
