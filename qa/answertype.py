@@ -50,7 +50,17 @@ type" checks):
 - a specific-thing check: "quels équipements précis" wants a name or a
   figure (`vague_for`);
 - a figure check: the quoted passage holds the question's own figures of three
-  digits or more ("152 mm", "2022": `names_numbers`).
+  digits or more ("152 mm", "2022": `names_numbers`);
+- a complement check: whose role is asked ("le porte-parole du Pentagone")
+  must be named (`role_complement`, `names_complement`);
+- a set-aside check: for "outre / besides X", a span that only repeats X
+  gives way to the passage's next span (`sets_aside`, `echoes`);
+- a negation check: "quels pays n'ont pas envoyé…" is answered only by a
+  sentence that denies, excludes or restricts (`asks_negated`, `negates`);
+- a reason check: a why-question is not answered by a sentence sharing none
+  of its words (`unrelated_reason`);
+- the article's own lines (byline, update stamp, syndication note) answer
+  only questions about the article (`about_the_article`).
 
 Which words name a country, a world region or a city (CLDR names, demonyms,
 time-zone cities) is qa/places.py's to say.
