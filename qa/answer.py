@@ -142,7 +142,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
             break
         if picks and score[i] < score[order[0]] - EXTRA_MARGIN_GAP:
             break
-        p = _pick(reader, hits[i], r, set_aside)
+        p = _whole_list(_pick(reader, hits[i], r, set_aside), query)
         if picks and _same_fact(p, picks):
             continue
         picks.append(p)
@@ -153,6 +153,17 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         return listed, _stands_on(listed)
     further = _preferred_further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
+
+
+def _whole_list(p: Pick, query: str) -> Pick:
+    """The pick's span widened to the whole list of countries it is part of,
+    for "quels pays / which countries" (qa/enumeration.py `whole_list`)."""
+    text = p.hit.chunk.text
+    whole = enumeration.whole_list(query, text, p.start, p.end)
+    if whole is None:
+        return p
+    s, e = whole
+    return replace(p, span=text[s:e], start=s, end=e, sentence=sentence_around(text, s, e))
 
 
 def _listed(reader, query, hits, readings, order) -> list[Pick]:

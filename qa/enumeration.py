@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .analyze import fold
-from .answertype import asked, content_stems
+from .answertype import asked, content_stems, sets_aside
 from .places import countries, country_mentions, in_region, names_region
 
 # the question must speak of a list or of naming, so that "avant la réunion"
@@ -27,7 +27,11 @@ _LIST_Q = re.compile(
     r"named|mentioned|cited|order)\b"
 )
 _WHICH = re.compile(r"\b(quel(le)?s? pays|lequel|laquelle|(which|what) (one|country|nation))\b")
-_PLURAL = re.compile(r"\b(quels pays|quelles nations|countries|nations)\b")
+# "quels pays / which Indo-Pacific countries": several asked for
+_PLURAL = re.compile(
+    r"\b(quels (autres )?pays|quelles (autres )?nations|"
+    r"(which|what) ([\w-]+ ){0,2}(countries|nations))\b"
+)
 _FIRST = re.compile(
     r"\b(en premier|(ouvre|ouvrent|commence|debute|entame)\w* (la |l')?(liste|enumeration)|"
     r"en tete de (la )?liste|premier (pays )?(cite|mentionne|nomme|de la liste)|"
@@ -156,3 +160,20 @@ def _item_at(position: Position, items: list[tuple[int, int, str]]):
         lo, hi = sorted(at)
         i = lo + 1 if hi - lo == 2 else -1
     return items[i] if 0 <= i < len(items) else None
+
+
+def whole_list(question: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "quels pays / which countries" asked of no place in a list and no
+    part of the world, the whole list when the reader's span (start, end) is
+    one or a few of its items: "Grande-Bretagne" alone does not say which
+    countries Milley listed."""
+    q = fold(question).replace("’", "'")
+    if not _PLURAL.search(q) or asked(question) != "country" or asked_position(question):
+        return None
+    if sets_aside(question):  # "outre la Corée du Nord, quels pays": not the whole list
+        return None
+    for items in listings(text):
+        if items[0][0] <= start < items[-1][1] and (start, end) != (items[0][0], items[-1][1]):
+            if end <= items[-1][1]:
+                return items[0][0], items[-1][1]
+    return None

@@ -1,6 +1,6 @@
 import math
 
-from qa.enumeration import Position, asked_position, item_in, listings
+from qa.enumeration import Position, asked_position, item_in, listings, whole_list
 
 LIST = (
     "Il pleuvait. Milley a déclaré que le groupe comprendrait des chefs de la défense "
@@ -80,6 +80,17 @@ def test_the_members_of_a_list_in_a_part_of_the_world():
     assert _said("Quels pays européens comptent un chef de la défense dans le groupe ?") is None
     # a question about something else than the list's lead-in
     assert _said("Which Indo-Pacific country turned down the invitation?") is None
+
+
+def test_several_countries_asked_get_the_whole_list():
+    at = LIST.index("Grande-Bretagne")
+    one = (at, at + len("Grande-Bretagne"))
+    s, e = whole_list("Quels pays comptent un chef de la défense dans le groupe ?", LIST, *one)
+    assert LIST[s:e].startswith("Grande-Bretagne, de Norvège") and LIST[s:e].endswith("Japon")
+    # one country asked, a count, or one set aside: the reader's span stays
+    assert whole_list("Quel pays compte un chef de la défense dans le groupe ?", LIST, *one) is None
+    assert whole_list("How many countries are in the group?", LIST, *one) is None
+    assert whole_list("Outre la France, quels pays sont dans le groupe ?", LIST, *one) is None
 
 
 def test_a_place_in_a_list_is_read_from_the_list_not_the_reader():
