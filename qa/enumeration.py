@@ -117,7 +117,7 @@ def item_in(position: Position, question: str, text: str) -> tuple[int, int] | N
             found = _members(question, items)
         else:
             item = _item_at(position, items)
-            found = item and (item[0], item[1])
+            found = (item[0], item[1]) if item else None
         if found:
             return found
     return None
@@ -142,7 +142,7 @@ def _sentence_start(text: str, at: int) -> int:
     return max(text.rfind(c, 0, at) for c in ".!?\n") + 1
 
 
-def _item_at(position: Position, items: list[tuple[int, int, str]]):
+def _item_at(position: Position, items: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
     """The item the position names in one list, or None."""
     codes = [code for _, _, code in items]
     if position.where == "first":
@@ -173,7 +173,7 @@ def whole_list(question: str, text: str, start: int, end: int) -> tuple[int, int
     if sets_aside(question):  # "outre la Corée du Nord, quels pays": not the whole list
         return None
     for items in listings(text):
-        if items[0][0] <= start < items[-1][1] and (start, end) != (items[0][0], items[-1][1]):
-            if end <= items[-1][1]:
-                return items[0][0], items[-1][1]
+        whole = (items[0][0], items[-1][1])
+        if whole[0] <= start and end <= whole[1] and (start, end) != whole:
+            return whole
     return None
