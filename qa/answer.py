@@ -134,6 +134,9 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     readings: list[Reading] = reader.read(for_reader(query), [h.chunk.text for h in hits])
     score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
     order = sorted(range(len(hits)), key=lambda i: -score[i])
+    listed = _listed(reader, query, hits, readings, order)
+    if listed:
+        return listed, _stands_on(listed)
     set_aside = answertype.sets_aside(query)  # the only questions `_typed` reads others for
     picks: list[Pick] = []
     for i in order:
@@ -148,9 +151,6 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         picks.append(p)
         if len(picks) >= settings.max_answer_sentences:
             break
-    listed = _listed(reader, query, hits, readings, order)
-    if listed:
-        return listed, _stands_on(listed)
     further = _preferred_further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
 

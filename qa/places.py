@@ -47,12 +47,12 @@ def countries(text: str) -> set[str]:
 
 
 @functools.cache
-def _country_patterns() -> tuple[re.Pattern, ...]:
-    """One pattern per country name, longest first; compiled once, as they
-    outnumber `re`'s cache and were compiled again for every answer."""
-    names = sorted(country_names(), key=len, reverse=True)
-    words = (r"\W+".join(re.escape(w) for w in name.split()) for name in names)
-    return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)") for pattern in words)
+def _country_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern, CLDR code) per country name, longest first; compiled once,
+    as they outnumber `re`'s cache and were compiled again for every answer."""
+    names = sorted(country_names().items(), key=lambda nc: len(nc[0]), reverse=True)
+    words = ((r"\W+".join(re.escape(w) for w in name.split()), code) for name, code in names)
+    return tuple((re.compile(rf"(?<!\w){pattern}(?!\w)"), code) for pattern, code in words)
 
 
 def country_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -61,12 +61,11 @@ def country_mentions(text: str) -> list[tuple[int, int, str]]:
     folded = fold(text)
     if len(folded) != len(text):  # fold kept the length for Latin text only
         return []
-    names = sorted(country_names(), key=len, reverse=True)  # as `_country_patterns`
     found: list[tuple[int, int, str]] = []
-    for name, pattern in zip(names, _country_patterns()):
+    for pattern, code in _country_patterns():
         for m in pattern.finditer(folded):
             if all(m.end() <= s or m.start() >= e for s, e, _ in found):
-                found.append((m.start(), m.end(), country_names()[name]))
+                found.append((m.start(), m.end(), code))
     return sorted(found)
 
 
@@ -75,7 +74,7 @@ def without_countries(span: str) -> str:
     folded = fold(span)
     if len(folded) != len(span):  # fold kept the length for Latin text only
         return span
-    for pattern in _country_patterns():
+    for pattern, _ in _country_patterns():
         for m in pattern.finditer(folded):
             blank = " " * (m.end() - m.start())
             span = span[: m.start()] + blank + span[m.end() :]
@@ -88,13 +87,11 @@ def without_countries(span: str) -> str:
 # ("Africa/Tunis"), or for the Middle East, which no zone names, its states
 _MIDDLE_EAST = frozenset("AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split())
 
-
 # the members of NATO (2024): "quel pays de l'Otan" is no North Korea
 _NATO = frozenset(
     "AL BE BG CA HR CZ DK EE FI FR DE GR HU IS IT LV LT LU ME NL MK NO PL PT RO SK SI ES SE TR "
     "GB US".split()
 )
-
 
 # the Nordic states; North America as its three states
 _NORDIC = frozenset("DK FI IS NO SE".split())
@@ -178,9 +175,7 @@ _ENDINGS = (
     r"and|ande|ique|iques|ol|ole|an|ans|ian|ians|ese|ish|i|en|ens|enne|ennes)"
 )
 
-
 _DEMONYM = re.compile(rf"^\w{{4,}}{_ENDINGS}$")
-
 
 _ENDING = re.compile(rf"{_ENDINGS}?")
 
@@ -262,7 +257,6 @@ def _nations(text: str) -> set[str]:
 # "US officials", "the U.S. senator", "UK": capitals only, not "told us"
 _INITIALS = {"US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "UK": "GB", "U.K.": "GB"}
 
-
 _INITIALS_RE = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|USA|US|UK)(?![\w])")
 
 
@@ -295,7 +289,6 @@ def city_nations(text: str) -> set[str]:
 # La Réunion) or not one country (the EU, the UN)
 NOT_ACTORS = frozenset({"RE", "EU", "EZ", "UN", "QO"})
 
-
 # Words of country names too common to stand for the country on their own
 GENERIC_WORDS = frozenset(
     "nord sud est ouest north south east west republique republic populaire democratique "
@@ -303,7 +296,6 @@ GENERIC_WORDS = frozenset(
     "sainte occidental oriental nouvelle territoire territoires partie mineures eloignees "
     "central cite grande".split()
 )
-
 
 # The two countries whose names are only generic words: what else names them;
 # and China, whose capital is no time-zone city of CLDR (`zone_cities`); and
