@@ -84,6 +84,11 @@ def _read(questions: list[dict], index_dir: str, label: str) -> tuple[dict, dict
 
 
 def read(args) -> int:
+    if args.piaf and not (PIAF_INDEX / "CURRENT").exists():  # before minutes of reading
+        raise SystemExit(
+            f"gate_replay: no PIAF index in {PIAF_INDEX}; build it with "
+            "`.venv/bin/python bench/piaf_eval.py --no-answers --modes hybrid`"
+        )
     runs: dict[str, dict] = {}
     for name in args.sets:
         picks, meta = _read(_questions(name), args.index_dir, name)

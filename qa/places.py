@@ -40,10 +40,20 @@ def country_names() -> dict[str, str]:
 _ALIASES = {"grande bretagne": "GB", "great britain": "GB", "britain": "GB", "angleterre": "GB"}
 
 
+# CLDR names that are common words too: "la réunion des ministres" is a
+# meeting, "La Réunion" the island. They name the place only when written
+# with the capital (the names of people, "Maurice", "Jordan", are capitalised
+# either way).
+_COMMON_WORD = frozenset({"RE"})
+
+
 def countries(text: str) -> set[str]:
     """CLDR codes of the countries and world regions `text` names, French or English."""
     t = f" {' '.join(_words(text))} "
-    return {code for name, code in country_names().items() if name in t}
+    found = {code for name, code in country_names().items() if name in t}
+    if found & _COMMON_WORD:  # rare: only then the slower look at each mention
+        found = (found - _COMMON_WORD) | {c for _, _, c in country_mentions(text)}
+    return found
 
 
 @functools.cache
@@ -64,6 +74,9 @@ def country_mentions(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for pattern, code in _country_patterns():
         for m in pattern.finditer(folded):
+            last_word = m.start() + re.search(r"\w+$", m.group()).start()
+            if code in _COMMON_WORD and not text[last_word].isupper():
+                continue
             if all(m.end() <= s or m.start() >= e for s, e, _ in found):
                 found.append((m.start(), m.end(), code))
     return sorted(found)
