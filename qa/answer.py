@@ -152,6 +152,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         if len(picks) >= settings.max_answer_sentences:
             break
     further = _preferred_further(reader, query, hits, readings, order, picks)
+    further = further or _related_further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
 
 
@@ -223,6 +224,23 @@ def _preferred_further(reader, query, hits, readings, order, picks) -> list[Pick
     return []
 
 
+def _related_further(reader, query, hits, readings, order, picks) -> list[Pick]:
+    """For "comment Kirby a-t-il qualifié les lettres", the best further
+    passage whose span's sentence speaks of what is qualified, when no
+    pick's does."""
+    if not answertype.asks_qualifier(query) or not all(
+        answertype.unrelated_qualifier(query, p.sentence) for p in picks
+    ):
+        return []
+    for i in order:
+        r = readings[i]
+        if r.found and reader.confidence(r.margin) >= EXTRA_CONFIDENCE:
+            p = _pick(reader, hits[i], r, False)
+            if not answertype.unrelated_qualifier(query, p.sentence):
+                return [p]
+    return []
+
+
 def _stands_on(picks: list[Pick]) -> float:
     """The confidence an answer stands on: its most confident pick's. One
     definition for the reader's picks, the gate's and calibrate_reader.py."""
@@ -267,6 +285,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not answertype.another_day(query, p.sentence)
             and not answertype.unrelated_reason(query, p.sentence)
+            and not answertype.unrelated_qualifier(query, p.sentence)
             and not (
                 asked in ("count", "sum", "share")
                 and answertype.figure_of_another_day(query, p.span, p.sentence)
@@ -357,7 +376,11 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
         ).hits
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in dense if h.chunk.chunk_id not in seen]
-    if answertype.asked(query) in PREFERRED or enumeration.asked_position(query):
+    if (
+        answertype.asked(query) in PREFERRED
+        or enumeration.asked_position(query)
+        or answertype.asks_qualifier(query)
+    ):
         # a measure, or the list a question asks a place in, is often a passage
         # or two further down than the topic's best passages
         # (`_preferred_further`, `_listed`): read the rest of the top k too

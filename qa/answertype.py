@@ -58,7 +58,9 @@ type" checks):
 - a negation check: "quels pays n'ont pas envoyé…" is answered only by a
   sentence that denies, excludes or restricts (`asks_negated`, `negates`);
 - a reason check: a why-question is not answered by a sentence sharing none
-  of its words (`unrelated_reason`);
+  of its words (`unrelated_reason`), nor "comment Kirby a-t-il qualifié les
+  lettres" by one sharing no word with what it describes
+  (`asks_qualifier`, `unrelated_qualifier`);
 - the article's own lines (byline, update stamp, syndication note) answer
   only questions about the article (`about_the_article`).
 
@@ -1851,6 +1853,45 @@ def unrelated_reason(question: str, sentence: str) -> bool:
         bool(_REASON_Q.search(fold(question)))
         and detect_language(question) == detect_language(sentence)
         and not content_stems(question) & content_stems(sentence)
+    )
+
+
+# "Comment Kirby a-t-il qualifié les lettres…", "quel adjectif … accole-t-il au
+# partenariat…", "how does Stoltenberg describe the stocks": what is qualified
+# follows the verb, or sits between "how are" and "described". Participles in
+# -ant / -ing ("réagi aux propos de Milley jugeant…") are another question.
+_QUALIFY_Q = re.compile(
+    r"^\W*(?:comment|how)\b|\bquel(?:le)?s? (?:adjectif|qualificatif|mot|terme)\b"
+)
+_QUALIFY_VERB = re.compile(
+    r"\b(?:qualifi|jug|accol|appliqu|design)(?:e|ee|es|ees|ent|er)?"
+    r"(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+(?P<what>.+)$"
+    r"|\bdecri(?:t|te|ts|tes|vent|re)?(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+(?P<what2>.+)$"
+    r"|\b(?:describ|characteri[sz])(?:e|es)?\s+(?P<what3>.+)$"
+    r"|^\W*how (?:is|are|was|were) (?P<what4>.+?) (?:described|characteri[sz]ed)\b"
+)
+
+
+def _qualified(question: str) -> str:
+    """What a question asks the description of, folded, or ""."""
+    q = fold(question)
+    m = _QUALIFY_Q.search(q) and _QUALIFY_VERB.search(q)
+    return next((w for w in m.groups() if w), "") if m else ""
+
+
+def asks_qualifier(question: str) -> bool:
+    """Does the question ask how something is described or qualified?"""
+    return bool(_qualified(question))
+
+
+def unrelated_qualifier(question: str, sentence: str) -> bool:
+    """A question asking how something is described, quoted from a sentence
+    that shares no word with what is described."""
+    what = _qualified(question)
+    return bool(
+        what
+        and detect_language(question) == detect_language(sentence)
+        and not content_stems(what) & content_stems(sentence)
     )
 
 

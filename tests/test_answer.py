@@ -586,6 +586,10 @@ def test_countries_are_named_in_french_or_english():
     assert countries("North Korea") == {"KP"}
     assert countries("les États-Unis") == {"US"}
     assert countries("Moscou") == set()
+    # a meeting is not the island, in either language's name
+    assert countries("La réunion des ministres de l'Otan") == set()
+    assert countries("after the reunion in Oslo") == set()
+    assert countries("Il est né à La Réunion, pas en France") == {"RE", "FR"}
 
 
 @pytest.mark.parametrize(
@@ -1381,6 +1385,73 @@ def test_a_calibre_question_reads_further_for_a_measure():
     assert [p.span for p in kept] == ["152 mm"]
     picks, _ = read_passages(Reader(), "Qui livre des obus ?", hits, settings)
     assert "152 mm" not in [p.span for p in picks]
+
+
+@pytest.mark.parametrize(
+    ("question", "qualified"),
+    [
+        ("Comment Kirby a-t-il qualifié les lettres échangées ?", "les lettres echangees ?"),
+        ("Comment Stoltenberg décrit-il les forces statiques ?", "les forces statiques ?"),
+        ("Quel adjectif Fox News accole-t-il au partenariat ?", "au partenariat ?"),
+        ("Quel qualificatif l'article applique-t-il aux efforts russes ?", "aux efforts russes ?"),
+        ("Comment sont désignés les supporters de l'AC Milan ?", "les supporters de l'ac milan ?"),
+        ("How does Stoltenberg describe the stocks?", "the stocks?"),
+        ("How are US lawmakers described regarding aid?", "us lawmakers"),
+        # a reaction to words that judge, a who-question: no description asked
+        ("Comment le Kremlin a-t-il réagi aux propos de Milley jugeant l'aide peu décisive ?", ""),
+        ("How did Beijing respond to Washington describing China as a challenge?", ""),
+        ("Quel analyste juge que l'appui produit un effet pratique ?", ""),
+    ],
+)
+def test_a_description_question_names_what_it_describes(question, qualified):
+    from qa.answertype import _qualified
+
+    assert _qualified(question) == qualified
+
+
+def test_a_description_is_read_from_a_sentence_about_what_is_described():
+    """The reader quoted what Russia sought ("obus d'artillerie
+    supplémentaires") for how Kirby described the letters; the sentence that
+    speaks of the letters was the fourth passage. A description question
+    reads the rest of the top k, and a pick whose sentence shares no word
+    with what is described gives way to the best confident one that does."""
+    import math
+    from types import SimpleNamespace
+
+    from qa.answer import _reading_list, _typed, read_passages
+    from qa.answertype import unrelated_qualifier
+    from qa.config import Settings
+    from qa.reader.spans import Reading
+    from qa.types import Chunk, Hit
+
+    q = "Comment Kirby a-t-il qualifié les lettres échangées entre Poutine et Kim ?"
+    sought = "Kirby a dit que la Russie cherchait des obus supplémentaires."
+    letters = "Il a ajouté que les lettres étaient plutôt superficielles."
+    assert unrelated_qualifier(q, sought) and not unrelated_qualifier(q, letters)
+    assert not unrelated_qualifier("Qui a écrit les lettres ?", sought)
+
+    class Reader:
+        def read(self, query, texts):
+            def at(t, span, margin):
+                return Reading(margin, t.find(span), t.find(span) + len(span), span)
+
+            return [
+                at(t, "plutôt superficielles", 3.0) if "lettres" in t else at(t, "des obus", 5.0)
+                for t in texts
+            ]
+
+        def confidence(self, margin):
+            return 1 / (1 + math.exp(-margin))
+
+    texts = [sought, "Un autre texte, sur la Russie et les obus.", letters]
+    hits = [
+        Hit(Chunk(f"d#{i}", "d", i, t, 0, len(t), str(i)), 1.0, i + 1) for i, t in enumerate(texts)
+    ]
+    settings = Settings(answer_passages=2)
+    assert len(_reading_list(None, SimpleNamespace(hits=hits), q, settings, "bm25", None)) == 3
+    picks, conf = read_passages(Reader(), q, hits, settings)
+    kept, _ = _typed(picks, conf, q)
+    assert [p.span for p in kept] == ["plutôt superficielles"]
 
 
 def test_the_byline_answers_only_questions_about_the_article():
