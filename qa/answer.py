@@ -256,8 +256,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
 
     The reader alone answered such questions with an on-topic span of
     another kind ("des ouvriers" for "combien d'ouvriers", "un mois" for "à
-    quelle date"). Over the 35 used sets the gate refuses 644 of the 813
-    unanswerable questions and 42 of the 904 answerable ones, most of them
+    quelle date"). Over the 35 used sets the gate refuses 649 of the 813
+    unanswerable questions and 43 of the 904 answerable ones, most of them
     wrong reads anyway; docs/answers.md gives each check's effect, round by
     round."""
     kind, asked = answertype.expected(query), answertype.asked(query)

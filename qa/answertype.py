@@ -15,16 +15,16 @@ type" checks):
   apart: "the price Russia paid for the shells" is as close to a sentence
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
-  they want (a count, a sum, a sum paid, a share, a measure, a date, a day,
-  a month, a year, a time, a city, a country, a model, a port or base, a
-  named body, a sort of thing, a means of transport, a person: `asked`,
-  `span_fits`): "des ouvriers" does not answer "combien d'ouvriers", nor
-  "un mois" or "mercredi" "à quelle date", nor "quelques semaines" "combien
-  d'heures", nor "30 août" "quel jour de septembre", nor "Russie" "quelle
-  agence de presse", nor an aid package "à combien s'élève le budget", nor
-  "le président russe" "quelle responsable nord-coréenne", nor "La Maison
-  Blanche" "par train ou par bateau", nor "le président Joe Biden" "which
-  senator";
+  they want (a count, a sum, a sum paid, a share, a measure, a date, a day, a
+  month, a year, a time, a city, a country, a model, a port, base or building,
+  a named body (neither of them the city it is in), a sort of thing, a means
+  of transport, a person: `asked`, `span_fits`): "des ouvriers" does not
+  answer "combien d'ouvriers", nor "un mois" or "mercredi" "à quelle date",
+  nor "quelques semaines" "combien d'heures", nor "30 août" "quel jour de
+  septembre", nor "Russie" "quelle agence de presse", nor an aid package "à
+  combien s'élève le budget", nor "le président russe" "quelle responsable
+  nord-coréenne", nor "La Maison Blanche" "par train ou par bateau", nor "le
+  président Joe Biden" "which senator";
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé") is answered only from a passage that names it (`actors`,
   `names_actors`), by name, demonym or time-zone city;
@@ -400,8 +400,10 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "port",
         re.compile(
-            r"\b(quel port|quelle base|quel aeroport|"
-            r"(what|which) (\w+ )?(port|base|air base|airport))\b"
+            r"\b(quel port|quelle base|quel aeroport|quel hotel|quel batiment|quelle usine|"
+            r"quel hopital|quel palais|quelle ecole|quel immeuble|"
+            r"(what|which) (\w+ )?(port|base|air base|airport|hotel|building|factory|plant|"
+            r"hospital|stadium|palace|school))\b"
         ),
     ),
 ]
@@ -743,6 +745,21 @@ def _languages() -> frozenset[str]:
     )
 
 
+_BETWEEN_CITIES = frozenset("et and ou or le la les l the".split())
+
+
+def _only_cities(span: str) -> bool:
+    """The span names cities or countries and nothing else ("Moscou", "Pyongyang
+    et Téhéran"); "St Thomas de Londres" is a place in a city."""
+    rest = f" {' '.join(_words(places.without_countries(span)))} "
+    found = False
+    for names in places.zone_cities().values():
+        for city in names:
+            if city in rest:
+                rest, found = rest.replace(city, " "), True
+    return found and set(rest.split()) <= _BETWEEN_CITIES
+
+
 def _new_place_names(span: str, question: str) -> list[str]:
     """The span's new names, once its country and region names are blanked."""
     return _new_names(places.without_countries(span), question)
@@ -972,6 +989,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         ) and not _QUANTITY_ONLY.match(s.strip())
     if kind == "body" and _names_unit(s, q):
         return True
+    if kind in ("port", "body") and _only_cities(span):
+        return False  # "Oslo" is where the hotel is, not the hotel
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))
     if kind == "holder":

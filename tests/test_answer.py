@@ -179,6 +179,8 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Which Asian country sent its defence chief?", "country"),
         ("Quel modèle de bombardier a été envoyé ?", "model"),
         ("From which air base did the bomber take off?", "port"),
+        ("Dans quel bâtiment le sommet se tient-il ?", "port"),
+        ("À quel stade en est la contre-offensive ?", ""),  # a stage, not a stadium
         ("Quel est le numéro de la résolution de l'ONU ?", "number"),
         ("What number of shells were sent?", ""),
         ("Quelle quantité d'armes Wagner a-t-il reçue ?", "count"),
@@ -564,6 +566,11 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("From which US air base did Milley fly?", "port", "En Norvège", "", False),
+        # a building, a factory, a firm: not the city it is in
+        ("Dans quel hôtel d'Oslo sont-ils réunis ?", "port", "Oslo", "", False),
+        ("Dans quelle usine sont fabriqués les obus ?", "port", "Moscou", "", False),
+        ("Dans quel hôpital se réveille Jim ?", "port", "St Thomas de Londres", "", True),
+        ("Which company makes the drones?", "body", "Pyongyang et Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
