@@ -381,9 +381,10 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
         or enumeration.asked_position(query)
         or answertype.asks_qualifier(query)
     ):
-        # a measure, or the list a question asks a place in, is often a passage
-        # or two further down than the topic's best passages
-        # (`_preferred_further`, `_listed`): read the rest of the top k too
+        # a measure, the list a question asks a place in, or the sentence about
+        # what a description question describes is often a passage or two
+        # further down than the topic's best passages (`_preferred_further`,
+        # `_listed`, `_related_further`): read the rest of the top k too
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in got.hits if h.chunk.chunk_id not in seen]
     return hits

@@ -51,9 +51,25 @@ def countries(text: str) -> set[str]:
     """CLDR codes of the countries and world regions `text` names, French or English."""
     t = f" {' '.join(_words(text))} "
     found = {code for name, code in country_names().items() if name in t}
-    if found & _COMMON_WORD:  # rare: only then the slower look at each mention
-        found = (found - _COMMON_WORD) | {c for _, _, c in country_mentions(text)}
-    return found
+    return {c for c in found if c not in _COMMON_WORD or _written_as_name(text, c)}
+
+
+def _capitalised(text: str, m: re.Match) -> bool:
+    """The last word of the name matched in fold(text) has its capital in `text`."""
+    return text[m.start() + re.search(r"\w+$", m.group()).start()].isupper()
+
+
+def _written_as_name(text: str, code: str) -> bool:
+    """`text` writes one of the names of `code` (a `_COMMON_WORD`) with its capital."""
+    folded = fold(text)
+    if len(folded) != len(text):  # fold kept the length for Latin text only
+        return False
+    return any(
+        _capitalised(text, m)
+        for pattern, c in _country_patterns()
+        if c == code
+        for m in pattern.finditer(folded)
+    )
 
 
 @functools.cache
@@ -74,8 +90,7 @@ def country_mentions(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for pattern, code in _country_patterns():
         for m in pattern.finditer(folded):
-            last_word = m.start() + re.search(r"\w+$", m.group()).start()
-            if code in _COMMON_WORD and not text[last_word].isupper():
+            if code in _COMMON_WORD and not _capitalised(text, m):
                 continue
             if all(m.end() <= s or m.start() >= e for s, e, _ in found):
                 found.append((m.start(), m.end(), code))
