@@ -15,6 +15,13 @@ generation, and `replay` refuses another.
         --index-dir runs/sets/index --out runs/gate/picks.pkl
     .venv/bin/python bench/gate_replay.py replay runs/gate/picks.pkl --baseline runs/gate/base.json
 
+`misses` reads every wrong answer's reading list again and says where it
+went wrong: no passage of the list held the gold span ("retrieval"), one
+did but the reader preferred another ("passage"), or the quoted passage
+holds it and the span or sentence is another ("span").
+
+    .venv/bin/python bench/gate_replay.py misses runs/gate/picks.pkl
+
 A first `replay --baseline F` with no F writes it. `--margin-threshold T`
 replays another abstention threshold (the margin the answer stands on, as
 bench/calibrate_reader.py chooses it).
@@ -179,6 +186,51 @@ def replay(args) -> int:
     return 0
 
 
+def where_missed(holds_gold: list[bool], quoted: int) -> str:
+    """Why a wrong answer missed, from which passages of its reading list hold
+    the gold span and which one the reader quoted."""
+    if not any(holds_gold):
+        return "retrieval"
+    return "span" if holds_gold[quoted] else "passage"
+
+
+def misses(args) -> int:
+    import math
+
+    from qa.answer import PLACE_PRIOR, _reading_list, for_reader
+    from qa.config import load_settings
+    from qa.eval.metrics import holds
+    from qa.reader import load_reader
+    from qa.retrieve import Retriever
+
+    with open(args.picks, "rb") as f:
+        runs = pickle.load(f)
+    reader = load_reader(load_settings().reader)
+    found: Counter = Counter()
+    for name, run in runs.items():
+        settings = load_settings().replace(index_dir=run["meta"]["index_dir"])
+        retriever = Retriever(settings)
+        for qid, kept in run["picks"].items():
+            q = kept["q"]
+            if outcome(q, kept["picks"], kept["conf"], args.margin_threshold) != "wrong":
+                continue
+            got = retriever.retrieve(q["question"], k=max(settings.k, settings.answer_passages))
+            hits = _reading_list(retriever, got, q["question"], settings, None, None)
+            readings = reader.read(for_reader(q["question"]), [h.chunk.text for h in hits])
+            score = [r.margin - PLACE_PRIOR * math.log1p(i) for i, r in enumerate(readings)]
+            quoted = max(range(len(hits)), key=score.__getitem__)
+            gold = [holds(h.chunk.text, q["answers"]) for h in hits]
+            why = where_missed(gold, quoted)
+            found[why] += 1
+            print(f"{name}/{qid} [{why}] {q['question'][:90]}")
+            golds = [("gold", i) for i, g in enumerate(gold) if g][:2]
+            for label, i in [("quoted", quoted), *golds]:
+                r = readings[i]
+                print(f"    {label:<6} #{i} margin {r.margin:.2f}: {r.text!r}")
+    print(" ".join(f"{k}: {v}" for k, v in found.most_common()))
+    return 0
+
+
 def _row(name: str, t: Counter) -> None:
     print(
         f"{name:<10} {t['cited']:>4}/{t['answerable']:<4}  {t['false']:>6}  "
@@ -198,8 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("picks")
     p.add_argument("--baseline", help="outcomes to compare with (written if missing)")
     p.add_argument("--margin-threshold", type=float, help="abstain below this margin instead")
+    m = sub.add_parser("misses", help="where each wrong answer went wrong (reads them again)")
+    m.add_argument("picks")
+    m.add_argument("--margin-threshold", type=float, help="abstain below this margin instead")
     args = ap.parse_args(argv)
-    return read(args) if args.command == "read" else replay(args)
+    return {"read": read, "replay": replay, "misses": misses}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -35,3 +35,15 @@ def test_the_trade_off_plot_is_written(tmp_path):
     cal.plot(POS, NEG, 2.0, 0.2, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 10_000
+
+
+def test_a_wrong_answer_is_told_apart_by_where_the_gold_span_was():
+    """bench/gate_replay.py misses: no passage read held the gold span, one
+    did but another was quoted, or the quoted one holds it."""
+    path = ROOT / "bench" / "gate_replay.py"
+    spec = importlib.util.spec_from_file_location("gate_replay", path)
+    replay = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(replay)
+    assert replay.where_missed([False, False, False], 0) == "retrieval"
+    assert replay.where_missed([False, True, False], 0) == "passage"
+    assert replay.where_missed([False, True, False], 1) == "span"
