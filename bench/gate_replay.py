@@ -195,9 +195,7 @@ def where_missed(holds_gold: list[bool], quoted: int) -> str:
 
 
 def misses(args) -> int:
-    import math
-
-    from qa.answer import PLACE_PRIOR, _reading_list, for_reader
+    from qa.answer import _reading_list, _typed, attributed, for_reader
     from qa.config import load_settings
     from qa.eval.metrics import holds
     from qa.reader import load_reader
@@ -217,8 +215,10 @@ def misses(args) -> int:
             got = retriever.retrieve(q["question"], k=max(settings.k, settings.answer_passages))
             hits = _reading_list(retriever, got, q["question"], settings, None, None)
             readings = reader.read(for_reader(q["question"]), [h.chunk.text for h in hits])
-            score = [r.margin - PLACE_PRIOR * math.log1p(i) for i, r in enumerate(readings)]
-            quoted = max(range(len(hits)), key=score.__getitem__)
+            # the passage the answer quotes first, as `outcome` kept it
+            kept_picks, _ = _typed(attributed(kept["picks"], q["question"]), 0.0, q["question"])
+            ids = [h.chunk.chunk_id for h in hits]
+            quoted = ids.index(kept_picks[0].hit.chunk.chunk_id)
             gold = [holds(h.chunk.text, q["answers"]) for h in hits]
             why = where_missed(gold, quoted)
             found[why] += 1

@@ -151,8 +151,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
         picks.append(p)
         if len(picks) >= settings.max_answer_sentences:
             break
-    further = _preferred_further(reader, query, hits, readings, order, picks)
-    further = further or _related_further(reader, query, hits, readings, order, picks)
+    further = _further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
 
 
@@ -204,39 +203,33 @@ def _pick(reader, hit: Hit, r: Reading, set_aside: bool) -> Pick:
     return Pick(hit, sent, r.text, r.start, r.end, reader.confidence(r.margin), r.margin, others)
 
 
-def _preferred_further(reader, query, hits, readings, order, picks) -> list[Pick]:
-    """For a kind the gate prefers ("quel est le calibre"), the best further
-    passage whose span is one, when no pick's is: the margin gap keeps the
-    picks to the best passage's neighbours, and the 152 mm passage, fourth
-    in the fused list, was never among them for "le calibre des obus livrés
-    par la Corée du Nord"."""
+def _further_fit(query: str):
+    """What a pick must be for the questions whose answer is often a passage or
+    two below the topic's best ones, or None: the span a kind the gate
+    prefers asks for ("quel est le calibre": the 152 mm passage, fourth in
+    the fused list, was never among the picks for "le calibre des obus
+    livrés par la Corée du Nord"), or a sentence about what a description
+    question describes ("comment Kirby a-t-il qualifié les lettres")."""
     asked = answertype.asked(query)
-    if asked not in PREFERRED or any(answertype.span_fits(asked, p.span, query) for p in picks):
-        return []
-    for i in order:
-        r = readings[i]
-        if (
-            r.found
-            and reader.confidence(r.margin) >= EXTRA_CONFIDENCE
-            and answertype.span_fits(asked, r.text, query)
-        ):
-            return [_pick(reader, hits[i], r, False)]
-    return []
+    if asked in PREFERRED:
+        return lambda p: answertype.span_fits(asked, p.span, query)
+    if answertype.asks_qualifier(query):
+        return lambda p: not answertype.unrelated_qualifier(query, p.sentence)
+    return None
 
 
-def _related_further(reader, query, hits, readings, order, picks) -> list[Pick]:
-    """For "comment Kirby a-t-il qualifié les lettres", the best further
-    passage whose span's sentence speaks of what is qualified, when no
-    pick's does."""
-    if not answertype.asks_qualifier(query) or not all(
-        answertype.unrelated_qualifier(query, p.sentence) for p in picks
-    ):
+def _further(reader, query, hits, readings, order, picks) -> list[Pick]:
+    """The best confident passage's pick that `_further_fit` asks for, when no
+    pick is one: the margin gap keeps the picks to the best passage's
+    neighbours."""
+    fits = _further_fit(query)
+    if fits is None or any(fits(p) for p in picks):
         return []
     for i in order:
         r = readings[i]
         if r.found and reader.confidence(r.margin) >= EXTRA_CONFIDENCE:
             p = _pick(reader, hits[i], r, False)
-            if not answertype.unrelated_qualifier(query, p.sentence):
+            if fits(p):
                 return [p]
     return []
 
@@ -376,15 +369,10 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
         ).hits
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in dense if h.chunk.chunk_id not in seen]
-    if (
-        answertype.asked(query) in PREFERRED
-        or enumeration.asked_position(query)
-        or answertype.asks_qualifier(query)
-    ):
-        # a measure, the list a question asks a place in, or the sentence about
-        # what a description question describes is often a passage or two
-        # further down than the topic's best passages (`_preferred_further`,
-        # `_listed`, `_related_further`): read the rest of the top k too
+    if _further_fit(query) is not None or enumeration.asked_position(query):
+        # a measure, the sentence about what a description question describes
+        # (`_further`) or the list a question asks a place in (`_listed`) is
+        # often a passage or two further down: read the rest of the top k too
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in got.hits if h.chunk.chunk_id not in seen]
     return hits

@@ -745,21 +745,6 @@ def _languages() -> frozenset[str]:
     )
 
 
-_BETWEEN_CITIES = frozenset("et and ou or le la les l the".split())
-
-
-def _only_cities(span: str) -> bool:
-    """The span names cities or countries and nothing else ("Moscou", "Pyongyang
-    et Téhéran"); "St Thomas de Londres" is a place in a city."""
-    rest = f" {' '.join(_words(places.without_countries(span)))} "
-    found = False
-    for names in places.zone_cities().values():
-        for city in names:
-            if city in rest:
-                rest, found = rest.replace(city, " "), True
-    return found and set(rest.split()) <= _BETWEEN_CITIES
-
-
 def _new_place_names(span: str, question: str) -> list[str]:
     """The span's new names, once its country and region names are blanked."""
     return _new_names(places.without_countries(span), question)
@@ -989,7 +974,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         ) and not _QUANTITY_ONLY.match(s.strip())
     if kind == "body" and _names_unit(s, q):
         return True
-    if kind in ("port", "body") and _only_cities(span):
+    if kind in ("port", "body") and places.only_places(span):
         return False  # "Oslo" is where the hotel is, not the hotel
     if kind in ("port", "model", "body"):  # a name, and a country is none of them
         return bool(_new_place_names(span, question))

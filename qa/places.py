@@ -110,6 +110,22 @@ def without_countries(span: str) -> str:
     return span
 
 
+_BETWEEN_PLACES = frozenset("et and ou or le la les l the".split())
+
+
+def only_places(span: str) -> bool:
+    """The span names cities (CLDR time-zone cities) and countries and nothing
+    else ("Moscou", "Pyongyang et Téhéran"); "St Thomas de Londres" is a
+    place in a city."""
+    rest = f" {' '.join(_words(without_countries(span)))} "
+    found = False
+    for names in zone_cities().values():
+        for city in names:
+            if city in rest:
+                rest, found = rest.replace(city, " "), True
+    return found and set(rest.split()) <= _BETWEEN_PLACES
+
+
 # "quel pays d'Afrique du Nord", "which European country": the part of the
 # world the country must be in, by the first part of its time zones' names
 # ("Africa/Tunis"), or for the Middle East, which no zone names, its states
