@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from . import answertype, enumeration, scorer, speakers
+from . import answertype, enumeration, passagecheck, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -213,8 +213,8 @@ def _further_fit(query: str):
     asked = answertype.asked(query)
     if asked in PREFERRED:
         return lambda p: answertype.span_fits(asked, p.span, query)
-    if answertype.asks_qualifier(query):
-        return lambda p: not answertype.unrelated_qualifier(query, p.sentence)
+    if passagecheck.asks_qualifier(query):
+        return lambda p: not passagecheck.unrelated_qualifier(query, p.sentence)
     return None
 
 
@@ -245,7 +245,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     that give one; none left means the passages are on topic without
     answering, and the answer abstains. The checks (what the span must be,
     which country, party, speaker, day or figure the passage must name…)
-    are listed in qa/answertype.py's docstring, each with its function.
+    are listed in the docstrings of qa/answertype.py (the span) and
+    qa/passagecheck.py (the passage), each with its function.
 
     The reader alone answered such questions with an on-topic span of
     another kind ("des ouvriers" for "combien d'ouvriers", "un mois" for "à
@@ -254,16 +255,16 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     wrong reads anyway; docs/answers.md gives each check's effect, round by
     round."""
     kind, asked = answertype.expected(query), answertype.asked(query)
-    actors, figures = answertype.actors(query), answertype.figures(query)
-    reactors = answertype.reactors(query)
-    sequence = answertype.asks_sequence(query)
-    words_of = answertype.words_asked_of(query)
+    actors, figures = passagecheck.actors(query), answertype.figures(query)
+    reactors = passagecheck.reactors(query)
+    sequence = passagecheck.asks_sequence(query)
+    words_of = passagecheck.words_asked_of(query)
     complement = answertype.role_complement(query)
-    outcome = (asked in ("count", "paid", "sum") or kind == "money") and answertype.asks_outcome(
-        query
+    outcome = passagecheck.asks_outcome(query) and (
+        asked in ("count", "paid", "sum") or kind == "money"
     )
-    about_article = answertype.about_the_article(query)
-    negated = answertype.asks_negated(query)
+    about_article = passagecheck.about_the_article(query)
+    negated = passagecheck.asks_negated(query)
     if not picks:
         return picks, conf
     if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
@@ -276,26 +277,28 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             and not answertype.only_source(p.span, query, p.sentence)
             and not answertype.only_setting(p.span, p.sentence, query)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
-            and not answertype.another_day(query, p.sentence)
-            and not answertype.unrelated_reason(query, p.sentence)
-            and not answertype.unrelated_qualifier(query, p.sentence)
+            and not passagecheck.another_day(query, p.sentence)
+            and not passagecheck.unrelated_reason(query, p.sentence)
+            and not passagecheck.unrelated_qualifier(query, p.sentence)
             and not (
                 asked in ("count", "sum", "share")
-                and answertype.figure_of_another_day(query, p.span, p.sentence)
+                and passagecheck.figure_of_another_day(query, p.span, p.sentence)
             )
-            and not (asked in ("", "sort") and answertype.vague_for(query, p.span))
+            and not (asked in ("", "sort") and passagecheck.vague_for(query, p.span))
             and (not kind or answertype.fits(kind, p.sentence, query))
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
-            and (not actors or answertype.names_actors(actors, p.hit.chunk.text))
-            and all(answertype.names_reactor(r, p.sentence) for r in reactors)
-            and (not sequence or answertype.places_in_sequence(p.sentence))
-            and all(answertype.reports_words_of(n, p.sentence, p.hit.chunk.text) for n in words_of)
+            and (not actors or passagecheck.names_actors(actors, p.hit.chunk.text))
+            and all(passagecheck.names_reactor(r, p.sentence) for r in reactors)
+            and (not sequence or passagecheck.places_in_sequence(p.sentence))
+            and all(
+                passagecheck.reports_words_of(n, p.sentence, p.hit.chunk.text) for n in words_of
+            )
             and (
                 not complement
                 or answertype.names_complement(complement, p.sentence, p.hit.chunk.text)
             )
-            and not (outcome and answertype.only_proposed(p.sentence))
-            and (not negated or answertype.negates(p.sentence))
+            and not (outcome and passagecheck.only_proposed(p.sentence))
+            and (not negated or passagecheck.negates(p.sentence))
             and (not metadata_line(p.sentence) or about_article)
         )
 

@@ -25,44 +25,20 @@ type" checks):
   combien s'élève le budget", nor "le président russe" "quelle responsable
   nord-coréenne", nor "La Maison Blanche" "par train ou par bateau", nor "le
   président Joe Biden" "which senator";
-- an actor check: a question that makes a country act ("le Danemark
-  a-t-il annoncé") is answered only from a passage that names it (`actors`,
-  `names_actors`), by name, demonym or time-zone city;
-- a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
-  position de l'Inde" are answered only by a sentence naming that party
-  (`reactors`, `names_reactor`);
-- a sequence check: "avant de rejoindre", "qui doit succéder", "the next
-  meeting" are answered only by a sentence with a word of sequence in it
-  (`asks_sequence`, `places_in_sequence`);
-- an outcome check: a sum voted, approved or paid is not given by a sentence
-  that only tells of a proposal or a request (`asks_outcome`, `only_proposed`);
-- a words-of check: "what did Xi Jinping say", "qu'a déclaré Blinken" are
-  answered only from a passage naming that person, by a sentence whose own
-  named speaker, if any, is that person (`words_asked_of`, `reports_words_of`);
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`), and
   the country that opens a sentence ("En Norvège, …") only "where"
   (`only_setting`);
-- a day check: a sentence dated only by weekdays or months other than the
-  question's tells of another day (`another_day`), and a figure next to
-  another weekday than the question's counts that day's (`figure_of_another_day`);
-- a specific-thing check: "quels équipements précis" wants a name or a
-  figure (`vague_for`);
 - a figure check: the quoted passage holds the question's own figures of three
   digits or more ("152 mm", "2022": `names_numbers`);
 - a complement check: whose role is asked ("le porte-parole du Pentagone")
   must be named (`role_complement`, `names_complement`);
 - a set-aside check: for "outre / besides X", a span that only repeats X
-  gives way to the passage's next span (`sets_aside`, `echoes`);
-- a negation check: "quels pays n'ont pas envoyé…" is answered only by a
-  sentence that denies, excludes or restricts (`asks_negated`, `negates`);
-- a reason check: a why-question is not answered by a sentence sharing none
-  of its words (`unrelated_reason`), nor "comment Kirby a-t-il qualifié les
-  lettres" by one sharing no word with what it describes
-  (`asks_qualifier`, `unrelated_qualifier`);
-- the article's own lines (byline, update stamp, syndication note) answer
-  only questions about the article (`about_the_article`).
+  gives way to the passage's next span (`sets_aside`, `echoes`).
+
+Whether the passage or its sentence is about what the question asks (its
+actor, its day, its reason…) is qa/passagecheck.py's to say.
 
 Which words name a country, a world region or a city (CLDR names, demonyms,
 time-zone cities) is qa/places.py's to say.
@@ -82,7 +58,6 @@ from dataclasses import dataclass
 from . import places, speakers
 from .analyze import STOPWORDS, fold
 from .analyze import words as _words
-from .lang import detect_language
 
 NUMBER_Q = re.compile(
     r"\b(combien|quel(le)?s? (calibre|montant|nombre|somme|quantit\w*|pourcentage|chiffre)|"
@@ -459,7 +434,7 @@ _ORDINAL = (
     r"(\d+(e|er|eme|th|st|nd|rd)|premi\w+|deuxi\w+|second\w*|troisi\w+|quatri\w+|cinqui\w+|"
     r"sixi\w+|septi\w+|huiti\w+|neuvi\w+|dixi\w+|first|third|fourth|fifth|sixth|tenth)"
 )
-_WEEKDAY = (
+WEEKDAY = (
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday"
 )
@@ -472,7 +447,7 @@ _DAY_WORDS = r"hier|aujourd.hui|demain|avant-hier|yesterday|today|tomorrow"
 _DAY_OF_MONTH = rf"\b\d{{1,2}}(er)? ({_MONTH})\b|\b({_MONTH}) \d{{1,2}}\b"
 _NUMERIC_DATE = r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
 _SPAN_DATE: dict[str, re.Pattern] = {
-    "day": re.compile(rf"\b({_WEEKDAY}|{_DAY_WORDS})\b|{_DAY_OF_MONTH}"),
+    "day": re.compile(rf"\b({WEEKDAY}|{_DAY_WORDS})\b|{_DAY_OF_MONTH}"),
     # a weekday is no date: "à quelle date précise" is not answered by "mercredi";
     # nor a month alone: the blind sets' writers asked "à quelle date" next to a
     # fact the article dates "en mars" seven times, each unanswerable
@@ -487,7 +462,7 @@ _SPAN_DATE: dict[str, re.Pattern] = {
     # "quand / when" is answered by a date, a relative one, or an event ("lors
     # de la fondation des villes", "après la visite de Choïgu"): any will do
     "when": re.compile(
-        rf"\b({_WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b(siecle|century|journee|epoque)\b|"
+        rf"\b({WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b(siecle|century|journee|epoque)\b|"
         # an event that dates: "depuis la Seconde Guerre mondiale"
         r"\b(guerres?|wars?|invasion|revolution|crises?|crisis)\b|"
         r"\b(semaine|mois|annee|an|week|month|year)s? (dernier|derniere|prochain|prochaine|passee?|"
@@ -645,7 +620,7 @@ def _units(text: str) -> set[str]:
     return {_TIME_UNIT[w] for w in _words(text) if w in _TIME_UNIT}
 
 
-def _months(text: str) -> set[int]:
+def months(text: str) -> set[int]:
     return {_MONTHS[w] for w in _words(text) if w in _MONTHS}
 
 
@@ -659,7 +634,7 @@ def _contradicts(kind: str, span: str, question: str) -> bool:
         return bool(unit) and bool(_units(span)) and unit not in _units(span)
     # not "when": "quand, après la visite de juillet, …" may be answered by another month
     if kind in ("day", "date"):
-        q, got = _months(question), _months(span)
+        q, got = months(question), months(span)
         return bool(q) and bool(got) and not (q & got)
     return False
 
@@ -714,7 +689,7 @@ def _in_question(word: str, qwords: set[str]) -> bool:
     )
 
 
-def _new_names(span: str, question: str) -> list[str]:
+def new_names(span: str, question: str) -> list[str]:
     """Capitalised words, acronyms and words with digits of the span that the
     question does not hold (not the articles a span may start with)."""
     qwords = set(_words(question))
@@ -747,7 +722,7 @@ def _languages() -> frozenset[str]:
 
 def _new_place_names(span: str, question: str) -> list[str]:
     """The span's new names, once its country and region names are blanked."""
-    return _new_names(places.without_countries(span), question)
+    return new_names(places.without_countries(span), question)
 
 
 # "combien de membres du personnel…" counts members: a sentence that counts
@@ -908,7 +883,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False
         if _DURATION_Q.search(q) and not (_units(span) or _LONG.search(fold(span))):
             return False  # "17 appels" is no duration
-        if _counts_time(question) and _months(span) and not _units(span):
+        if _counts_time(question) and months(span) and not _units(span):
             return False  # "30 août 2023" is no number of years
         if (_DURATION_Q.search(q) or _counts_time(question)) and _only_interval(span, q, sentence):
             return False  # "quelques semaines seulement après" is no visit's length
@@ -919,7 +894,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _fresh(nums, question)
     if kind == "country":
         if not places.country_names():
-            return bool(_new_names(span, question))
+            return bool(new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
         new = places.countries(span) - places.countries(question) - places.demonym_nations(question)
         if not places.in_region(new, q):
@@ -1027,7 +1002,7 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
     one = re.match(r"\W*(quel|quelle|which|what) ", asked) and not asked.endswith("s")
     if one and re.match(r"\W*(les|des|ces|leurs)\b", s):
         return False  # "quel chef" is one person, not "les chefs de la défense"
-    if role in _ANYONE or (role in _GENERIC_ROLES and _SPEECH_Q.search(_straight(question))):
+    if role in _ANYONE or (role in _GENERIC_ROLES and _SPEECH_Q.search(straight(question))):
         # "quel dirigeant américain" -> "Biden", "quel responsable a estimé que…"
         # -> "Milley a déclaré…": a name is enough
         return True
@@ -1122,7 +1097,7 @@ def _presented_nations(span: str, sentence: str) -> set[str]:
     if named or at <= 0:
         return named
     before = sentence[max(0, at - ROLE_WINDOW) : at]
-    if _SPEECH_VERB.search(_straight(fold(before))[-25:]):
+    if SPEECH_VERB.search(straight(fold(before))[-25:]):
         return set()  # "…, a affirmé Kirby": the words before are his quote
     return places.any_nations(before)
 
@@ -1191,375 +1166,6 @@ def echoes(span: str, question: str) -> bool:
     )
 
 
-# --- the actor check -------------------------------------------------------------
-#
-# "Quel montant le Danemark a-t-il annoncé ?" asks what one country did. A
-# passage that does not name it (the United States' package, NATO's credit
-# line) is on topic without answering, however sure the reader is of the
-# amount it quotes: the reader barely tells a question about somebody else
-# from the real one (docs/answers.md, the swapped-question AUC). Only
-# countries in the acting position count: the subject of a French inverted
-# question ("l'Allemagne a-t-elle"), of an English auxiliary ("did Denmark
-# announce"), a possessive ("Japan's defence chief") or who is represented
-# ("qui représente la France"); "en Lituanie", "pour l'Ukraine" are places
-# and beneficiaries, which a passage may name otherwise ("à Vilnius").
-
-_INVERTED = re.compile(
-    r"(?P<c>(?:[\w'’-]+ ){0,3}[\w'’-]+) (a|ont|avait|avaient|aurait|auraient|est|sont|etait|"
-    r"sera|seront|va|vont|doit|doivent|compte|comptent|compterait|peut|peuvent|pourrait|"
-    r"devrait|veut|souhaite|envisage|prevoit)(-t)?-(il|elle|ils|elles)\b"
-)
-_AUXILIARY = re.compile(
-    r"\b(has|have|had|did|does|do|will|would|could|should|can|is|was) (?P<c>(the )?"
-    r"[A-Z][\w-]+( [A-Z][\w-]+){0,2}) [a-z]+"
-)
-_POSSESSIVE = re.compile(r"(?P<c>\b[A-Z][\w-]+( [A-Z][\w-]+){0,2})['’]s\b")
-_REPRESENTED = re.compile(
-    r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |l['’]|the )?[A-Z][\w-]+)"
-)
-
-
-def actors(question: str) -> set[str]:
-    """CLDR codes of the countries the question asks about as the actor."""
-    return {
-        code
-        for pattern, text in (
-            (_INVERTED, fold(question)),
-            (_AUXILIARY, question),
-            (_POSSESSIVE, question),
-            (_REPRESENTED, question),
-        )
-        for m in pattern.finditer(text)
-        for code in places.ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))
-    }
-
-
-def _ends_with_body(text: str) -> set[str]:
-    """The body (`_PARTY_NAMES`: the EU, NATO, the UN) the text ends with, as
-    its first name: "l'Union européenne a-t-elle promis" makes the EU act."""
-    t = f" {' '.join(_words(text))} "
-    return {names[0] for names in _PARTY_NAMES if any(t.endswith(f" {n} ") for n in names)}
-
-
-def names_actors(need: set[str], passage: str) -> bool:
-    """Does the passage name every country in `need` (the question's `actors`),
-    by its name, a word of the same stem ("nord-coréen") or one of its
-    time-zone cities ("Pyongyang")?"""
-    if not need:
-        return True
-    have = places.countries(passage)
-    folded = _words(passage)
-    for i, w in enumerate(folded):
-        have |= places.side(places.word_nations(w), folded, i)
-    text = f" {' '.join(folded)} "
-    cities = places.zone_cities()
-    bodies = {names[0]: names for names in _PARTY_NAMES}
-    return all(
-        code in have
-        or any(city in text for city in cities.get(code, ()))
-        or any(f" {n} " in text for n in bodies.get(code, ()))
-        for code in need
-    )
-
-
-# --- the reaction check ------------------------------------------------------------
-#
-# "Comment le Kremlin a-t-il réagi aux propos de Milley ?", "quelle est la
-# position de l'Inde sur…", "how did Kyiv respond to…" ask what one party
-# said or did in answer. The sentence that answers names it: "Moscou a
-# démenti", "le ministère nord-coréen a qualifié…", "Zelensky a répondu". The
-# reader, when no passage holds that reaction, quotes someone else's words on
-# the same subject (Milley's scepticism, Kirby's disclosure); those sentences
-# name the one asked about at most as the topic, in another sentence or not
-# at all. So a reaction question is answered only by a sentence that names
-# the party reacting (its name, demonym, capital, or a seat of its power).
-
-_REACTED = re.compile(
-    r"(?P<c>(?:[\w'-]+ ){0,3}[\w'-]+) (a|ont|avait|avaient|aurait|auraient)(-t)?-"
-    # "comment X ont-ils accueilli l'idée": a reaction; "accueilli Kim" is a welcome
-    r"(il|elle|ils|elles) (reagi|repondu|riposte|replique|"
-    r"accueilli(?= (l'|la |les |ces |cette |ce )))"
-)
-_ANSWERED = re.compile(
-    r"\bqu'(a|ont|avait|avaient)(-t)?-?(il|elle|ils|elles)? (repondu|replique|retorque) "
-    r"(?P<c>[\w'-]+(?: (?!(?:a|aux|au|sur|face|devant|apres)\b)[\w'-]+){0,2})"
-)
-# the party: up to three words, up to a preposition ("de l'Inde sur…")
-_PARTY = (
-    r"(?P<c>[\w'-]+(?: (?!(?:a|aux|au|sur|face|vis|concernant|envers|apres|devant|quant|en|"
-    r"dans|par|pour|avant|lors|relativement)\b)[\w'-]+){0,2})"
-)
-_OF = r"(officielles? )?(de la |de l'|du |des |de |d')"
-# a position is asked as a stance ("sur / vis-à-vis de"), not a rank or a place
-_REACTION_OF = re.compile(
-    rf"\b(reactions?|reponses?|ripostes?) {_OF}{_PARTY}"
-    rf"|\bpositions? {_OF}{_PARTY.replace('?P<c>', '?P<d>')} (sur|vis-a-vis|quant|concernant|face|"
-    r"envers|a l'egard|relativement|par rapport|a propos)\b"
-)
-_NAME_EN = r"(the )?[A-Z][\w-]+( [A-Z][\w-]+){0,2}"
-_REACTED_EN = re.compile(
-    rf"\b(?i:how) (did|does|has|have|will|would) (?P<c>{_NAME_EN})"
-    r"( [a-z]+){0,2} (react|respond|reply|answer|receive)"
-)
-_REACTION_OF_EN = re.compile(
-    rf"(?P<c>\b{_NAME_EN})['’]s (official )?((reaction|response|reply)|(position|stance) "
-    r"(on|towards?|regarding|about|over))\b"
-    rf"|\b((?i:reaction|response|reply) of|(?i:position|stance) of) (?P<d>{_NAME_EN}) "
-    r"(to|on|towards?|regarding|about|over)\b"
-)
-# seats of power a question names instead of their country
-_SEATS = {
-    "kremlin": "RU",
-    "maison blanche": "US",
-    "white house": "US",
-    "pentagone": "US",
-    "pentagon": "US",
-    "departement d etat": "US",
-    "state department": "US",
-    "elysee": "FR",
-    "downing street": "GB",
-}
-# bodies named several ways: one name in the question, another in the sentence
-_PARTY_NAMES = (
-    ("union europeenne", "ue", "european union", "eu", "bruxelles", "brussels"),
-    ("otan", "nato", "alliance atlantique", "alliance"),
-    ("onu", "nations unies", "united nations", "un"),
-)
-# words that do not name the party reacting ("comment le gouvernement de…")
-_NOT_PARTY = frozenset(
-    "comment quelle quel quelles quels maniere facon pourquoi officielle officiel gouvernement "
-    "autorites regime dirigeants responsables pays how the official government authorities".split()
-)
-
-
-def reactors(question: str) -> list[str]:
-    """The parties whose reaction, answer or position the question asks for,
-    as the words the question names them with ("le Kremlin", "l'Inde")."""
-    folded = _straight(question)
-    found = [m.group("c") for m in _REACTED.finditer(folded)]
-    found += [m.group("c") or m.group("d") for m in _REACTION_OF.finditer(folded)]
-    found += [m.group("c") for m in _ANSWERED.finditer(folded)]
-    for pattern in (_REACTED_EN, _REACTION_OF_EN):
-        for m in pattern.finditer(question.replace("’", "'")):
-            found.append(fold(m.group("c") or m.group("d")))
-    return [c for c in found if _party_words(c)]
-
-
-def _party_words(phrase: str) -> list[str]:
-    return [w for w in _words(phrase) if len(w) >= 3 and w not in STOPWORDS and w not in _NOT_PARTY]
-
-
-def _before_speech(sentence: str) -> str | None:
-    """The sentence up to its first verb of speech, where its speaker is named
-    (after it comes what was said), or None: no verb of speech, or the
-    sentence opens with its quote and names its speaker after it."""
-    spoke = _SPEECH_VERB.search(_straight(sentence))
-    if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
-        return None
-    return sentence[: spoke.start()]  # folding keeps the length, but for ligatures
-
-
-def _speaker_part(sentence: str) -> str:
-    """Where a sentence names the one who acts or speaks: before its verb of
-    speech ("Milley s'est dit sceptique quant à ce que la Corée du Nord…"
-    names North Korea only as the topic), or all of it."""
-    before = _before_speech(sentence)
-    return sentence if before is None else before
-
-
-_SUBORDINATE = re.compile(
-    r"\b(avant|apr[eè]s|alors|bien|pendant|tandis|depuis|d[eè]s|ainsi)\s+qu(e\b|['’])"
-    r"[^,;:]*|\blorsqu(e\b|['’])[^,;:]*|\b(before|after|while|although|since|as soon as)\b[^,;:]*",
-    re.I,
-)
-
-
-def names_reactor(party: str, sentence: str) -> bool:
-    """Does the sentence name the party (`reactors`): a country by name, demonym
-    or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
-    or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
-    # "Peu avant que la Maison Blanche ne publie…, Pyongyang a tiré": a party
-    # named in a clause of time or concession is not the one reacting
-    sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
-    folded = f" {' '.join(_words(party))} "
-    codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
-    codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}
-    codes = {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
-    text = f" {' '.join(_words(sentence))} "
-    if codes:
-        return names_actors(codes, sentence) or any(
-            f" {seat} " in text for seat, c in _SEATS.items() if c in codes
-        )
-    for names in _PARTY_NAMES:
-        if any(f" {n} " in folded for n in names if len(n) > 2):
-            return any(f" {n} " in text for n in names)
-    stems = {w[:4] for w in _words(sentence)}
-    return any(w[:4] in stems for w in _party_words(party))
-
-
-# --- the sequence check ------------------------------------------------------------
-#
-# "Quel poste occupait-il avant de rejoindre le centre ?", "qui doit succéder
-# à Milley ?", "where was the summit held the year before Vilnius?", "quel
-# pays accueillera la prochaine réunion ?" ask what came before or after
-# something the passage names. The sentence that answers says so ("ancien",
-# "auparavant", "succède", "remplacé par", "la prochaine", "after"); the
-# reader, when none does, quotes the thing itself: the post held now, the
-# meeting under way, the man in office. So such a question is answered only
-# by a sentence with a word of sequence in it; the list is wide on purpose
-# (any "puis", "depuis", "dernier" will do), so that it refuses only
-# sentences that place nothing in time.
-
-_SEQUENCE_Q = re.compile(
-    r"\b(avant (de |d')?(rejoindre|devenir|prendre|etre|occuper|diriger)|qui suivra|"
-    r"before (becoming|joining|taking|being|heading)|the year before|"
-    r"(precedente?s?|prochaine?s?|suivante?s?|previous|preceding|next) (\w+ )?"
-    r"(reunion|sommet|rencontre|conference|seance|session|edition|election|visite|voyage|"
-    r"meeting|summit|visit|trip|round)s?\b|"
-    r"(qui|who) (est|etait|sera|serait|is|was|will be|would be) (le |la |the )?"
-    r"(successeur|predecesseur|successor|predecessor))|"
-    r"^\W*(qui|who)\b.*\b(succeder\w*|succede\w*|succeed\w*|remplac\w*|replac\w*)"
-)
-_SEQUENCE = re.compile(
-    r"\b(avant|auparavant|preced\w*|anterieur\w*|ancien\w*|ex|prochaine?s?|suivante?s?|"
-    r"suivr\w*|succed\w*|success(eur|ion|or)\w*|succeed\w*|remplac\w*|puis|ensuite|apres|tard|tour|depuis|jusqu\w*|"
-    r"derniere?s?|futur\w*|nomme\w*|elue?s?|devenu\w*|deviendr\w*|before|previous\w*|prior|"
-    r"former\w*|earlier|next|following|later|then|after|until|since|last|future|upcoming|"
-    r"became|become|named|appointed|elected)\b"
-)
-_YEAR = re.compile(r"\b(?:1\d|20)\d\d\b")
-
-
-def asks_sequence(question: str) -> bool:
-    """Does the question ask what came before or after ("avant de rejoindre",
-    "succéder", "the next meeting")?"""
-    return bool(_SEQUENCE_Q.search(_straight(question)))
-
-
-def places_in_sequence(sentence: str) -> bool:
-    """Has the sentence a word that places something before or after another?"""
-    text = _straight(sentence)
-    # or two years: "en 1923 est arrivé Olivetti et en 1926 c'est au tour de Borletti"
-    return bool(_SEQUENCE.search(text)) or len(set(_YEAR.findall(text))) > 1
-
-
-# --- the outcome check -------------------------------------------------------------
-#
-# "Quel montant le Congrès a-t-il finalement voté ?", "how much has Congress
-# approved?", "le montant de l'aide déjà versée" ask what was decided or paid.
-# A sentence that only tells what someone proposed or asked for ("Biden a
-# proposé un programme de 13,1 milliards", "Kyiv réclame…") gives the sum of
-# the request, not of the outcome.
-
-# a decision on a sum, asked or told ("verse", not the preposition "vers")
-_DECISION = (
-    r"vote\w*|approuv\w*|adopt\w*|verse(e|es|s|r|ment)?|debours\w*|approved|passed|voted|"
-    r"disbursed|enacted|paid|adopted"
-)
-_OUTCOME_Q = re.compile(rf"\b({_DECISION}|finalement|finally)\b")
-_PROPOSED = re.compile(
-    r"\b(propos\w*|demand\w*|reclam\w*|sollicit\w*|plaid\w*|requested|request|proposed|"
-    r"proposal|seek\w*|sought|asked|asks|calls? for)\b"
-)
-_DECIDED = re.compile(
-    rf"\b({_DECISION}|debloqu\w*|allou\w*|accord\w*|fourni\w*|livr\w*|allocated|provided|"
-    r"delivered|granted)\b"
-)
-
-
-def asks_outcome(question: str) -> bool:
-    """Does the question ask what was voted, approved or paid?"""
-    return bool(_OUTCOME_Q.search(_straight(question)))
-
-
-def only_proposed(sentence: str) -> bool:
-    """Does the sentence tell only of a proposal or a request, nothing decided?"""
-    text = _straight(sentence)
-    return bool(_PROPOSED.search(text)) and not _DECIDED.search(text)
-
-
-# --- the negation check -----------------------------------------------------------
-#
-# "Quels pays de l'OTAN n'ont pas envoyé leur chef de la défense ?" asks for
-# the ones left out. A sentence that says who did ("En Norvège, les chefs de
-# la défense de l'OTAN…") does not say who did not: the reader, finding no
-# sentence that leaves anyone out, quotes one that lists who took part. The
-# sentence that answers such a question says no, not, none, only or except.
-
-_NEGATED_Q = re.compile(
-    r"^\W*(quel|quelle|quels|quelles|qui|lequel|laquelle|lesquels|lesquelles|which|who|what)\b"
-    r"[^?]*(\bn'?(a|ont|avait|avaient|etait|etaient|est|sont|aurait|auraient)(-t)?"
-    r"(-?(il|elle|ils|elles))? (pas|jamais|point)\b|\bne \w+ (pas|jamais)\b|"
-    r"\b(did|do|does|has|have|had|was|were|is|are|will|would|could) (not|never)\b|"
-    r"\b(did|do|does|has|have|had|was|were|is|are|wo|would|could)n't\b)"
-)
-_NEGATES = re.compile(
-    r"\b(ne|n|non|pas|jamais|aucune?|sans|sauf|excepte|hormis|seule?s?|seulement|uniquement|"
-    r"refus\w*|absent\w*|not|no|never|none|without|except|only|declin\w*|rejet\w*)\b"
-)
-
-
-def asks_negated(question: str) -> bool:
-    """Does the question ask which one, or who, did not? Not a "not" in what
-    was said ("quel responsable a reconnu qu'on ne savait pas…" asks who said it)."""
-    main = re.split(r"\b(qu'|que|that|whether|si|if)\b", _straight(question), maxsplit=1)[0]
-    return bool(_NEGATED_Q.search(main))
-
-
-def negates(sentence: str) -> bool:
-    """Does the sentence deny, exclude or restrict anything?"""
-    return bool(_NEGATES.search(_straight(sentence).replace("'", " ")))
-
-
-# --- the words-of check ------------------------------------------------------------
-#
-# "What did Xi Jinping say about the summit?", "qu'a déclaré Antony Blinken à
-# propos des livraisons ?" ask one person's words. The reader, when nobody
-# reports them, quotes what someone else said on the subject. So the passage
-# must name that person, and a quoted sentence that names its own speaker
-# must name that one ("…, a déclaré Kirby" is not Blinken's statement; "…,
-# a-t-il ajouté" may be).
-
-_WORDS_OF = (
-    re.compile(
-        r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
-        r"affirmé|écrit|expliqué|estimé|annoncé|indiqué|confié) (?:le |la |l['’])?(?:\w+ ){0,2}?"
-        r"(?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
-    ),
-    re.compile(
-        r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?(?P<c>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}) "
-        r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
-    ),
-)
-# titles a question puts before the name ("General Milley", "Admiral Bauer")
-_TITLES = frozenset("general admiral president minister secretary senator mr mrs ms dr".split())
-
-
-def words_asked_of(question: str) -> list[str]:
-    """The name of the person whose words the question asks for, if it does."""
-    out = []
-    for pattern in _WORDS_OF:
-        for m in pattern.finditer(question):
-            words = [w for w in _words(m.group("c")) if len(w) >= 3 and w not in _TITLES]
-            if words:
-                out.append(" ".join(words))
-    return out
-
-
-def reports_words_of(name: str, sentence: str, passage: str) -> bool:
-    """Does the passage name the person (a word of the name), and the sentence
-    either name them before its verb of speech or have no named speaker?"""
-    words = name.split()
-    if not set(words) & set(_words(passage)):
-        return False
-    before = _before_speech(sentence)
-    if before is None:
-        return True
-    # "…, a-t-il ajouté": a pronoun, the speaker of the passage's quote
-    named = [w for w in _new_names(before, "") if fold(w) not in STOPWORDS]
-    return bool(set(_words(before)) & set(words)) or not named
-
-
 # --- the speaker check -------------------------------------------------------------
 #
 # News sentences name their source: "…, a déclaré Kirby", "Milley a déclaré
@@ -1570,7 +1176,7 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
 
 _SPEECH = speakers.SPEECH
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
-_SPEECH_VERB = re.compile(
+SPEECH_VERB = re.compile(
     rf"\b((a|ont|avait|avaient)\s+{_SPEECH}|s'est (dit|dite|montre)|{_SAID})\b"
 )
 _SPEECH_Q = re.compile(
@@ -1591,8 +1197,8 @@ _TELLS = (
     r"deny|denied"
 )
 _SAID_ON = re.compile(
-    rf"\b(a|ont|avait|avaient)\s+([\w-]+\s+)?{_SPOKE}\s+(?P<day>{_WEEKDAY})\b|"
-    rf"\b{_SAID}(\s+on)?\s+(?P<day_en>{_WEEKDAY})\b"
+    rf"\b(a|ont|avait|avaient)\s+([\w-]+\s+)?{_SPOKE}\s+(?P<day>{WEEKDAY})\b|"
+    rf"\b{_SAID}(\s+on)?\s+(?P<day_en>{WEEKDAY})\b"
 )
 
 
@@ -1600,7 +1206,7 @@ def _said_that_day(span: str, sentence: str, question: str) -> bool:
     """The span is only the weekday on which the sentence's speaker spoke,
     and the question does not ask about speaking."""
     day = fold(span).strip(" .,").split()
-    if not sentence or not day or not re.fullmatch(_WEEKDAY, day[-1]) or len(day) > 2:
+    if not sentence or not day or not re.fullmatch(WEEKDAY, day[-1]) or len(day) > 2:
         return False
     spoke = {m.group("day") or m.group("day_en") for m in _SAID_ON.finditer(fold(sentence))}
     q = fold(question)
@@ -1630,7 +1236,7 @@ def _other_tense(span: str, question: str) -> bool:
     )
 
 
-def _straight(text: str) -> str:
+def straight(text: str) -> str:
     """Folded, with typographic apostrophes straight, as the frames expect."""
     return fold(text).replace("’", "'")
 
@@ -1671,7 +1277,7 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     ("Kirby" in "…, a déclaré Kirby"), for a question that does not ask who
     said what?"""
     if (
-        _SPEECH_Q.search(_straight(question))  # "D’après CNN, …"
+        _SPEECH_Q.search(straight(question))  # "D’après CNN, …"
         or _QUOTE_Q.search(question)
         or speakers.asks_speaker(question)
     ):
@@ -1679,7 +1285,7 @@ def only_speakers(span: str, sentence: str, question: str) -> bool:
     names = _new_place_names(span, question)
     if not names:
         return False
-    sent = _straight(sentence)
+    sent = straight(sentence)
     return all(
         _speaker_frames(fold(n)).search(sent) and not _presented(fold(n), sent, question)
         for n in names
@@ -1705,12 +1311,12 @@ def only_source(span: str, question: str, sentence: str = "") -> bool:
     """Is the span only the attribution of what the sentence reports ("d'après
     l'armée sud-coréenne", or "l'armée sud-coréenne" after "d'après" in the
     sentence), for a question that asks neither who said it nor a source?"""
-    s, sent = _straight(span), _straight(sentence)
+    s, sent = straight(span), straight(sentence)
     at = sent.find(s) if s else -1
     attribution = _SOURCE_SPAN.search(s) or (at > 0 and _SOURCE_BEFORE.search(sent[:at]))
     return bool(
         attribution
-        and not _SOURCE_Q.search(_straight(question))
+        and not _SOURCE_Q.search(straight(question))
         and not speakers.asks_speaker(question)
     )
 
@@ -1729,10 +1335,10 @@ _WHERE_Q = re.compile(  # on the question unfolded: "où" is no "ou"
 def only_setting(span: str, sentence: str, question: str) -> bool:
     """Is the span a country named only as the sentence's opening setting,
     for a question that asks neither where nor who hosts?"""
-    m = _SETTING.match(_straight(sentence))
+    m = _SETTING.match(straight(sentence))
     if not m or not places.countries(span) or _WHERE_Q.search(question.lower().replace("’", "'")):
         return False
-    s = _straight(span).strip()
+    s = straight(span).strip()
     own = _SETTING.match(f"{s},")  # the span "En Norvège" itself
     return m.group(2).strip() in (s, own and own.group(2).strip())
 
@@ -1758,161 +1364,3 @@ def figures(question: str) -> set[str]:
 def names_numbers(need: set[str], passage: str) -> bool:
     """Does the passage hold every figure in `need` (the question's `figures`)?"""
     return not need or need <= set(re.findall(r"\d+", _THOUSANDS.sub("", passage)))
-
-
-# --- the question's day and month ----------------------------------------------------
-#
-# "Dans quelle ville Stoltenberg a-t-il lancé mercredi son appel ?" is not
-# answered by a sentence about Thursday's meeting "à un mois du sommet de
-# Vilnius", nor "au cours du seul mois d'août" by "17 appels … en juillet": a
-# sentence that dates its fact by another weekday or month only, and never by
-# the question's, tells of another day. A sentence with no day is left to the
-# other checks (the day is often in the passage's first sentence only).
-_WEEKDAYS = {
-    w: i % 7
-    for i, w in enumerate(
-        "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday "
-        "thursday friday saturday sunday".split()
-    )
-}
-
-
-def _days(text: str) -> set[tuple[str, int]]:
-    words = _words(text)
-    return {("day", _WEEKDAYS[w]) for w in words if w in _WEEKDAYS} | {
-        ("month", m) for m in _months(text)
-    }
-
-
-def another_day(question: str, sentence: str) -> bool:
-    """Does the sentence name only other weekdays, or only other months, than
-    the question's own?"""
-    asked, said = _days(question), _days(sentence)
-    for kind in ("day", "month"):
-        wanted = {v for k, v in asked if k == kind}
-        named = {v for k, v in said if k == kind}
-        if wanted and named and not wanted & named:
-            return True
-    return False
-
-
-_WEEKDAY_WORD = re.compile(rf"\b({_WEEKDAY})\b")
-
-
-def figure_of_another_day(question: str, span: str, sentence: str) -> bool:
-    """In a sentence naming several weekdays, is the weekday nearest the
-    span's figure another than the question's? "la réunion de samedi … avec
-    une réunion plus restreinte dimanche d'une douzaine de chefs": a dozen
-    came on Sunday, not to Saturday's meeting."""
-    wanted = {v for k, v in _days(question) if k == "day"}
-    s, f = fold(sentence), fold(span)
-    at = s.find(f) if f else -1
-    days = [(m.start(), _WEEKDAYS[m.group(0)]) for m in _WEEKDAY_WORD.finditer(s)]
-    if len(wanted) != 1 or at < 0 or len({d for _, d in days}) < 2:
-        return False
-    end = at + len(f)
-    _, nearest = min(
-        days, key=lambda d: 0 if at <= d[0] < end else min(abs(d[0] - at), abs(d[0] - end))
-    )
-    return nearest not in wanted
-
-
-# --- a specific thing ---------------------------------------------------------------
-#
-# "Quels équipements précis", "which specific weapons": a name or a figure,
-# not the kind of thing restated ("des équipements de défense aérienne",
-# "fournitures essentielles"). All such questions of the sets were written
-# unanswerable, next to a fact the articles give in general terms.
-_SPECIFIC_Q = re.compile(
-    r"\b(quel(le)?s? ([\w'-]+ ){1,3}precise?s?|(which|what) (specific|exact|precise))\b"
-)
-
-
-def vague_for(question: str, span: str) -> bool:
-    """The question asks a specific thing and the span names none."""
-    return bool(_SPECIFIC_Q.search(fold(question))) and not (
-        _new_names(span, question) or re.search(r"\d", span)
-    )
-
-
-# --- a reason about something else -------------------------------------------------
-#
-# "Pourquoi le domaine de Holmenkollen a-t-il été choisi ?" was answered by a
-# clause of purpose about Kim's munitions ("en échange de …"), and "Pourquoi
-# Stoltenberg s'était-il rendu à Washington ?" by "Les combats sont acharnés":
-# the reader finds a cause-like span in any on-topic passage. A sentence that
-# gives the reason shares at least one of the question's words; compared only
-# within one language (a French sentence shares no stem with an English one).
-_REASON_Q = re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")
-
-
-def content_stems(text: str) -> set[str]:
-    """The first five letters of each word of four letters or more that is no stopword."""
-    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in STOPWORDS}
-
-
-def unrelated_reason(question: str, sentence: str) -> bool:
-    """A why-question quoted from a sentence that shares none of its words."""
-    return (
-        bool(_REASON_Q.search(fold(question)))
-        and detect_language(question) == detect_language(sentence)
-        and not content_stems(question) & content_stems(sentence)
-    )
-
-
-# "Comment Kirby a-t-il qualifié les lettres…", "quel adjectif … accole-t-il au
-# partenariat…", "how does Stoltenberg describe the stocks": what is qualified
-# follows the verb, or sits between "how are" and "described". Participles in
-# -ant / -ing ("réagi aux propos de Milley jugeant…") are another question.
-_QUALIFY_Q = re.compile(
-    r"^\W*(?:comment|how)\b|\bquel(?:le)?s? (?:adjectif|qualificatif|mot|terme)\b"
-)
-_QUALIFY_VERB = re.compile(
-    r"\b(?:qualifi|jug|accol|appliqu|design)(?:e|ee|es|ees|ent|er)?"
-    r"(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+(?P<what>.+)$"
-    r"|\bdecri(?:t|te|ts|tes|vent|re)?(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+(?P<what2>.+)$"
-    r"|\b(?:describ|characteri[sz])(?:e|es)?\s+(?P<what3>.+)$"
-    r"|^\W*how (?:is|are|was|were) (?P<what4>.+?) (?:described|characteri[sz]ed)\b"
-)
-
-
-def _qualified(question: str) -> str:
-    """What a question asks the description of, folded, or ""."""
-    q = fold(question)
-    m = _QUALIFY_Q.search(q) and _QUALIFY_VERB.search(q)
-    return next((w for w in m.groups() if w), "") if m else ""
-
-
-def asks_qualifier(question: str) -> bool:
-    """Does the question ask how something is described or qualified?"""
-    return bool(_qualified(question))
-
-
-def unrelated_qualifier(question: str, sentence: str) -> bool:
-    """A question asking how something is described, quoted from a sentence
-    that shares no word with what is described."""
-    what = _qualified(question)
-    return bool(
-        what
-        and detect_language(question) == detect_language(sentence)
-        and not content_stems(what) & content_stems(sentence)
-    )
-
-
-# --- the article's own lines --------------------------------------------------------
-#
-# The byline, the update stamp and the syndication note close the article's
-# text (qa/ingest.py `metadata_line`). They answer questions about the
-# article ("qui a signé l'article ?", "when was the piece last updated?",
-# "which agency's wire?") and nothing else: without this check a name or a
-# date in them answered "who won the 2023 Rugby World Cup?".
-_ABOUT_ARTICLE = re.compile(
-    r"\b(articles?|depeches?|papiers?|reports?|pieces?|story|stories|wire|"
-    r"publi(e|ee|es|ees|er|cation|sh|shed|sher)|sign(e|ee|es|ees|ed|er|ataire)|auteurs?|authors?|ecrit\w*|wrote|written|redig\w*|"
-    r"mis\w* a jour|actualis\w*|updated?|agences?|agency|journalistes?|journalists?|byline)\b"
-)
-
-
-def about_the_article(question: str) -> bool:
-    """Does the question ask about the article itself (its author, date, agency)?"""
-    return bool(_ABOUT_ARTICLE.search(fold(question)))

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from .analyze import fold
-from .answertype import asked, content_stems, sets_aside
+from .answertype import asked, sets_aside
+from .passagecheck import content_stems
 from .places import countries, country_mentions, in_region, names_region
 
 # the question must speak of a list or of naming, so that "avant la réunion"

@@ -3,30 +3,25 @@
 import pytest
 
 from qa.answer import QuestionError, check_question
-from qa.answertype import (
+from qa.answertype import asked, expected, fits, only_source, only_speakers, span_fits
+from qa.answertype import cue as _cue
+from qa.config import Settings
+from qa.lang import detect_language
+from qa.passagecheck import (
     actors,
     another_day,
-    asked,
     asks_negated,
     asks_outcome,
     asks_sequence,
-    expected,
-    fits,
     names_actors,
     names_reactor,
     negates,
     only_proposed,
-    only_source,
-    only_speakers,
     places_in_sequence,
     reactors,
     reports_words_of,
-    span_fits,
     words_asked_of,
 )
-from qa.answertype import cue as _cue
-from qa.config import Settings
-from qa.lang import detect_language
 from qa.places import countries
 from qa.scorer import too_similar as _too_similar
 
@@ -1297,7 +1292,7 @@ def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():
 
 def test_a_figure_belongs_to_the_weekday_next_to_it():
     from qa.answer import Pick, _typed
-    from qa.answertype import figure_of_another_day
+    from qa.passagecheck import figure_of_another_day
     from qa.types import Chunk, Hit
 
     sent = (
@@ -1317,7 +1312,7 @@ def test_a_figure_belongs_to_the_weekday_next_to_it():
 
 
 def test_a_specific_thing_is_a_name_or_a_figure():
-    from qa.answertype import vague_for
+    from qa.passagecheck import vague_for
 
     q = "Quels équipements précis le général Milley juge-t-il les plus urgents ?"
     assert vague_for(q, "des tirs d'artillerie")
@@ -1328,7 +1323,7 @@ def test_a_specific_thing_is_a_name_or_a_figure():
 
 def test_a_reason_shares_a_word_of_its_why_question():
     from qa.answer import Pick, _typed
-    from qa.answertype import unrelated_reason
+    from qa.passagecheck import unrelated_reason
     from qa.types import Chunk, Hit
 
     q = "Pourquoi le domaine de Holmenkollen a-t-il été choisi pour accueillir les chefs ?"
@@ -1411,7 +1406,7 @@ def test_a_calibre_question_reads_further_for_a_measure():
     ],
 )
 def test_a_description_question_names_what_it_describes(question, qualified):
-    from qa.answertype import _qualified
+    from qa.passagecheck import _qualified
 
     assert _qualified(question) == qualified
 
@@ -1426,8 +1421,8 @@ def test_a_description_is_read_from_a_sentence_about_what_is_described():
     from types import SimpleNamespace
 
     from qa.answer import _reading_list, _typed, read_passages
-    from qa.answertype import unrelated_qualifier
     from qa.config import Settings
+    from qa.passagecheck import unrelated_qualifier
     from qa.reader.spans import Reading
     from qa.types import Chunk, Hit
 
