@@ -276,6 +276,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             not answertype.only_speakers(p.span, p.sentence, query)
             and not answertype.only_source(p.span, query, p.sentence)
             and not answertype.only_setting(p.span, p.sentence, query)
+            and not answertype.represents_another(query, p.span, p.sentence)
+            and not answertype.no_start(query, p.span, p.sentence)
             and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
             and not passagecheck.another_day(query, p.sentence)
             and not passagecheck.unrelated_reason(query, p.sentence)

@@ -31,11 +31,17 @@ type" checks):
   the country that opens a sentence ("En Norvège, …") only "where"
   (`only_setting`);
 - a figure check: the quoted passage holds the question's own figures of three
-  digits or more ("152 mm", "2022": `names_numbers`);
+  digits or more ("152 mm", "2022": `names_numbers`), unless the question
+  compares or joins two facts ("lequel est le plus élevé", "différent des
+  obus de 152 mm");
 - a complement check: whose role is asked ("le porte-parole du Pentagone")
   must be named (`role_complement`, `names_complement`);
 - a set-aside check: for "outre / besides X", a span that only repeats X
-  gives way to the passage's next span (`sets_aside`, `echoes`).
+  gives way to the passage's next span (`sets_aside`, `echoes`);
+- a representative check: "qui représente les Pays-Bas" is not answered by
+  "le président ukrainien Volodymyr Zelensky" (`represents_another`);
+- a start check: "depuis quand" is answered by what follows "depuis / since /
+  à partir de / dès", not by "En juillet" dating an event (`no_start`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -1166,6 +1172,40 @@ def echoes(span: str, question: str) -> bool:
     )
 
 
+# "Qui représente les Pays-Bas…", "who will lead Ukraine's delegation": the
+# person must be of the nation asked. "Le président ukrainien Volodymyr
+# Zelensky" represents Ukraine, whatever the meeting; a name the sentence
+# presents with no nation is left to the other checks.
+_REPRESENTS_Q = re.compile(
+    r"^\W*(qui|who)\b.*\b(represent\w*|(conduir|dirig|lead|head)\w* .{0,30}\bdelegation)"
+)
+
+
+def represents_another(question: str, span: str, sentence: str) -> bool:
+    """Asked who represents a nation, the span is presented as of others only."""
+    if not _REPRESENTS_Q.search(fold(question)):
+        return False
+    asked, named = places.any_nations(question), _presented_nations(span, sentence)
+    return bool(asked and named) and not asked & named
+
+
+# "Depuis quand…", "since when": the start of something still going on. "En
+# juillet, la Corée du Nord est devenue…" dates an event, not a start; the
+# span must follow (or open with) "depuis", "since", "à partir de", "dès".
+_SINCE_Q = re.compile(r"\b(depuis quand|a partir de quand|since when)\b")
+# read unfolded: folded, "dès" would be the article "des"
+_SINCE = re.compile(r"\b(depuis|since|[àa] partir|dès|from)\b")
+
+
+def no_start(question: str, span: str, sentence: str) -> bool:
+    """Asked since when, the span is not the start the sentence gives."""
+    if not _SINCE_Q.search(fold(question)):
+        return False
+    at = sentence.find(span)
+    before = sentence[max(0, at - 25) : at] if at >= 0 else ""
+    return not _SINCE.search(f"{before} {span[:15]}".lower())
+
+
 # --- the speaker check -------------------------------------------------------------
 #
 # News sentences name their source: "…, a déclaré Kirby", "Milley a déclaré
@@ -1356,8 +1396,23 @@ _QUESTION_FIGURE = re.compile(r"(?<![\w.,-])\d{3,}(?![\w.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
 
+# A question that compares two facts or joins them ("lequel est le plus
+# élevé : … ou la ligne de 155 mm", "à la fois proposé … et conclu un accord de
+# 325 millions", "différent des obus de 152 mm") states figures of other
+# passages than the one that answers.
+_COMPARED = re.compile(
+    r"\b(le|la|les) plus (eleve|grand|important|gros|faible|petit)e?s?\b|\bplus (eleve|grand|"
+    r"important|gros|faible|petit)e?s? que\b|\b(larger|bigger|higher|greater|smaller|lower)\b|"
+    r"\bdifferent(e|es|s)?\b|\bautres? que\b|\bother than\b|\bunlike\b|\ba la fois\b|"
+    r"\bboth\b"
+)
+
+
 def figures(question: str) -> set[str]:
-    """The question's own figures of three digits or more."""
+    """The question's own figures of three digits or more, none for a question
+    that compares or joins facts."""
+    if _COMPARED.search(fold(question)):
+        return set()
     return set(_QUESTION_FIGURE.findall(_THOUSANDS.sub("", question)))
 
 

@@ -1,0 +1,275 @@
+"""The passage checks: whether a passage, or its sentence, is about what the
+question asks (qa/passagecheck.py). Fast, no model."""
+
+import pytest
+
+from qa.passagecheck import (
+    actors,
+    another_day,
+    asks_negated,
+    asks_outcome,
+    asks_sequence,
+    names_actors,
+    names_reactor,
+    negates,
+    only_proposed,
+    places_in_sequence,
+    reactors,
+    reports_words_of,
+    words_asked_of,
+)
+
+
+@pytest.mark.parametrize(
+    "question, codes",
+    [
+        ("Quel montant d'aide le Danemark a-t-il annoncé pour l'Ukraine ?", {"DK"}),
+        ("Combien de chars l'Allemagne a-t-elle livrés ?", {"DE"}),
+        ("Combien d'obus la Corée du Nord doit-elle livrer ?", {"KP"}),
+        ("How much aid did Denmark announce for Ukraine?", {"DK"}),
+        ("What is the name of Japan's defence chief?", {"JP"}),
+        ("Qui représente la France au sein du groupe ?", {"FR"}),
+        # places, beneficiaries and a meeting are no actors
+        ("Quand se tient le sommet en Lituanie ?", set()),
+        ("Quelle aide Biden propose-t-il pour l'Ukraine ?", set()),
+        ("Où se déroule la réunion du groupe ?", set()),
+    ],
+)
+def test_actors_are_the_countries_the_question_makes_act(question, codes):
+    assert actors(question) == codes
+
+
+def test_the_passage_must_name_the_actor_or_a_word_made_from_it():
+    q = "Quel montant d'aide le Danemark a-t-il annoncé ?"
+    assert not names_actors(actors(q), "Les États-Unis ont annoncé 325 millions de dollars.")
+    assert names_actors(actors(q), "Le Danemark a annoncé 1 milliard.")
+    assert names_actors(actors("Did Denmark pledge jets?"), "Le Danemark a promis des avions.")
+    korea = "Combien d'obus la Corée du Nord a-t-elle livrés ?"
+    assert names_actors(actors(korea), "Les obus nord-coréens sont arrivés.")
+    assert names_actors(actors("What did the United States send?"), "Washington a envoyé un B-52.")
+    assert names_actors(actors("Où est le sommet ?"), "Rien.")  # no actor: nothing to check
+
+
+def test_a_capital_names_its_country_through_the_cldr_time_zones():
+    korea = actors("Combien d'obus la Corée du Nord a-t-elle livrés ?")
+    assert names_actors(korea, "Un convoi est parti de Pyongyang mardi.")
+    assert not names_actors(korea, "Moscou a démenti.")
+    assert names_actors(actors("L'Iran a-t-il livré des drones ?"), "Selon Téhéran, rien.")
+    assert names_actors(actors("L'Ukraine a-t-elle reçu des obus ?"), "Kyiv a reçu des obus.")
+
+
+def test_a_party_named_in_a_clause_of_time_is_not_the_one_reacting():
+    q = "Comment la Maison Blanche a-t-elle réagi au tir de missile ?"
+    (party,) = reactors(q)
+    s = "Peu avant que la Maison Blanche ne publie ses informations, la Corée du Nord a tiré."
+    assert not names_reactor(party, s)
+    assert names_reactor(party, "La Maison Blanche a condamné le tir, après qu'il a eu lieu.")
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # someone else's words on the same subject answer no reaction question
+        (
+            "Comment le Kremlin a-t-il réagi aux propos de Mark Milley ?",
+            "Le général Mark Milley s’est dit « sceptique » quant à cette contribution.",
+            False,
+        ),
+        ("Comment le Kremlin a-t-il réagi ?", "Le Kremlin a rejeté ces accusations.", True),
+        ("How did the Kremlin respond?", "Dmitri Peskov, porte-parole du Kremlin, a nié.", True),
+        ("How did the Kremlin respond?", "Milley s'est dit sceptique.", False),
+        # named only in what someone else said: the topic, not the one reacting
+        (
+            "Comment Pyongyang a-t-il réagi aux propos du général Milley ?",
+            "Le général Milley s’est dit sceptique quant à l'aide de la Corée du Nord.",
+            False,
+        ),
+        (
+            "Comment le Kremlin a-t-il réagi ?",
+            "Le porte-parole du Kremlin, Dmitri Peskov, a déclaré que c'était faux.",
+            True,
+        ),
+        ("Comment le Kremlin a-t-il réagi ?", "« C'est faux », a déclaré le Kremlin.", True),
+        ("Comment Moscou a-t-il réagi ?", "La Russie a démenti.", True),
+        ("How did Russia react?", "Moscow denied it.", True),
+        ("Comment Kiev a-t-il réagi ?", "Il a ajouté que les lettres étaient vides.", False),
+        ("Comment Kiev a-t-il réagi ?", "L'Ukraine a dénoncé ces livraisons.", True),
+        # every party the question names
+        (
+            "Comment Pyongyang et Moscou ont-ils réagi aux accusations américaines ?",
+            "La Corée du Nord et la Russie ont précédemment nié les allégations américaines.",
+            True,
+        ),
+        ("Quelle est la position de l’Inde sur ce rapprochement ?", "Pour les alliés, non.", False),
+        ("What was China's official reaction?", "Pékin a appelé au calme.", True),
+        # a body under another of its names; a person by a word of their name
+        ("Comment l'Union européenne a-t-elle réagi ?", "L'UE a condamné ces livraisons.", True),
+        ("Comment l'Union européenne a-t-elle réagi ?", "Pyongyang expédie des obus.", False),
+        ("Quelle a été la réaction de l'OTAN ?", "L'Alliance atlantique a dénoncé…", True),
+        ("Comment Zelensky a-t-il réagi ?", "Volodymyr Zelensky a salué l'annonce.", True),
+        # hosting is no reaction; no reaction asked, nothing to check
+        ("Dans quelle ville Poutine a-t-il accueilli Kim ?", "À Vostotchny.", True),
+        ("Comment Poutine a-t-il accueilli Kim ?", "Avec une garde d'honneur.", True),
+        # an idea received is one
+        (
+            "Comment les émissaires de Donetsk ont-ils accueilli l'idée ?",
+            "Les Nord-Coréens ont manifesté leur intérêt.",
+            False,
+        ),
+        (
+            "Comment les émissaires de Donetsk ont-ils accueilli l'idée ?",
+            "Les émissaires de Donetsk l'ont saluée.",
+            True,
+        ),
+        ("Combien d'obus ont été livrés ?", "Un million.", True),
+    ],
+)
+def test_a_reaction_is_answered_by_a_sentence_naming_who_reacts(question, sentence, answers):
+    assert all(names_reactor(party, sentence) for party in reactors(question)) is answers
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # the post held now answers no question about the one held before
+        (
+            "Quel poste Seth Jones occupait-il avant de rejoindre le centre ?",
+            "« C'est la lie », a déclaré Seth Jones, directeur du programme de sécurité.",
+            False,
+        ),
+        (
+            "Quel poste occupait-il avant de rejoindre le centre ?",
+            "Il était auparavant conseiller au Pentagone.",
+            True,
+        ),
+        ("Qui doit succéder au général Milley ?", "Le général Milley a déclaré samedi…", False),
+        ("Qui doit succéder au général Milley ?", "Le général Brown lui succédera.", True),
+        ("Where was the summit held the year before Vilnius?", "Le sommet de Vilnius.", False),
+        ("Where was the summit held the year before Vilnius?", "After Madrid, Vilnius.", True),
+        ("Quel pays accueillera la prochaine réunion ?", "La prochaine réunion aura lieu…", True),
+        ("Who will succeed Stoltenberg at NATO?", "Stoltenberg leads NATO.", False),
+        # "succès" is no succession
+        ("Qui succédera à l'amiral Bauer ?", "Bauer : « Chaque succès est un pas »", False),
+        # a sequence told by its years
+        (
+            "Qui est le successeur d'Olivetti à la tête du club ?",
+            "En 1923 est arrivé Olivetti et en 1926 c'est au tour de Borletti.",
+            True,
+        ),
+        # no sequence asked (the predecessor is only named), nothing to check
+        ("Quelle maladie a terrassé le prédécesseur du général ?", "Il meurt de la fièvre.", True),
+        ("Qui dirige l'Otan ?", "Stoltenberg dirige l'Otan.", True),
+    ],
+)
+def test_what_came_before_or_after_is_answered_by_a_sentence_that_says_so(
+    question, sentence, answers
+):
+    assert (not asks_sequence(question) or places_in_sequence(sentence)) is answers
+
+
+def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
+    voted = "Quel montant le Congrès américain a-t-il finalement voté ?"
+    assert asks_outcome(voted) and asks_outcome("How much has Congress approved?")
+    assert asks_outcome("Quel est le montant total de l'aide déjà versée à l'Ukraine ?")
+    assert not asks_outcome("Quel montant Joe Biden a-t-il proposé ?")
+    # "vers" (towards) is no payment
+    assert not asks_outcome("Combien d'obus ont été expédiés vers la Russie ?")
+    assert only_proposed("Le président Joe Biden a proposé un programme de 13,1 milliards.")
+    assert only_proposed("Kyiv réclame 1 milliard de dollars pour des missiles.")
+    assert not only_proposed("Le Congrès a approuvé 6 milliards, moins que proposé.")
+    assert not only_proposed("La ligne de crédits adoptée cette année compte 1 milliard.")
+    assert not only_proposed("Zelensky et Biden ont conclu un accord de 325 millions.")
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # who did not: a sentence that lists who did says nothing of it
+        (
+            "Quels pays membres de l'OTAN n'ont pas envoyé leur chef de la défense ?",
+            "En Norvège, les chefs de la défense de l’OTAN se réuniront samedi.",
+            False,
+        ),
+        (
+            "Quels pays membres de l'OTAN n'ont pas envoyé leur chef de la défense ?",
+            "Seule la Hongrie n'a envoyé personne.",
+            True,
+        ),
+        ("Which allies did not send weapons?", "Denmark and the Netherlands sent jets.", False),
+        ("Which allies didn't send weapons?", "All sent weapons except Hungary.", True),
+        (
+            "Quelle méthode n'est pas utilisée ?",
+            "C'est l'observation qui compte, et non le calcul astronomique.",
+            True,
+        ),
+        # not asking who did not: nothing to check; nor "not" in what was said
+        (
+            "Quel responsable américain a reconnu qu'on ne savait pas combien d'obus ?",
+            "Le général Mark Milley a déclaré que la rencontre conduirait à des livraisons.",
+            True,
+        ),
+        ("Which official said that he did not know?", "Milley said the talks went on.", True),
+        ("Quels pays ont envoyé leur chef de la défense ?", "La Norvège l'a fait.", True),
+        ("Pourquoi Kim n'a-t-il pas signé ?", "Il a accueilli Kim.", True),
+    ],
+)
+def test_who_did_not_is_answered_by_a_sentence_that_denies_or_excludes(question, sentence, answers):
+    assert (not asks_negated(question) or negates(sentence)) is answers
+
+
+MILLEY = (
+    "Le général Milley a déclaré samedi que l'aide était vitale. "
+    "« C'est important », a-t-il ajouté. Il a ajouté que la guerre durerait. "
+    "Kirby a déclaré que l'Iran livrait des drones."
+)
+
+
+@pytest.mark.parametrize(
+    "question, sentence, answers",
+    [
+        # nobody of that name in the passage
+        ("What did Xi Jinping say about the summit?", "Kirby a déclaré que l'Iran…", False),
+        ("Qu'a déclaré Antony Blinken à propos des obus ?", "Kirby a déclaré que…", False),
+        # someone else named as the sentence's speaker
+        (
+            "What did General Milley say about Iran's drones?",
+            "Kirby a déclaré que l'Iran livrait des drones.",
+            False,
+        ),
+        # the person as the speaker, or a pronoun standing for them
+        (
+            "What did General Milley say about the aid?",
+            "Le général Milley a déclaré samedi que l'aide était vitale.",
+            True,
+        ),
+        ("What did General Milley say about the war?", "Il a ajouté que la guerre durerait.", True),
+        ("What did General Milley say?", "« C'est important », a-t-il ajouté.", True),
+        # no one's words asked: nothing to check
+        ("Quand Kirby a-t-il parlé ?", "Rien.", True),
+    ],
+)
+def test_a_persons_words_come_from_a_passage_naming_them(question, sentence, answers):
+    names = words_asked_of(question)
+    assert all(reports_words_of(n, sentence, MILLEY) for n in names) is answers
+
+
+@pytest.mark.parametrize(
+    "question, sentence, other",
+    [
+        # the sentence dates its fact by another weekday or month only
+        (
+            "Dans quelle ville Stoltenberg a-t-il lancé mercredi son appel ?",
+            "Les fournitures d'armes seront jeudi au coeur des discussions, à un mois de Vilnius.",
+            True,
+        ),
+        ("How many calls were intercepted in August?", "17 appels en juillet.", True),
+        # the question's own day among others, or no day at all: left to the rest
+        ("Combien de chefs réunis samedi ?", "Après samedi, une douzaine dimanche.", False),
+        ("Combien de chefs réunis samedi ?", "Une douzaine de chefs militaires.", False),
+        ("Who spoke on Wednesday?", "Kirby a déclaré mercredi que…", False),
+        # English "may" is no month
+        ("Who may attend in July?", "Ils se réuniront en juillet.", False),
+    ],
+)
+def test_a_sentence_about_another_day(question, sentence, other):
+    assert another_day(question, sentence) is other
