@@ -286,7 +286,7 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
                 asked in ("count", "sum", "share")
                 and passagecheck.figure_of_another_day(query, p.span, p.sentence)
             )
-            and not (asked in ("", "sort") and passagecheck.vague_for(query, p.span))
+            and not (asked in ("", "sort", "thing") and passagecheck.vague_for(query, p.span))
             and (not kind or answertype.fits(kind, p.sentence, query))
             and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
             and (not actors or passagecheck.names_actors(actors, p.hit.chunk.text))

@@ -17,7 +17,8 @@ type" checks):
 - a gate on the reader's span for the questions that say what kind of fact
   they want (a count, a sum, a sum paid, a share, a measure, a date, a day, a
   month, a year, a time, a city, a country, a model, a port, base or building,
-  a named body (neither of them the city it is in), a sort of thing, a means
+  a named body (neither of them the city it is in), a sort of thing, a thing
+  (a system, a weapon: no alliance, ministry or place), a means
   of transport, a person: `asked`, `span_fits`): "des ouvriers" does not
   answer "combien d'ouvriers", nor "un mois" or "mercredi" "à quelle date",
   nor "quelques semaines" "combien d'heures", nor "30 août" "quel jour de
@@ -375,6 +376,16 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "sort",
         re.compile(
             r"\b(quel(le)?s? (types?|sortes?|genres?) d|(what|which) (kind|type|sort)s? of)"
+        ),
+    ),
+    # "quel système de défense", "quels armements", "which weapons": a thing,
+    # which an alliance, a ministry or a place is not
+    (
+        "thing",
+        re.compile(
+            r"\bquel(le)?s? (systemes?|equipements?|armements?|armes?|materiels?|engins?|"
+            r"vehicules?|missiles?|munitions?)\b|"
+            r"\b(what|which) (\w+ ){0,2}(systems?|equipment|weapons?|arms|vehicles?|missiles?)\b"
         ),
     ),
     # not "où / where": on PIAF as often answered by "dans un laboratoire" as by a name
@@ -856,6 +867,14 @@ def _names_the_sum(question: str, sentence: str) -> bool:
     return all(re.search(rf"\b({stems})", fold(sentence)) for stems in need)
 
 
+# the alliances, ministries and seats of power a question about a thing gets
+# for an answer ("OTAN" for "quel système de défense", "Défense" for "quels armements")
+_BODIES = frozenset(
+    "otan nato onu un ue eu union europeenne european defense defence pentagone pentagon "
+    "kremlin maison blanche white house congres congress ministere ministry".split()
+)
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -953,6 +972,12 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return any(
             len(w) > 3 for w in _words(places.without_countries(span))
         ) and not _QUANTITY_ONLY.match(s.strip())
+    if kind == "thing":
+        return not (
+            places.only_places(span)
+            or all(w in _BODIES for w in _words(span))
+            or _QUANTITY_ONLY.match(s.strip())
+        )
     if kind == "body" and _names_unit(s, q):
         return True
     if kind in ("port", "body") and places.only_places(span):

@@ -9,8 +9,9 @@ reason, the person whose words are asked. A pick that fails one is set
 aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 
 - an actor check: a question that makes a country act ("le Danemark
-  a-t-il annoncé") is answered only from a passage that names it (`actors`,
-  `names_actors`), by name, demonym or time-zone city;
+  a-t-il annoncé", "l'aide promise par la Belgique") is answered only from a
+  passage that names it (`actors`, `names_actors`), by name, demonym or
+  time-zone city;
 - a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
   position de l'Inde" are answered only by a sentence naming that party
   (`reactors`, `names_reactor`);
@@ -60,8 +61,9 @@ from .lang import detect_language
 # from the real one (docs/answers.md, the swapped-question AUC). Only
 # countries in the acting position count: the subject of a French inverted
 # question ("l'Allemagne a-t-elle"), of an English auxiliary ("did Denmark
-# announce"), a possessive ("Japan's defence chief") or who is represented
-# ("qui représente la France"); "en Lituanie", "pour l'Ukraine" are places
+# announce"), a possessive ("Japan's defence chief"), who is represented
+# ("qui représente la France") or the agent of a passive ("promise par la
+# Belgique"); "en Lituanie", "pour l'Ukraine" are places
 # and beneficiaries, which a passage may name otherwise ("à Vilnius").
 
 _INVERTED = re.compile(
@@ -77,6 +79,12 @@ _POSSESSIVE = re.compile(r"(?P<c>\b[A-Z][\w-]+( [A-Z][\w-]+){0,2})['’]s\b")
 _REPRESENTED = re.compile(
     r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |l['’]|the )?[A-Z][\w-]+)"
 )
+# the agent of a passive: "l'aide promise par la Belgique", "pledged by Denmark"
+_AGENT = re.compile(
+    r"\b(promis|annonc|fourni|livr|offert|propos|engag|vot|d[ée]bloqu|financ|accord|envoy|"
+    r"pledged|promised|offered|announced|provided|supplied|funded|sent|given|delivered|"
+    r"approved)\w* (par|by) (?P<c>(la |le |les |l['’]|the )?[A-ZÀ-Ý][\w-]+( [A-ZÀ-Ý][\w-]+){0,2})"
+)
 
 
 def actors(question: str) -> set[str]:
@@ -88,6 +96,7 @@ def actors(question: str) -> set[str]:
             (_AUXILIARY, question),
             (_POSSESSIVE, question),
             (_REPRESENTED, question),
+            (_AGENT, question),
         )
         for m in pattern.finditer(text)
         for code in places.ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))

@@ -1450,3 +1450,13 @@ def test_since_when_is_answered_by_a_start():
     assert not no_start(q, "juillet", "Les appels se plaignaient des pertes depuis juillet.")
     assert not no_start("Since when?", "1986", "À partir de 1986, les modèles ont été exportés.")
     assert not no_start("Quand ?", "En juillet", "En juillet, la Corée du Nord a reconnu…")
+
+
+def test_a_thing_is_no_alliance_ministry_or_place():
+    q = "Quel système de défense antiaérienne conçu en Norvège a été livré à l'Ukraine ?"
+    assert asked(q) == "thing"
+    assert not span_fits("thing", "OTAN", q)
+    assert not span_fits("thing", "Défense", "Quels armements ont été présentés à Choïgou ?")
+    assert not span_fits("thing", "Oslo", q)
+    assert span_fits("thing", "NASAMS", q)
+    assert span_fits("thing", "des missiles sol-sol à courte portée", "Which weapons?")

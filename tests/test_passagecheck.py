@@ -273,3 +273,13 @@ def test_a_persons_words_come_from_a_passage_naming_them(question, sentence, ans
 )
 def test_a_sentence_about_another_day(question, sentence, other):
     assert another_day(question, sentence) is other
+
+
+def test_the_agent_of_a_passive_acts():
+    assert actors("À combien s'élève l'aide militaire promise par la Belgique à l'Ukraine ?") == {
+        "BE"
+    }
+    assert actors("Quel montant a été annoncé par les États-Unis ?") == {"US"}
+    assert actors("How much was pledged by Denmark?") == {"DK"}
+    # "par" without a verb of giving is no agent
+    assert actors("Quel pays est traversé par le Danube ?") == set()
