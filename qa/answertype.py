@@ -947,6 +947,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
+        if not whole and _MONEY.search(span):
+            return False  # "1 milliard de dollars" of a budget the question gives no sum of
         if any(c.isdigit() for c in s):
             return _new_number(span, question) and not (whole and part and min(part) >= max(whole))
         # in words, a part ("la moitié", "une grande partie", "tous"), not an

@@ -77,7 +77,7 @@ _AUXILIARY = re.compile(
 )
 _POSSESSIVE = re.compile(r"(?P<c>\b[A-Z][\w-]+( [A-Z][\w-]+){0,2})['’]s\b")
 _REPRESENTED = re.compile(
-    r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |l['’]|the )?[A-Z][\w-]+)"
+    r"\b(represent\w*|repr[ée]sent\w*) (?P<c>(la |le |les |l['’]|the )?[A-ZÀ-Ý][\w-]+)"
 )
 # the agent of a passive: "l'aide promise par la Belgique", "pledged by Denmark"
 _AGENT = re.compile(

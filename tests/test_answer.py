@@ -483,6 +483,21 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
             False,
         ),
         ("What share of the package goes to shells?", "share", "un tiers", "", True),
+        # a sum is a share only of a whole the question gives as a sum
+        (
+            "Quelle part du budget fédéral représente l'aide ?",
+            "share",
+            "13,1 milliards de dollars",
+            "",
+            False,
+        ),
+        (
+            "Quelle part des 325 millions de dollars va aux obus ?",
+            "share",
+            "100 millions de dollars",
+            "",
+            True,
+        ),
         # an amount in words is no part of anything
         ("What share of the purchases were rockets?", "share", "des millions", "", False),
         ("Quelle part des achats étaient des roquettes ?", "share", "la moitié", "", True),

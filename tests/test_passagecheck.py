@@ -29,6 +29,7 @@ from qa.passagecheck import (
         ("How much aid did Denmark announce for Ukraine?", {"DK"}),
         ("What is the name of Japan's defence chief?", {"JP"}),
         ("Qui représente la France au sein du groupe ?", {"FR"}),
+        ("Qui représente les États-Unis au sein du groupe ?", {"US"}),
         # places, beneficiaries and a meeting are no actors
         ("Quand se tient le sommet en Lituanie ?", set()),
         ("Quelle aide Biden propose-t-il pour l'Ukraine ?", set()),
