@@ -22,6 +22,13 @@ holds it and the span or sentence is another ("span").
 
     .venv/bin/python bench/gate_replay.py misses runs/gate/picks.pkl
 
+`refused` lists the answerable questions the gate turned away although a
+pick's sentence held the answer, with the checks that refused it
+(`refusals` in qa/answer.py); `refused --answered` the unanswerable
+questions answered, with their span.
+
+    .venv/bin/python bench/gate_replay.py refused runs/gate/picks.pkl [--answered]
+
 A first `replay --baseline F` with no F writes it. `--margin-threshold T`
 replays another abstention threshold (the margin the answer stands on, as
 bench/calibrate_reader.py chooses it).
@@ -231,6 +238,45 @@ def misses(args) -> int:
     return 0
 
 
+def refused_by(picks, question: str, answers: list[str]) -> list[str] | None:
+    """The gate's checks that refuse the first pick whose sentence holds a
+    gold span (None when no pick's does): what an abstention cost."""
+    from qa.answer import asks, attributed, refusals
+    from qa.eval.metrics import holds
+
+    good = [p for p in attributed(picks, question) if holds(p.sentence, answers)]
+    return list(refusals(good[0], question, asks(question))) if good else None
+
+
+def refused(args) -> int:
+    """Answerable questions that abstain although a pick's sentence held the
+    answer, with the checks that refused it; with --answered, the unanswerable
+    questions answered, with the span quoted."""
+    from qa.answer import _typed, attributed
+
+    with open(args.picks, "rb") as f:
+        runs = pickle.load(f)
+    found: Counter = Counter()
+    for name, run in runs.items():
+        for qid, kept in run["picks"].items():
+            q = kept["q"]
+            got = outcome(q, kept["picks"], kept["conf"], args.margin_threshold)
+            if args.answered and got == "answered":
+                picks, _ = _typed(attributed(kept["picks"], q["question"]), 0.0, q["question"])
+                best = max(picks, key=lambda p: p.margin)
+                print(f"{name}/{qid} margin {best.margin:.1f} {q['question'][:90]} | {best.span!r}")
+            elif not args.answered and got == "abstained" and q.get("answerable", True):
+                checks = refused_by(kept["picks"], q["question"], q["answers"])
+                if checks is None:
+                    continue
+                checks = checks or ["(none: below the threshold)"]
+                found.update(checks)
+                print(f"{name}/{qid} {checks} {q['question'][:90]}")
+    if found:
+        print(" ".join(f"{k}: {v}" for k, v in found.most_common()))
+    return 0
+
+
 def _row(name: str, t: Counter) -> None:
     print(
         f"{name:<10} {t['cited']:>4}/{t['answerable']:<4}  {t['false']:>6}  "
@@ -253,8 +299,13 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("misses", help="where each wrong answer went wrong (reads them again)")
     m.add_argument("picks")
     m.add_argument("--margin-threshold", type=float, help="abstain below this margin instead")
+    f = sub.add_parser("refused", help="which checks refused the answers the gate turned away")
+    f.add_argument("picks")
+    f.add_argument("--answered", action="store_true", help="the unanswerable ones answered")
+    f.add_argument("--margin-threshold", type=float, help="abstain below this margin instead")
     args = ap.parse_args(argv)
-    return {"read": read, "replay": replay, "misses": misses}[args.command](args)
+    commands = {"read": read, "replay": replay, "misses": misses, "refused": refused}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

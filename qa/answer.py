@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from . import answertype, enumeration, passagecheck, scorer, speakers
@@ -240,13 +241,112 @@ def _stands_on(picks: list[Pick]) -> float:
     return max((p.confidence for p in picks), default=0.0)
 
 
+@dataclass(frozen=True)
+class Asks:
+    """What a question asks, as the gate's checks read it: once a question."""
+
+    kind: str  # the hard gate's kind for the sentence (`answertype.expected`)
+    asked: str  # what the span must be (`answertype.asked`)
+    figures: frozenset[str]
+    actors: frozenset[str]
+    reactors: tuple[str, ...]
+    sequence: bool
+    words_of: tuple[str, ...]
+    complement: answertype.Complement | None
+    outcome: bool
+    about_article: bool
+    negated: bool
+
+
+def asks(query: str) -> Asks:
+    kind, asked = answertype.expected(query), answertype.asked(query)
+    return Asks(
+        kind=kind,
+        asked=asked,
+        figures=frozenset(answertype.figures(query)),
+        actors=frozenset(passagecheck.actors(query)),
+        reactors=tuple(passagecheck.reactors(query)),
+        sequence=passagecheck.asks_sequence(query),
+        words_of=tuple(passagecheck.words_asked_of(query)),
+        complement=answertype.role_complement(query),
+        outcome=passagecheck.asks_outcome(query)
+        and (asked in ("count", "paid", "sum") or kind == "money"),
+        about_article=passagecheck.about_the_article(query),
+        negated=passagecheck.asks_negated(query),
+    )
+
+
+def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
+    """The names of the gate's checks the pick fails, in the gate's order and
+    lazily: `_typed` stops at the first, bench/gate_replay.py lists them all."""
+    span, sentence = p.span, p.sentence
+
+    def passage() -> str:  # read only by the checks that need it (tests pass no hit)
+        return p.hit.chunk.text
+
+    checks = (
+        ("speaker", lambda: answertype.only_speakers(span, sentence, query)),
+        ("source", lambda: answertype.only_source(span, query, sentence)),
+        ("setting", lambda: answertype.only_setting(span, sentence, query)),
+        ("representative", lambda: answertype.represents_another(query, span, sentence)),
+        ("start", lambda: answertype.no_start(query, span, sentence)),
+        ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
+        ("another day", lambda: passagecheck.another_day(query, sentence)),
+        ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
+        ("description", lambda: passagecheck.unrelated_qualifier(query, sentence)),
+        (
+            "figure of another day",
+            lambda: (
+                a.asked in ("count", "sum", "share")
+                and passagecheck.figure_of_another_day(query, span, sentence)
+            ),
+        ),
+        (
+            "specific",
+            lambda: a.asked in ("", "sort", "thing") and passagecheck.vague_for(query, span),
+        ),
+        (
+            f"sentence kind {a.kind}",
+            lambda: bool(a.kind) and not answertype.fits(a.kind, sentence, query),
+        ),
+        (
+            f"span kind {a.asked}",
+            lambda: bool(a.asked) and not answertype.span_fits(a.asked, span, query, sentence),
+        ),
+        (
+            "actor",
+            lambda: bool(a.actors) and not passagecheck.names_actors(set(a.actors), passage()),
+        ),
+        ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
+        ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),
+        (
+            "words of",
+            lambda: (
+                not all(passagecheck.reports_words_of(n, sentence, passage()) for n in a.words_of)
+            ),
+        ),
+        (
+            "complement",
+            lambda: (
+                bool(a.complement)
+                and not answertype.names_complement(a.complement, sentence, passage())
+            ),
+        ),
+        ("outcome", lambda: a.outcome and passagecheck.only_proposed(sentence)),
+        ("negation", lambda: a.negated and not passagecheck.negates(sentence)),
+        ("article line", lambda: bool(metadata_line(sentence)) and not a.about_article),
+    )
+    return (name for name, fails in checks if fails())
+
+
 def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], float]:
     """A question that names the kind of fact it wants keeps only the picks
     that give one; none left means the passages are on topic without
     answering, and the answer abstains. The checks (what the span must be,
     which country, party, speaker, day or figure the passage must name…)
     are listed in the docstrings of qa/answertype.py (the span) and
-    qa/passagecheck.py (the passage), each with its function.
+    qa/passagecheck.py (the passage), each with its function; `refusals`
+    names them.
 
     The reader alone answered such questions with an on-topic span of
     another kind ("des ouvriers" for "combien d'ouvriers", "un mois" for "à
@@ -254,55 +354,15 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     unanswerable questions and 43 of the 904 answerable ones, most of them
     wrong reads anyway; docs/answers.md gives each check's effect, round by
     round."""
-    kind, asked = answertype.expected(query), answertype.asked(query)
-    actors, figures = passagecheck.actors(query), answertype.figures(query)
-    reactors = passagecheck.reactors(query)
-    sequence = passagecheck.asks_sequence(query)
-    words_of = passagecheck.words_asked_of(query)
-    complement = answertype.role_complement(query)
-    outcome = passagecheck.asks_outcome(query) and (
-        asked in ("count", "paid", "sum") or kind == "money"
-    )
-    about_article = passagecheck.about_the_article(query)
-    negated = passagecheck.asks_negated(query)
     if not picks:
         return picks, conf
-    if asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
-        picks = [p for p in picks if answertype.span_fits(asked, p.span, query)] or picks
-        asked = ""
+    a = asks(query)
+    if a.asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
+        picks = [p for p in picks if answertype.span_fits(a.asked, p.span, query)] or picks
+        a = replace(a, asked="")
 
     def passes(p: Pick) -> bool:
-        return (
-            not answertype.only_speakers(p.span, p.sentence, query)
-            and not answertype.only_source(p.span, query, p.sentence)
-            and not answertype.only_setting(p.span, p.sentence, query)
-            and not answertype.represents_another(query, p.span, p.sentence)
-            and not answertype.no_start(query, p.span, p.sentence)
-            and (not figures or answertype.names_numbers(figures, p.hit.chunk.text))
-            and not passagecheck.another_day(query, p.sentence)
-            and not passagecheck.unrelated_reason(query, p.sentence)
-            and not passagecheck.unrelated_qualifier(query, p.sentence)
-            and not (
-                asked in ("count", "sum", "share")
-                and passagecheck.figure_of_another_day(query, p.span, p.sentence)
-            )
-            and not (asked in ("", "sort", "thing") and passagecheck.vague_for(query, p.span))
-            and (not kind or answertype.fits(kind, p.sentence, query))
-            and (not asked or answertype.span_fits(asked, p.span, query, p.sentence))
-            and (not actors or passagecheck.names_actors(actors, p.hit.chunk.text))
-            and all(passagecheck.names_reactor(r, p.sentence) for r in reactors)
-            and (not sequence or passagecheck.places_in_sequence(p.sentence))
-            and all(
-                passagecheck.reports_words_of(n, p.sentence, p.hit.chunk.text) for n in words_of
-            )
-            and (
-                not complement
-                or answertype.names_complement(complement, p.sentence, p.hit.chunk.text)
-            )
-            and not (outcome and passagecheck.only_proposed(p.sentence))
-            and (not negated or passagecheck.negates(p.sentence))
-            and (not metadata_line(p.sentence) or about_article)
-        )
+        return next(refusals(p, query, a), None) is None
 
     if not answertype.sets_aside(query):
         kept = [p for p in picks if passes(p)]

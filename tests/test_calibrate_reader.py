@@ -47,3 +47,29 @@ def test_a_wrong_answer_is_told_apart_by_where_the_gold_span_was():
     assert replay.where_missed([False, False, False], 0) == "retrieval"
     assert replay.where_missed([False, True, False], 0) == "passage"
     assert replay.where_missed([False, True, False], 1) == "span"
+
+
+def test_the_checks_that_refused_a_right_answer_are_named():
+    """bench/gate_replay.py refused: which of the gate's checks turned away
+    the pick whose sentence held the answer (`refusals` in qa/answer.py)."""
+    from qa.answer import Pick
+    from qa.types import Chunk, Hit
+
+    path = ROOT / "bench" / "gate_replay.py"
+    spec = importlib.util.spec_from_file_location("gate_replay", path)
+    replay = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(replay)
+
+    def pick(sentence, span):
+        hit = Hit(Chunk("d#0", "d", 0, sentence, 0, len(sentence), "h"), 1.0, 1)
+        return Pick(hit=hit, sentence=sentence, span=span, confidence=0.9)
+
+    line = "Publié par : Aditi Ray Chowdhury"
+    q = "Who won the 2023 Rugby World Cup?"
+    # every check that refuses it, in the gate's order: "2023" is not in the passage either
+    got = replay.refused_by([pick(line, "Aditi")], q, ["Aditi Ray Chowdhury"])
+    assert got == ["figures", "article line"]
+    date = "Les chefs se réunissent dimanche à Oslo."
+    q = "Combien de chefs se réunissent dimanche ?"
+    assert "span kind count" in replay.refused_by([pick(date, "Oslo")], q, ["Oslo"])
+    assert replay.refused_by([pick(date, "Oslo")], q, ["Vilnius"]) is None
