@@ -339,6 +339,24 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
     return (name for name, fails in checks if fails())
 
 
+def _measured(p: Pick, kind: str, query: str) -> Pick:
+    """A calibre question answered from a sentence that holds one new measure
+    although the reader's span is another fact: the measure is the span
+    ("155 mm", not "1 milliard de dollars" from "Une ligne de crédits de 1
+    milliard de dollars … pour des munitions de 155 mm")."""
+    found = [
+        m
+        for m in answertype.measures(p.sentence)
+        if answertype.span_fits(kind, m.group(0).strip(), query)
+    ]
+    at = p.hit.chunk.text.find(p.sentence) if len(found) == 1 else -1
+    if at < 0:
+        return p
+    span = found[0].group(0).strip()
+    start = at + found[0].start()
+    return replace(p, span=span, start=start, end=start + len(span), others=())
+
+
 def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], float]:
     """A question that names the kind of fact it wants keeps only the picks
     that give one; none left means the passages are on topic without
@@ -358,7 +376,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         return picks, conf
     a = asks(query)
     if a.asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
-        picks = [p for p in picks if answertype.span_fits(a.asked, p.span, query)] or picks
+        fitting = [p for p in picks if answertype.span_fits(a.asked, p.span, query)]
+        picks = fitting or [_measured(p, a.asked, query) for p in picks]
         a = replace(a, asked="")
 
     def passes(p: Pick) -> bool:

@@ -875,6 +875,12 @@ _BODIES = frozenset(
 )
 
 
+def measures(sentence: str) -> list[re.Match]:
+    """The measures written in the sentence ("155 mm", "30 km"), in its own
+    characters."""
+    return list(_MEASURE.finditer(sentence))
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""

@@ -1029,6 +1029,24 @@ def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one()
     assert _typed([vague], 0.95, q)[0] == [vague]
 
 
+def test_a_calibre_is_read_from_the_sentence_when_the_span_is_another_fact():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    text = (
+        "Stoltenberg a parlé. "
+        "Une ligne de crédits de 1 milliard a été adoptée pour des obus de 155 mm."
+    )
+    sentence = text[21:]
+    hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+    credit = Pick(hit=hit, sentence=sentence, span="1 milliard", confidence=0.9)
+    (got,), _ = _typed([credit], 0.9, "Quel calibre vise la ligne de crédits ?")
+    assert got.span == "155 mm" and text[got.start : got.end] == "155 mm"
+    # a measure the question already states is none
+    (got,), _ = _typed([credit], 0.9, "Quel calibre, autre que 155 mm, vise la ligne ?")
+    assert got.span == "1 milliard"
+
+
 def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():
     from qa.answertype import asked
 
