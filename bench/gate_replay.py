@@ -118,14 +118,26 @@ def read(args) -> int:
     return 0
 
 
+def _load(path: str) -> dict:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def gated(picks, question: str, conf: float = 0.0):
+    """(the picks the gate keeps, the confidence they stand on), as `qa ask`
+    keeps them (speakers attributed first)."""
+    from qa.answer import _typed, attributed
+
+    return _typed(attributed(picks, question), conf, question)
+
+
 def outcome(q: dict, picks, conf: float, margin_threshold: float | None) -> str:
     """What the answer to `q` comes to with today's gate: "cited", "wrong" or
     "abstained" (answerable), "answered" or "abstained" (unanswerable); the
     citations are built as `compose` builds them, one per passage."""
-    from qa.answer import _typed, attributed
     from qa.eval.metrics import holds
 
-    kept, conf = _typed(attributed(picks, q["question"]), conf, q["question"])
+    kept, conf = gated(picks, q["question"], conf)
     if margin_threshold is None:
         abstained = not kept or conf < 0.5  # Settings.abstain_threshold
     else:
@@ -151,8 +163,7 @@ def replay(args) -> int:
     from qa.reader import load_reader
     from qa.stores import open_store
 
-    with open(args.picks, "rb") as f:
-        runs = pickle.load(f)
+    runs = _load(args.picks)
     reader = load_reader(load_settings().reader)
     results: dict[str, str] = {}
     print(f"{'set':<10} cited/ans  false-abst  abstained/unans")
@@ -202,14 +213,13 @@ def where_missed(holds_gold: list[bool], quoted: int) -> str:
 
 
 def misses(args) -> int:
-    from qa.answer import _reading_list, _typed, attributed, for_reader
+    from qa.answer import _reading_list, for_reader
     from qa.config import load_settings
     from qa.eval.metrics import holds
     from qa.reader import load_reader
     from qa.retrieve import Retriever
 
-    with open(args.picks, "rb") as f:
-        runs = pickle.load(f)
+    runs = _load(args.picks)
     reader = load_reader(load_settings().reader)
     found: Counter = Counter()
     for name, run in runs.items():
@@ -223,7 +233,7 @@ def misses(args) -> int:
             hits = _reading_list(retriever, got, q["question"], settings, None, None)
             readings = reader.read(for_reader(q["question"]), [h.chunk.text for h in hits])
             # the passage the answer quotes first, as `outcome` kept it
-            kept_picks, _ = _typed(attributed(kept["picks"], q["question"]), 0.0, q["question"])
+            kept_picks, _ = gated(kept["picks"], q["question"])
             ids = [h.chunk.chunk_id for h in hits]
             quoted = ids.index(kept_picks[0].hit.chunk.chunk_id)
             gold = [holds(h.chunk.text, q["answers"]) for h in hits]
@@ -252,17 +262,14 @@ def refused(args) -> int:
     """Answerable questions that abstain although a pick's sentence held the
     answer, with the checks that refused it; with --answered, the unanswerable
     questions answered, with the span quoted."""
-    from qa.answer import _typed, attributed
-
-    with open(args.picks, "rb") as f:
-        runs = pickle.load(f)
+    runs = _load(args.picks)
     found: Counter = Counter()
     for name, run in runs.items():
         for qid, kept in run["picks"].items():
             q = kept["q"]
             got = outcome(q, kept["picks"], kept["conf"], args.margin_threshold)
             if args.answered and got == "answered":
-                picks, _ = _typed(attributed(kept["picks"], q["question"]), 0.0, q["question"])
+                picks, _ = gated(kept["picks"], q["question"])
                 best = max(picks, key=lambda p: p.margin)
                 print(f"{name}/{qid} margin {best.margin:.1f} {q['question'][:90]} | {best.span!r}")
             elif not args.answered and got == "abstained" and q.get("answerable", True):

@@ -246,7 +246,8 @@ class Asks:
     """What a question asks, as the gate's checks read it: once a question."""
 
     kind: str  # the hard gate's kind for the sentence (`answertype.expected`)
-    asked: str  # what the span must be (`answertype.asked`)
+    asked: str  # what the span must be (`answertype.asked`), unless only preferred
+    preferred: str  # a kind whose spans go first, no refusal (`PREFERRED`: "calibre")
     figures: frozenset[str]
     actors: frozenset[str]
     reactors: tuple[str, ...]
@@ -260,9 +261,11 @@ class Asks:
 
 def asks(query: str) -> Asks:
     kind, asked = answertype.expected(query), answertype.asked(query)
+    preferred = asked if asked in PREFERRED else ""
     return Asks(
         kind=kind,
-        asked=asked,
+        asked="" if preferred else asked,
+        preferred=preferred,
         figures=frozenset(answertype.figures(query)),
         actors=frozenset(passagecheck.actors(query)),
         reactors=tuple(passagecheck.reactors(query)),
@@ -315,7 +318,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ),
         (
             "actor",
-            lambda: bool(a.actors) and not passagecheck.names_actors(set(a.actors), passage()),
+            lambda: bool(a.actors) and not passagecheck.names_actors(a.actors, passage()),
         ),
         ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
         ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),
@@ -375,10 +378,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     if not picks:
         return picks, conf
     a = asks(query)
-    if a.asked in PREFERRED:  # a preference, not a refusal: the measure first, if any
-        fitting = [p for p in picks if answertype.span_fits(a.asked, p.span, query)]
-        picks = fitting or [_measured(p, a.asked, query) for p in picks]
-        a = replace(a, asked="")
+    if a.preferred:  # the measure first, if any
+        fitting = [p for p in picks if answertype.span_fits(a.preferred, p.span, query)]
+        picks = fitting or [_measured(p, a.preferred, query) for p in picks]
 
     def passes(p: Pick) -> bool:
         return next(refusals(p, query, a), None) is None

@@ -867,14 +867,6 @@ def _names_the_sum(question: str, sentence: str) -> bool:
     return all(re.search(rf"\b({stems})", fold(sentence)) for stems in need)
 
 
-# the alliances, ministries and seats of power a question about a thing gets
-# for an answer ("OTAN" for "quel système de défense", "Défense" for "quels armements")
-_BODIES = frozenset(
-    "otan nato onu un ue eu union europeenne european defense defence pentagone pentagon "
-    "kremlin maison blanche white house congres congress ministere ministry".split()
-)
-
-
 def measures(sentence: str) -> list[re.Match]:
     """The measures written in the sentence ("155 mm", "30 km"), in its own
     characters."""
@@ -983,7 +975,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "thing":
         return not (
             places.only_places(span)
-            or all(w in _BODIES for w in _words(span))
+            or places.only_institutions(span)
             or _QUANTITY_ONLY.match(s.strip())
         )
     if kind == "body" and _names_unit(s, q):
@@ -1429,22 +1421,22 @@ _QUESTION_FIGURE = re.compile(r"(?<![\w.,-])\d{3,}(?![\w.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
 
-# A question that compares two facts or joins them ("lequel est le plus
-# élevé : … ou la ligne de 155 mm", "à la fois proposé … et conclu un accord de
-# 325 millions", "différent des obus de 152 mm") states figures of other
-# passages than the one that answers.
+# A question that compares two facts, joins them or sets one aside ("lequel
+# est le plus élevé : … ou la ligne de 155 mm", "à la fois proposé … et conclu
+# un accord de 325 millions", "différent des obus de 152 mm", "outre les 152
+# mm": `sets_aside`) states figures of other passages than the one that answers.
 _COMPARED = re.compile(
     r"\b(le|la|les) plus (eleve|grand|important|gros|faible|petit)e?s?\b|\bplus (eleve|grand|"
     r"important|gros|faible|petit)e?s? que\b|\b(larger|bigger|higher|greater|smaller|lower)\b|"
-    r"\bdifferent(e|es|s)?\b|\bautres? que\b|\bother than\b|\bunlike\b|\ba la fois\b|"
+    r"\bdifferent(e|es|s)?\b|\bautres? que\b|\bunlike\b|\ba la fois\b|"
     r"\bboth\b"
 )
 
 
 def figures(question: str) -> set[str]:
     """The question's own figures of three digits or more, none for a question
-    that compares or joins facts."""
-    if _COMPARED.search(fold(question)):
+    that compares, joins or sets aside facts."""
+    if _COMPARED.search(fold(question)) or sets_aside(question):
         return set()
     return set(_QUESTION_FIGURE.findall(_THOUSANDS.sub("", question)))
 

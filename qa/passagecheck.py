@@ -45,6 +45,7 @@ development sets and on the blind sets.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from . import places
 from .analyze import STOPWORDS, fold
@@ -104,13 +105,13 @@ def actors(question: str) -> set[str]:
 
 
 def _ends_with_body(text: str) -> set[str]:
-    """The body (`_PARTY_NAMES`: the EU, NATO, the UN) the text ends with, as
+    """The body (`places.BODIES`: the EU, NATO, the UN) the text ends with, as
     its first name: "l'Union européenne a-t-elle promis" makes the EU act."""
     t = f" {' '.join(_words(text))} "
-    return {names[0] for names in _PARTY_NAMES if any(t.endswith(f" {n} ") for n in names)}
+    return {names[0] for names in places.BODIES if any(t.endswith(f" {n} ") for n in names)}
 
 
-def names_actors(need: set[str], passage: str) -> bool:
+def names_actors(need: AbstractSet[str], passage: str) -> bool:
     """Does the passage name every country in `need` (the question's `actors`),
     by its name, a word of the same stem ("nord-coréen") or one of its
     time-zone cities ("Pyongyang")?"""
@@ -122,7 +123,7 @@ def names_actors(need: set[str], passage: str) -> bool:
         have |= places.side(places.word_nations(w), folded, i)
     text = f" {' '.join(folded)} "
     cities = places.zone_cities()
-    bodies = {names[0]: names for names in _PARTY_NAMES}
+    bodies = {names[0]: names for names in places.BODIES}
     return all(
         code in have
         or any(city in text for city in cities.get(code, ()))
@@ -175,24 +176,6 @@ _REACTION_OF_EN = re.compile(
     r"(on|towards?|regarding|about|over))\b"
     rf"|\b((?i:reaction|response|reply) of|(?i:position|stance) of) (?P<d>{_NAME_EN}) "
     r"(to|on|towards?|regarding|about|over)\b"
-)
-# seats of power a question names instead of their country
-_SEATS = {
-    "kremlin": "RU",
-    "maison blanche": "US",
-    "white house": "US",
-    "pentagone": "US",
-    "pentagon": "US",
-    "departement d etat": "US",
-    "state department": "US",
-    "elysee": "FR",
-    "downing street": "GB",
-}
-# bodies named several ways: one name in the question, another in the sentence
-_PARTY_NAMES = (
-    ("union europeenne", "ue", "european union", "eu", "bruxelles", "brussels"),
-    ("otan", "nato", "alliance atlantique", "alliance"),
-    ("onu", "nations unies", "united nations", "un"),
 )
 # words that do not name the party reacting ("comment le gouvernement de…")
 _NOT_PARTY = frozenset(
@@ -252,14 +235,14 @@ def names_reactor(party: str, sentence: str) -> bool:
     sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
     folded = f" {' '.join(_words(party))} "
     codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
-    codes |= {c for seat, c in _SEATS.items() if f" {seat} " in folded}
+    codes |= {c for seat, c in places.SEATS.items() if f" {seat} " in folded}
     codes = {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
     text = f" {' '.join(_words(sentence))} "
     if codes:
         return names_actors(codes, sentence) or any(
-            f" {seat} " in text for seat, c in _SEATS.items() if c in codes
+            f" {seat} " in text for seat, c in places.SEATS.items() if c in codes
         )
-    for names in _PARTY_NAMES:
+    for names in places.BODIES:
         if any(f" {n} " in folded for n in names if len(n) > 2):
             return any(f" {n} " in text for n in names)
     stems = {w[:4] for w in _words(sentence)}

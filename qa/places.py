@@ -112,6 +112,40 @@ def without_countries(span: str) -> str:
 
 _BETWEEN_PLACES = frozenset("et and ou or le la les l the".split())
 
+# seats of power a question names instead of their country
+SEATS = {
+    "kremlin": "RU",
+    "maison blanche": "US",
+    "white house": "US",
+    "pentagone": "US",
+    "pentagon": "US",
+    "departement d etat": "US",
+    "state department": "US",
+    "elysee": "FR",
+    "downing street": "GB",
+}
+# bodies named several ways: one name in the question, another in the sentence
+BODIES = (
+    ("union europeenne", "ue", "european union", "eu", "bruxelles", "brussels"),
+    ("otan", "nato", "alliance atlantique", "alliance"),
+    ("onu", "nations unies", "united nations", "un"),
+)
+# the words left of a ministry or a parliament once its country is blanked
+# ("le ministère de la Défense" -> "Défense")
+_INSTITUTION_WORDS = frozenset(
+    "ministere ministry ministeres defense defence congres congress parlement parliament".split()
+)
+
+
+def only_institutions(span: str) -> bool:
+    """The span names only seats of power, international bodies or ministries
+    ("OTAN", "la Maison Blanche", "Défense"): no thing, nobody."""
+    rest = f" {' '.join(_words(span))} "
+    for name in [*SEATS, *(n for names in BODIES for n in names)]:
+        rest = rest.replace(f" {name} ", " ")
+    words = set(rest.split())
+    return bool(_words(span)) and words <= _INSTITUTION_WORDS | _BETWEEN_PLACES
+
 
 def only_places(span: str) -> bool:
     """The span names cities (CLDR time-zone cities) and countries and nothing

@@ -1003,6 +1003,7 @@ def test_the_passage_must_hold_the_figures_the_question_states():
     assert figures("Quel calibre, différent des obus de 152 mm, vise la ligne ?") == set()
     assert figures("Which is larger: the package or the credit line for 155 mm shells?") == set()
     assert figures("Qui a à la fois proposé l'aide et conclu un accord de 325 millions ?") == set()
+    assert figures("Outre les obus de 152 mm, quelles armes Pyongyang livre-t-il ?") == set()
 
 
 def test_a_vague_quantity_answers_quelle_quantite_but_not_combien():
