@@ -19,7 +19,8 @@ type" checks):
   month, a year, a time, a city, a country, a model, a port, base or building,
   a named body (neither of them the city it is in), a sort of thing, a thing
   (a system, a weapon: no alliance, ministry or place), a means
-  of transport, a person: `asked`, `span_fits`): "des ouvriers" does not
+  of transport, what was done to find something out ("comment Kiev a-t-il
+  appris…": not what was found), a person: `asked`, `span_fits`): "des ouvriers" does not
   answer "combien d'ouvriers", nor "un mois" or "mercredi" "à quelle date",
   nor "quelques semaines" "combien d'heures", nor "30 août" "quel jour de
   septembre", nor "Russie" "quelle agence de presse", nor an aid package "à
@@ -222,8 +223,10 @@ _QUANTITY = r"quelles? quantites?|(what|which) quantit(y|ies)"
 _HOW_LONG = r"(pour|pendant) quelle duree|for what (period|length of time)"
 # a unit of an organisation, named ("le Commandement du théâtre oriental") or
 # by its kind ("le programme de sécurité internationale"): `_names_unit`
+# "quel programme du Wilson Center" is a body; "sur quels programmes la
+# Russie pourrait-elle aider" asks for weapons programmes, which have no name
 _UNIT_Q = (
-    r"quel(le)?s? (?P<unit>comites?|programmes?|unites?|commandements?|delegations?|"
+    r"quel(le)?s? (?P<unit>comites?|programmes?(?= d)|unites?|commandements?|delegations?|"
     r"composantes?|ministeres?|departements?|sondages?|brigades?|regiments?|bataillons?)|"
     r"(what|which) (\w+ ){0,3}(?P<unit_en>committees?|programmes?|programs?|units?|commands?|"
     r"delegations?|ministr(y|ies)|departments?|polls?|surveys?|brigades?|regiments?|battalions?)"
@@ -325,6 +328,20 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     ),
     # how something travels or is done: by rail, "à cheval", "par fusion"; not
     # what for ("pour obtenir des munitions") nor a country ("la Corée du Nord")
+    # how something was found out or got done: "comment Kiev a-t-il appris…",
+    # "comment s'y est-elle prise pour…", "how did Ukraine verify…"; answered
+    # by what was done ("en interceptant…", "avoir intercepté des appels"),
+    # not by what was found ("des lourdes pertes")
+    (
+        "method",
+        re.compile(
+            r"\b(comment\b[^?]*\b(appris|su|decouvert|verifie\w*|s['’]y (prend\w*|pri(s|se|ses)|"
+            r"(est|sont)[- ]\w+ pri(s|se|ses)))\b|par quel(le)?s? (moyens|voies|biais)\b"
+            r"[^?]*\b(appri|su|decouvr|verifi|savoir|intercept|detect|obten|identif)\w*|"
+            r"how (did|does|do|will|would|could|can)\b[^?]*\b(learn|verif|find out|found out|"
+            r"discover|go about|manage)\w*)"
+        ),
+    ),
     (
         "means",
         re.compile(
@@ -851,6 +868,23 @@ def _a_means(span: str, question: str) -> bool:
     return not _TRANSPORT_Q.search(fold(question)) or bool(_TRANSPORT.search(s))
 
 
+# what was done: a gerund ("en interceptant", "envoyant des navires"), an
+# infinitive or a past tense ("signer des contrats", "avoir intercepté",
+# "a échangé des lettres"), or an instrument ("grâce à", "by intercepting")
+_DONE = re.compile(
+    r"^\W*(en )?\w{3,}ant\b|\b\w{3,}(er|ir)\b|"
+    r"\b(a|ont|avait|avaient|avoir|ayant|aurait|auraient) \w{2,}(e|es|ee|ees|i|is|u|us|t)\b|"
+    r"\b(grace a|a l'aide d|au moyen d|via|par l'intermediaire d|through|thanks to|"
+    r"using|by \w+ing)\b"
+)
+
+
+def _a_method(span: str) -> bool:
+    """What was done, not a purpose nor a fact alone ("des lourdes pertes")."""
+    s = straight(span)
+    return not _PURPOSE.search(s) and bool(_DONE.search(s))
+
+
 # "quel pays" (not "quels pays") asks for one country
 _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
 
@@ -966,6 +1000,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return not _CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)
+    if kind == "method":
+        return _a_method(span)
     if kind == "paid":
         return bool(_MONEY.search(span)) and _new_number(span, question)
     if kind == "sort":  # anything but countries or a quantity alone ("des millions")

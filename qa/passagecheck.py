@@ -28,8 +28,9 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   another weekday than the question's counts that day's (`figure_of_another_day`);
 - a specific-thing check: "quels équipements précis" wants a name or a
   figure (`vague_for`);
-- a negation check: "quels pays n'ont pas envoyé…" is answered only by a
-  sentence that denies, excludes or restricts (`asks_negated`, `negates`);
+- a negation check: "quels pays n'ont pas envoyé…" and "pourquoi Kirby
+  a-t-il refusé…" are answered only by a sentence that denies, excludes or
+  restricts (`asks_negated`, `negates`);
 - a reason check: a why-question is not answered by a sentence sharing none
   of its words (`unrelated_reason`), nor "comment Kirby a-t-il qualifié les
   lettres" by one sharing no word with what it describes
@@ -351,11 +352,22 @@ _NEGATES = re.compile(
 )
 
 
+# "Pourquoi Poutine et Kim n'ont-ils signé aucun accord ?", "why did Kirby
+# refuse to…": the reason for what did not happen is told where it is said
+# not to have happened; the reader answered with the purpose of the visit.
+_WHY_NOT_Q = re.compile(
+    r"^\W*(pourquoi|why|pour quelle raison|for what reason)\b[^?]*"
+    r"(\bn'\w+(-t)?(-?(il|elle|ils|elles))? (\w+ )?(pas|jamais|aucune?|rien)\b"
+    r"|\bne \w+ (pas|jamais)\b|\b(not|never)\b|n't\b|\brefus\w*|\bdeclin\w*|\brejet\w*)"
+)
+
+
 def asks_negated(question: str) -> bool:
-    """Does the question ask which one, or who, did not? Not a "not" in what
-    was said ("quel responsable a reconnu qu'on ne savait pas…" asks who said it)."""
+    """Does the question ask which one, or who, did not, or why something did
+    not happen? Not a "not" in what was said ("quel responsable a reconnu
+    qu'on ne savait pas…" asks who said it)."""
     main = re.split(r"\b(qu'|que|that|whether|si|if)\b", straight(question), maxsplit=1)[0]
-    return bool(_NEGATED_Q.search(main))
+    return bool(_NEGATED_Q.search(main) or _WHY_NOT_Q.search(main))
 
 
 def negates(sentence: str) -> bool:

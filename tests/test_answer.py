@@ -186,6 +186,14 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
         ("Qui dirige le groupe de contact ?", "person"),
         ("Quel type d'arme Pyongyang a-t-il tiré ?", "sort"),  # any phrase but countries
+        ("Comment la Maison Blanche a-t-elle appris la visite ?", "method"),
+        ("Comment l'Ukraine s'y est-elle prise pour intercepter les appels ?", "method"),
+        ("How did Ukraine verify that the calls were real?", "method"),
+        ("Par quels moyens Washington vérifie-t-il les cargaisons ?", "method"),
+        ("Comment les troupes avancent-elles sur le front ?", ""),
+        # a programme of an institution is a body; weapons programmes have no name
+        ("À quel programme du Wilson Center Lee est-il rattaché ?", "body"),
+        ("Sur quels programmes la Russie pourrait-elle aider Pyongyang ?", ""),
         ("Pourquoi la Russie achète-t-elle des obus ?", "why"),  # only not a name alone
     ],
 )
@@ -203,6 +211,17 @@ def test_asked_kind_of_span(question, kind):
             False,
         ),
         ("count", "Combien de drones a-t-il offerts ?", "cinq", True),
+        # how it was found out or done: what was done, not what was found
+        (
+            "method",
+            "Comment l'Ukraine a-t-elle appris que les soldats se plaignaient ?",
+            "avoir intercepté des appels téléphoniques",
+            True,
+        ),
+        ("method", "How did Kyiv verify the calls?", "des lourdes pertes", False),
+        ("method", "Comment s'y est-il pris ?", "en concluant un accord", True),
+        ("method", "Comment s'y est-il pris ?", "pour soutenir l'effort russe", False),
+        ("method", "Par quels moyens Washington vérifie-t-il ?", "obus d'artillerie", False),
         ("count", "Combien de drones ont été livrés ?", "des centaines", True),
         ("count", "Combien de temps a duré le voyage ?", "six jours", True),
         ("count", "Dans combien de temps se tient le sommet ?", "dans un mois", True),
@@ -398,7 +417,7 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         ("Which Russian units are the shells destined for?", "body", "la Corée du Nord", "", False),
         ("Quel commandement conduit ces activités ?", "body", "navires", "", False),
         (
-            "De quel programme Seth Jones est-il directeur ?",
+            "De quel programme du CSIS Seth Jones est-il directeur ?",
             "body",
             "programme de sécurité internationale",
             "",

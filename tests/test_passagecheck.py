@@ -211,7 +211,15 @@ def test_a_sum_voted_or_paid_is_not_the_sum_proposed():
         ),
         ("Which official said that he did not know?", "Milley said the talks went on.", True),
         ("Quels pays ont envoyé leur chef de la défense ?", "La Norvège l'a fait.", True),
-        ("Pourquoi Kim n'a-t-il pas signé ?", "Il a accueilli Kim.", True),
+        ("Pourquoi Kim est-il venu ?", "Il a accueilli Kim.", True),
+        # why something did not happen: told where it is said not to have happened
+        ("Pourquoi Kim n'a-t-il pas signé ?", "Il a accueilli Kim.", False),
+        ("Pourquoi n'ont-ils signé aucun accord ?", "Rien n'a été signé, faute de temps.", True),
+        ("Why does Stoltenberg say he never confirms rumours?", "Les rumeurs courent.", False),
+        ("Why didn't Kim sign?", "Kim did not sign because talks stalled.", True),
+        ("Pourquoi Kirby a-t-il refusé de répondre ?", "Kirby a parlé des obus.", False),
+        # a "ne pas" of an infinitive is what is judged, not what did not happen
+        ("Pourquoi jugent-ils dangereux de ne pas agir ?", "Ils jugent que c'est risqué.", True),
     ],
 )
 def test_who_did_not_is_answered_by_a_sentence_that_denies_or_excludes(question, sentence, answers):
