@@ -16,17 +16,18 @@ type" checks):
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
   they want (a count, a sum, a sum paid, a share, a measure, a date, a day, a
-  month, a year, a time, a city, a country, a model, a port, base or building,
-  a named body (neither of them the city it is in), a sort of thing, a thing
-  (a system, a weapon: no alliance, ministry or place), a means
-  of transport, what was done to find something out ("comment Kiev a-t-il
-  appris…": not what was found), a person: `asked`, `span_fits`): "des ouvriers" does not
-  answer "combien d'ouvriers", nor "un mois" or "mercredi" "à quelle date",
-  nor "quelques semaines" "combien d'heures", nor "30 août" "quel jour de
-  septembre", nor "Russie" "quelle agence de presse", nor an aid package "à
-  combien s'élève le budget", nor "le président russe" "quelle responsable
-  nord-coréenne", nor "La Maison Blanche" "par train ou par bateau", nor "le
-  président Joe Biden" "which senator";
+  month, a year, a time, a city, a part of a country (no place of another), a
+  country, a model, a port, base or building, a named body (neither of them
+  the city it is in), a sort of thing, a thing (a system, a weapon: no
+  alliance, ministry or place), a means of transport, what was done to find
+  something out ("comment Kiev a-t-il appris…": not what was found), a person:
+  `asked`, `span_fits`): "des ouvriers" does not answer "combien d'ouvriers",
+  nor "un mois" or "mercredi" "à quelle date", nor "quelques semaines"
+  "combien d'heures", nor "30 août" "quel jour de septembre", nor "Russie"
+  "quelle agence de presse", nor an aid package "à combien s'élève le budget",
+  nor "le président russe" "quelle responsable nord-coréenne", nor "La Maison
+  Blanche" "par train ou par bateau", nor "le président Joe Biden" "which
+  senator";
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`), and
@@ -363,6 +364,15 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"(what|which) (\w+ )?(site|sector|region|province))\b"
         ),
     ),
+    # "dans quelles zones d'Ukraine", "in which parts of Ukraine": any words
+    # ("l'est et le sud"), but no place of another country ("Pyongyang")
+    (
+        "part",
+        re.compile(
+            r"\b(quel(le)?s (parties|zones|regions) d|"
+            r"(what|which) (parts?|areas?|regions?) of)\b"
+        ),
+    ),
     (
         "country",
         re.compile(
@@ -444,6 +454,7 @@ _ROLES = {
     "conseiller|adviser|advisor": "consei|advis",
     "envoye|envoy": "envoy",
     "maire|mayor": "maire|mayor",
+    "officier|officer": "offici|genera|amiral|admiral",
 }
 # Roles that say no more than "someone who leads": any new name answers them
 # ("quel dirigeant américain" -> "Biden"); an official has a title to show.
@@ -963,6 +974,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_new_place_names(span, question)) and not _other_nation(
             kind, question, places.city_nations(span)
         )
+    if kind == "part":
+        return not _other_nation(
+            kind, question, places.city_nations(span) | places.any_nations(span)
+        )
     if kind == "number":
         return _fresh(re.findall(r"\d[\d.,-]*", s), question)
     if kind == "calibre":
@@ -1153,7 +1168,7 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
 
 # Roles any official holds besides a title: "quel responsable" -> "le
 # secrétaire d'État Antony Blinken"
-_GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head"))
+_GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head", "officier", "officer"))
 
 
 def _presented_nations(span: str, sentence: str) -> set[str]:

@@ -191,6 +191,9 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("How did Ukraine verify that the calls were real?", "method"),
         ("Par quels moyens Washington vérifie-t-il les cargaisons ?", "method"),
         ("Comment les troupes avancent-elles sur le front ?", ""),
+        ("Dans quelles zones d'Ukraine se déroulent les combats ?", "part"),
+        ("In which parts of Ukraine is the fighting heaviest?", "part"),
+        ("Dans quelle zone se déroulent les combats ?", "city"),
         # a programme of an institution is a body; weapons programmes have no name
         ("À quel programme du Wilson Center Lee est-il rattaché ?", "body"),
         ("Sur quels programmes la Russie pourrait-elle aider Pyongyang ?", ""),
@@ -211,6 +214,10 @@ def test_asked_kind_of_span(question, kind):
             False,
         ),
         ("count", "Combien de drones a-t-il offerts ?", "cinq", True),
+        # parts of a country: any words, but no place of another country
+        ("part", "Dans quelles zones d'Ukraine combat-on ?", "Pyongyang et Téhéran", False),
+        ("part", "Dans quelles zones d'Ukraine combat-on ?", "dans l'est et le sud", True),
+        ("part", "In which parts of Ukraine is the fighting?", "Zaporijia", True),
         # how it was found out or done: what was done, not what was found
         (
             "method",
@@ -350,6 +357,19 @@ def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
             "Quel ancien chef d'État américain a écrit à Kim ?",
             "Le président Donald Trump",
             "Le président Donald Trump avait aussi écrit à Kim.",
+            True,
+        ),
+        # an officer of the nation asked
+        (
+            "Quel officier américain estime que l'aide a un large soutien ?",
+            "Volodymyr Zelensky",
+            "Le président ukrainien Volodymyr Zelensky se rendra à la Maison Blanche.",
+            False,
+        ),
+        (
+            "Quel officier américain estime que l'aide a un large soutien ?",
+            "Mark Milley",
+            "Le général américain Mark Milley a dit que l'aide avait un large soutien.",
             True,
         ),
         # no person: an institution, a role, a country
