@@ -279,6 +279,18 @@ def asks(query: str) -> Asks:
     )
 
 
+def _denial(a: Asks, p: Pick) -> str:
+    """Where a denial must be: the sentence; for "qui ne voulait pas…", the
+    next one too, which tells what the person named did not ("Il a déclaré
+    que même s'il ne voulait pas…")."""
+    text = p.hit.chunk.text if p.hit is not None else ""
+    at = text.find(p.sentence)
+    if a.asked not in ("person", "holder") or at < 0:
+        return p.sentence
+    rest = [b for b in split_sentences(text) if b[0] >= at + len(p.sentence)]
+    return p.sentence + (" " + text[rest[0][0] : rest[0][1]] if rest else "")
+
+
 def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
     """The names of the gate's checks the pick fails, in the gate's order and
     lazily: `_typed` stops at the first, bench/gate_replay.py lists them all."""
@@ -293,6 +305,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("setting", lambda: answertype.only_setting(span, sentence, query)),
         ("representative", lambda: answertype.represents_another(query, span, sentence)),
         ("start", lambda: answertype.no_start(query, span, sentence)),
+        ("choice", lambda: answertype.not_an_option(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
@@ -336,7 +349,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             ),
         ),
         ("outcome", lambda: a.outcome and passagecheck.only_proposed(sentence)),
-        ("negation", lambda: a.negated and not passagecheck.negates(sentence)),
+        ("negation", lambda: a.negated and not passagecheck.negates(_denial(a, p))),
         ("article line", lambda: bool(metadata_line(sentence)) and not a.about_article),
     )
     return (name for name, fails in checks if fails())

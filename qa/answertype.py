@@ -16,18 +16,18 @@ type" checks):
   about the shells as an answerable question is;
 - a gate on the reader's span for the questions that say what kind of fact
   they want (a count, a sum, a sum paid, a share, a measure, a date, a day, a
-  month, a year, a time, a city, a part of a country (no place of another), a
-  country, a model, a port, base or building, a named body (neither of them
-  the city it is in), a sort of thing, a thing (a system, a weapon: no
-  alliance, ministry or place), a means of transport, what was done to find
-  something out ("comment Kiev a-t-il appris…": not what was found), a person:
-  `asked`, `span_fits`): "des ouvriers" does not answer "combien d'ouvriers",
-  nor "un mois" or "mercredi" "à quelle date", nor "quelques semaines"
-  "combien d'heures", nor "30 août" "quel jour de septembre", nor "Russie"
-  "quelle agence de presse", nor an aid package "à combien s'élève le budget",
-  nor "le président russe" "quelle responsable nord-coréenne", nor "La Maison
-  Blanche" "par train ou par bateau", nor "le président Joe Biden" "which
-  senator";
+  month, a year, a time, a frequency (not the weekday of one meeting), a city,
+  a part of a country (no place of another), a country, a model, a port, base
+  or building, a named body (neither of them the city it is in), a sort of
+  thing, a thing (a system, a weapon: no alliance, ministry or place), a means
+  of transport, what was done to find something out ("comment Kiev a-t-il
+  appris…": not what was found), a person: `asked`, `span_fits`): "des
+  ouvriers" does not answer "combien d'ouvriers", nor "un mois" or "mercredi"
+  "à quelle date", nor "quelques semaines" "combien d'heures", nor "30 août"
+  "quel jour de septembre", nor "Russie" "quelle agence de presse", nor an aid
+  package "à combien s'élève le budget", nor "le président russe" "quelle
+  responsable nord-coréenne", nor "La Maison Blanche" "par train ou par
+  bateau", nor "le président Joe Biden" "which senator";
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`), and
@@ -44,7 +44,9 @@ type" checks):
 - a representative check: "qui représente les Pays-Bas" is not answered by
   "le président ukrainien Volodymyr Zelensky" (`represents_another`);
 - a start check: "depuis quand" is answered by what follows "depuis / since /
-  à partir de / dès", not by "En juillet" dating an event (`no_start`).
+  à partir de / dès", not by "En juillet" dating an event (`no_start`);
+- a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
+  by one of the options, not by "Asie" (`not_an_option`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -234,6 +236,17 @@ _UNIT_Q = (
 )
 _ASKED: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
+    # how often: "chaque mois", "mensuelle", "presque quotidiennement", not
+    # the weekday of one meeting ("jeudi"). "À quel rythme avancent-elles"
+    # asks a pace ("lentement"); only meetings' "rythme" is a frequency.
+    (
+        "frequency",
+        re.compile(
+            r"\b((a|avec) quelle frequence|how (often|frequently)|"
+            r"a quel rythme ([\w'-]+ ){0,4}?(se |s')?(reuni\w*|tien\w*|rencontr\w*)|"
+            r"(reuni\w*|tien\w*|rencontr\w*) ([\w'-]+ ){0,3}?a quel rythme)"
+        ),
+    ),
     ("day", re.compile(r"\b(quel jour|(what|which) day|day of the week)\b")),
     (
         "date",
@@ -879,6 +892,14 @@ def _a_means(span: str, question: str) -> bool:
     return not _TRANSPORT_Q.search(fold(question)) or bool(_TRANSPORT.search(s))
 
 
+_FREQUENCY = re.compile(
+    r"\b(quotidien\w*|hebdomadaire\w*|mensuel\w*|annuel\w*|bimensuel\w*|trimestriel\w*|"
+    r"chaque|tous les|toutes les|par (jour|semaine|mois|an|annee)|fois|reprises|"
+    r"regulierement|souvent|rarement|frequemment|sans cesse|daily|weekly|monthly|yearly|"
+    r"annual\w*|every|each|times|often|regularly|rarely|frequently)\b"
+)
+
+
 # what was done: a gerund ("en interceptant", "envoyant des navires"), an
 # infinitive or a past tense ("signer des contrats", "avoir intercepté",
 # "a échangé des lettres"), or an instrument ("grâce à", "by intercepting")
@@ -974,6 +995,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_new_place_names(span, question)) and not _other_nation(
             kind, question, places.city_nations(span)
         )
+    if kind == "frequency":
+        return bool(_FREQUENCY.search(s))
     if kind == "part":
         return not _other_nation(
             kind, question, places.city_nations(span) | places.any_nations(span)
@@ -1263,6 +1286,28 @@ def represents_another(question: str, span: str, sentence: str) -> bool:
         return False
     asked, named = places.any_nations(question), _presented_nations(span, sentence)
     return bool(asked and named) and not asked & named
+
+
+# "Lequel des deux pays, la Chine ou l'Iran, …", "which of the two, Lee or
+# Jones, …": the answer is one of the options, not a third thing ("Asie").
+_CHOICE_Q = re.compile(
+    r"\b(lequel|laquelle|lesquels|lesquelles|which(?: one)?) (des|of the) (deux|trois|two|three)"
+    r"( \w+)?, (?P<a>[^,?]{1,40}) (ou|or) (?P<b>[^,?]{1,40}),"
+)
+
+
+def not_an_option(question: str, span: str) -> bool:
+    """Asked to choose between named options, the span names none of them."""
+    m = _CHOICE_Q.search(fold(question))
+    if not m:
+        return False
+    options = [m.group("a"), m.group("b")]
+    said = fold(span)
+    return not any(
+        any(w in said for w in _words(o) if len(w) > 2 and w not in STOPWORDS)
+        or places.any_nations(o) & places.any_nations(span)
+        for o in options
+    )
 
 
 # "Depuis quand…", "since when": the start of something still going on. "En

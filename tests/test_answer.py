@@ -194,6 +194,9 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Dans quelles zones d'Ukraine se déroulent les combats ?", "part"),
         ("In which parts of Ukraine is the fighting heaviest?", "part"),
         ("Dans quelle zone se déroulent les combats ?", "city"),
+        ("À quelle fréquence les ministres se réunissent-ils ?", "frequency"),
+        ("Le groupe se réunit à quel rythme ?", "frequency"),
+        ("À quel rythme les forces avancent-elles au moment des réunions ?", ""),  # a pace
         # a programme of an institution is a body; weapons programmes have no name
         ("À quel programme du Wilson Center Lee est-il rattaché ?", "body"),
         ("Sur quels programmes la Russie pourrait-elle aider Pyongyang ?", ""),
@@ -214,6 +217,10 @@ def test_asked_kind_of_span(question, kind):
             False,
         ),
         ("count", "Combien de drones a-t-il offerts ?", "cinq", True),
+        # how often: a frequency, not the weekday of one meeting
+        ("frequency", "À quelle fréquence les ministres se réunissent-ils ?", "jeudi", False),
+        ("frequency", "À quel rythme se réunit le groupe ?", "la réunion mensuelle", True),
+        ("frequency", "How often do Chinese ships sail?", "presque quotidiennement", True),
         # parts of a country: any words, but no place of another country
         ("part", "Dans quelles zones d'Ukraine combat-on ?", "Pyongyang et Téhéran", False),
         ("part", "Dans quelles zones d'Ukraine combat-on ?", "dans l'est et le sud", True),
@@ -1533,3 +1540,35 @@ def test_a_thing_is_no_alliance_ministry_or_place():
     assert not span_fits("thing", "Oslo", q)
     assert span_fits("thing", "NASAMS", q)
     assert span_fits("thing", "des missiles sol-sol à courte portée", "Which weapons?")
+
+
+def test_a_choice_between_named_options_is_answered_by_one_of_them():
+    from qa.answertype import not_an_option
+
+    q = "Lequel des deux pays, la Chine ou l'Iran, a le plus aidé Poutine ?"
+    assert not_an_option(q, "Asie et d'Asie Mineure")
+    assert not not_an_option(q, "la Chine")
+    assert not not_an_option(q, "Téhéran")  # the capital names the country
+    q = "Lequel des deux dirigeants, Poutine ou Kim, a écrit le premier ?"
+    assert not not_an_option(q, "Kim Jong Un")
+    assert not not_an_option("Lequel des deux experts parle de famine ?", "Biden")  # no options
+
+
+def test_who_did_not_may_be_told_in_the_next_sentence():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    text = (
+        "Le général Milley était sceptique. "
+        "Il ne voulait pas trop minimiser l'assistance. "
+        "Les experts ont parlé."
+    )
+    chunk = Chunk("d#0", "d", 0, text, 0, len(text), "h")
+    hit = Hit(chunk=chunk, score=1.0, rank=1)
+    sentence = "Le général Milley était sceptique."
+    pick = Pick(hit=hit, sentence=sentence, span="Milley", confidence=0.9)
+    assert _typed([pick], 0.9, "Qui ne voulait pas trop minimiser l'assistance ?")[0] == [pick]
+    # which ones did not: the sentence itself must say it
+    countries = "Quels pays n'ont pas envoyé d'armes ?"
+    listed = Pick(hit=hit, sentence=sentence, span="Milley", confidence=0.9)
+    assert _typed([listed], 0.9, countries) == ([], 0.0)

@@ -54,6 +54,10 @@ def test_trim_and_squad_scores():
     for start, end, word in ((0, 3, "Trois"), (24, 27, "Coréens")):
         s, e = trim(text, start, end)
         assert text[s:e] == word
+    # a span stopping on "au moins" takes the number it introduces
+    text = "ont envoyé au moins un bombardier"
+    s, e = trim(text, 11, 19)
+    assert text[s:e] == "au moins un"
     assert normalize("L’ère soviétique.") == normalize("ère soviétique")
     assert exact_match("l'ère soviétique", ["ère soviétique"]) == 1.0
     assert f1("des obus de 152 mm", ["152 mm"]) == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))

@@ -86,7 +86,29 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.!?«(["):
         end -= 1
-    return start, end
+    return start, _with_number(text, start, end)
+
+
+# "au moins", "plus de", "at least": a span that stops on one takes the
+# number it introduces ("au moins" -> "au moins un" bombardier)
+_QUANTIFIER_END = re.compile(
+    r"\b(au moins|au plus|plus de|moins de|pr[eè]s de|environ|quelque|jusqu'[àa]|"
+    r"at least|at most|more than|less than|fewer than|nearly|about|up to)$",
+    re.IGNORECASE,
+)
+_NUMBER_NEXT = re.compile(
+    r"\s+(\d[\d\s.,]*\d|\d|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|"
+    r"vingt|trente|cent|mille|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+    r"twenty|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_number(text: str, start: int, end: int) -> int:
+    if not _QUANTIFIER_END.search(text[start:end]):
+        return end
+    m = _NUMBER_NEXT.match(text, end)
+    return m.end() if m else end
 
 
 # --- SQuAD exact match and F1 ----------------------------------------------
