@@ -46,7 +46,10 @@ type" checks):
 - a start check: "depuis quand" is answered by what follows "depuis / since /
   à partir de / dès", not by "En juillet" dating an event (`no_start`);
 - a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
-  by one of the options, not by "Asie" (`not_an_option`).
+  by one of the options, not by "Asie" (`not_an_option`);
+- an interval check: "combien de jours entre X et Y" is answered by a time
+  the sentence tells as between two events, not by "le voyage de six jours"
+  (`not_an_interval`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -624,7 +627,12 @@ def _only_interval(span: str, folded_question: str, sentence: str) -> bool:
     """The span is the time between two events in the sentence ("quelques
     semaines seulement après", "dans un mois"), and the question asks
     how long something lasted, not how long after."""
-    if not sentence or _INTERVAL_Q.search(folded_question):
+    return not _INTERVAL_Q.search(folded_question) and _told_as_interval(span, sentence)
+
+
+def _told_as_interval(span: str, sentence: str) -> bool:
+    """The sentence tells the span as the time between two events."""
+    if not sentence:
         return False
     said, found = fold(sentence), fold(span)
     at = said.find(found)
@@ -1286,6 +1294,21 @@ def represents_another(question: str, span: str, sentence: str) -> bool:
         return False
     asked, named = places.any_nations(question), _presented_nations(span, sentence)
     return bool(asked and named) and not asked & named
+
+
+# "Combien de jours entre la fin du sommet et les réunions d'Oslo ?", "how
+# long after X did Y": the time between two events, which the passage tells
+# as one ("quelques semaines seulement après que…", "deux mois plus tard"),
+# not the length of one thing ("le voyage de six jours").
+_BETWEEN_Q = re.compile(
+    r"\b(combien de (temps|jours|semaines|mois|heures|annees)|how (long|many (days|weeks|"
+    r"months|hours|years)))\b[^?]*\b(apres|avant(?! de\b)|entre|after|before|between)\b"
+)
+
+
+def not_an_interval(question: str, span: str, sentence: str) -> bool:
+    """Asked the time between two events, the span is not told as one."""
+    return bool(_BETWEEN_Q.search(fold(question))) and not _told_as_interval(span, sentence)
 
 
 # "Lequel des deux pays, la Chine ou l'Iran, …", "which of the two, Lee or
