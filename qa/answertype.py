@@ -187,6 +187,14 @@ def fits(kind: str, sent: str, question: str) -> bool:
     if kind == "name":
         names = [m for m in NAME.finditer(sent) if _new([m.group(0)], question)]
         role = _ROLE.search(question)
+        if role and not _ANY_ROLE.search(fold(role.group("role"))):
+            # the name of a thing ("le phénomène", "l'élément 119": "double
+            # aveugle", "ununennium") need not be capitalised, but is given as
+            # one ("s'appellent", « … »); "celui qui…" is someone, with no
+            # role word to stand next to
+            if _SOMEONE.match(fold(role.group("role"))):
+                return bool(names)
+            return bool(names or _NAMING.search(fold(sent)))
         if not role:
             return bool(names)
         # the name must stand next to the role it answers for ("le ministre de
@@ -204,6 +212,12 @@ def fits(kind: str, sent: str, question: str) -> bool:
         )
     return True
 
+
+_SOMEONE = re.compile(r"(celui|celle|ceux|celles|personne|homme|femme|one|person|man|woman)$")
+_NAMING = re.compile(
+    r"\b(appel\w*|nomm\w*|denomm\w*|baptis\w*|surnomm\w*|intitul\w*|connue? sous|"
+    r"called|named|known as|dubbed)\b|[«“\"]"
+)
 
 # Characters between the role word and the name: room for an apposition or a
 # short complement ("porte-parole du Conseil de sécurité nationale, John Kirby").
@@ -468,7 +482,7 @@ _ROLES = {
         "journal|report|corresp|redact|publi"
     ),
     "conseiller|adviser|advisor": "consei|advis",
-    "envoye|envoy": "envoy",
+    "envoye|envoy|emissaire|emissary": "envoy|emissa",
     "maire|mayor": "maire|mayor",
     "officier|officer": "offici|genera|amiral|admiral",
 }

@@ -101,6 +101,18 @@ def test_a_name_must_stand_next_to_the_role_asked_for():
     assert not fits("name", "Le porte-parole a refusé de commenter.", q)
 
 
+def test_the_name_of_a_thing_is_given_as_a_name():
+    # not a person: no capitals needed, but the sentence names it as such
+    q = "Comment s'appelle le phénomène qui permet de relire un article ?"
+    assert fits("name", "Les revues suivent la procédure du « double aveugle ».", q)
+    assert fits("name", "Les deux premiers s'appellent ununennium et unbinilium.", q)
+    assert not fits("name", "Les forces progressent pour percer les lignes russes.", q)
+    # "celui qui…" is someone: a name
+    q = "Comment s'appelle celui qui doit trouver un lieu d'exil ?"
+    assert fits("name", "Un Grec de Maïni, Ioannès Stephanopoulos, en est chargé.", q)
+    assert not fits("name", "Un Grec respecté en est chargé.", q)
+
+
 def test_typed_questions_keep_only_sentences_of_their_type():
     from qa.answer import Pick, _typed
 
