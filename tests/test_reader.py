@@ -54,6 +54,11 @@ def test_trim_and_squad_scores():
     for start, end, word in ((0, 3, "Trois"), (24, 27, "Coréens")):
         s, e = trim(text, start, end)
         assert text[s:e] == word
+    # an opening bracket whose closer the span leaves out is dropped
+    text = "en moyenne (29,53 jours) entre deux lunes"
+    s, e = trim(text, 11, 23)
+    assert text[s:e] == "29,53 jours"
+    assert text[slice(*trim(text, 11, 24))] == "(29,53 jours)"
     # a span stopping on "au moins" takes the number it introduces
     text = "ont envoyé au moins un bombardier"
     s, e = trim(text, 11, 19)
