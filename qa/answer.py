@@ -306,7 +306,6 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("representative", lambda: answertype.represents_another(query, span, sentence)),
         ("start", lambda: answertype.no_start(query, span, sentence)),
         ("choice", lambda: answertype.not_an_option(query, span)),
-        ("interval", lambda: answertype.not_an_interval(query, span, sentence)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),

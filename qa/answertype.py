@@ -23,11 +23,12 @@ type" checks):
   of transport, what was done to find something out ("comment Kiev a-t-il
   appris…": not what was found), a person: `asked`, `span_fits`): "des
   ouvriers" does not answer "combien d'ouvriers", nor "un mois" or "mercredi"
-  "à quelle date", nor "quelques semaines" "combien d'heures", nor "30 août"
-  "quel jour de septembre", nor "Russie" "quelle agence de presse", nor an aid
-  package "à combien s'élève le budget", nor "le président russe" "quelle
-  responsable nord-coréenne", nor "La Maison Blanche" "par train ou par
-  bateau", nor "le président Joe Biden" "which senator";
+  "à quelle date", nor "quelques semaines" "combien d'heures", nor a trip's
+  "six jours" "combien de jours entre X et Y", nor "30 août" "quel jour de
+  septembre", nor "Russie" "quelle agence de presse", nor an aid package "à
+  combien s'élève le budget", nor "le président russe" "quelle responsable
+  nord-coréenne", nor "La Maison Blanche" "par train ou par bateau", nor "le
+  président Joe Biden" "which senator";
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`), and
@@ -46,10 +47,7 @@ type" checks):
 - a start check: "depuis quand" is answered by what follows "depuis / since /
   à partir de / dès", not by "En juillet" dating an event (`no_start`);
 - a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
-  by one of the options, not by "Asie" (`not_an_option`);
-- an interval check: "combien de jours entre X et Y" is answered by a time
-  the sentence tells as between two events, not by "le voyage de six jours"
-  (`not_an_interval`).
+  by one of the options, not by "Asie" (`not_an_option`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -631,6 +629,15 @@ _AFTER = re.compile(
     r"^[^\w]*((seulement|juste|only|just) )?(apres|avant|plus tard|plus tot|auparavant|later|"
     r"after|before|earlier|ago)\b"
 )
+# "Combien de jours entre la fin du sommet et les réunions d'Oslo ?", "how
+# long after X did Y": the time between two events, which the passage tells
+# as one ("quelques semaines seulement après que…", "deux mois plus tard"),
+# not the length of one thing ("le voyage de six jours").
+_BETWEEN_Q = re.compile(
+    r"\b(combien de (temps|jours|semaines|mois|heures|annees)|how (long|many (days|weeks|"
+    r"months|hours|years)))\b[^?]*\b(apres|avant(?! de\b)|entre|after|before|between)\b"
+)
+
 _INTERVAL_Q = re.compile(
     r"\b(apres|avant|entre|depuis|ecoul\w*|separ\w*|plus tard|after|before|between|since|"
     r"later|elapsed|passed|delai|dans combien|d'ici|how soon|until|in how)\b"
@@ -998,6 +1005,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "30 août 2023" is no number of years
         if (_DURATION_Q.search(q) or _counts_time(question)) and _only_interval(span, q, sentence):
             return False  # "quelques semaines seulement après" is no visit's length
+        if _BETWEEN_Q.search(q) and sentence and not _told_as_interval(span, sentence):
+            return False  # "le voyage de six jours" is no time between two events
         if _EXACT_Q.search(q) and not re.search(r"\d", s) and _VAGUE.search(s):
             return False  # "combien d'heures exactement" -> not "quelques heures"
         if _QUANTITY_Q.search(q) and _VAGUE_QUANTITY.search(s):
@@ -1308,21 +1317,6 @@ def represents_another(question: str, span: str, sentence: str) -> bool:
         return False
     asked, named = places.any_nations(question), _presented_nations(span, sentence)
     return bool(asked and named) and not asked & named
-
-
-# "Combien de jours entre la fin du sommet et les réunions d'Oslo ?", "how
-# long after X did Y": the time between two events, which the passage tells
-# as one ("quelques semaines seulement après que…", "deux mois plus tard"),
-# not the length of one thing ("le voyage de six jours").
-_BETWEEN_Q = re.compile(
-    r"\b(combien de (temps|jours|semaines|mois|heures|annees)|how (long|many (days|weeks|"
-    r"months|hours|years)))\b[^?]*\b(apres|avant(?! de\b)|entre|after|before|between)\b"
-)
-
-
-def not_an_interval(question: str, span: str, sentence: str) -> bool:
-    """Asked the time between two events, the span is not told as one."""
-    return bool(_BETWEEN_Q.search(fold(question))) and not _told_as_interval(span, sentence)
 
 
 # "Lequel des deux pays, la Chine ou l'Iran, …", "which of the two, Lee or
