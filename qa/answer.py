@@ -82,6 +82,12 @@ PREFERRED = frozenset({"calibre"})
 # Only for these questions: for all, next spans answered more unanswerable
 # questions than they saved (docs/answers.md, "alternative spans").
 ALTERNATIVE_GAP = 2.0
+# The kinds whose refused span gives way the same way, when its kind is all
+# the gate refuses it for: "combien de formes" read "longue" before "trois",
+# "quand, par rapport à mars" read "En mars" before "à la fin de l'année
+# dernière". For the other kinds a next span of the asked kind answered more
+# unanswerable questions than it saved (docs/answers.md, thirty-sixth round).
+GIVES_WAY = frozenset({"count", "when"})
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,8 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     listed = _listed(reader, query, hits, readings, order)
     if listed:
         return listed, _stands_on(listed)
-    set_aside = answertype.sets_aside(query)  # the only questions `_typed` reads others for
+    # the only questions `_typed` reads others for
+    with_others = answertype.sets_aside(query) or answertype.asked(query) in GIVES_WAY
     picks: list[Pick] = []
     for i in order:
         r = readings[i]
@@ -146,7 +153,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
             break
         if picks and score[i] < score[order[0]] - EXTRA_MARGIN_GAP:
             break
-        p = _whole_list(_pick(reader, hits[i], r, set_aside), query)
+        p = _whole_list(_pick(reader, hits[i], r, with_others), query)
         if picks and _same_fact(p, picks):
             continue
         picks.append(p)
@@ -186,7 +193,7 @@ def _listed(reader, query, hits, readings, order) -> list[Pick]:
     return []
 
 
-def _pick(reader, hit: Hit, r: Reading, set_aside: bool) -> Pick:
+def _pick(reader, hit: Hit, r: Reading, with_others: bool) -> Pick:
     others = tuple(
         Pick(
             hit,
@@ -197,7 +204,7 @@ def _pick(reader, hit: Hit, r: Reading, set_aside: bool) -> Pick:
             reader.confidence(o.margin),
             o.margin,
         )
-        for o in (r.others if set_aside else ())
+        for o in (r.others if with_others else ())
         if o.margin >= r.margin - ALTERNATIVE_GAP
     )
     sent = sentence_around(hit.chunk.text, r.start, r.end)
@@ -398,19 +405,32 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     def passes(p: Pick) -> bool:
         return next(refusals(p, query, a), None) is None
 
-    if not answertype.sets_aside(query):
-        kept = [p for p in picks if passes(p)]
-        return kept, _stands_on(kept)
-    # "outre X, quel…": not X, but the passage's next span that passes
-    kept = [
-        next(
-            (a for a in (p, *p.others) if passes(a) and not answertype.echoes(a.span, query)),
-            None,
-        )
-        for p in picks
-    ]
-    kept = [p for p in kept if p is not None]
+    set_aside = answertype.sets_aside(query)
+
+    def kept_for(p: Pick) -> Pick | None:
+        if not set_aside and passes(p):
+            return p
+        # "outre X, quel…": not X; a count or a time of the wrong kind: the
+        # passage's next span that passes
+        if set_aside or _refused_for_kind_alone(p, query, a):
+            return next(
+                (o for o in (p, *p.others) if passes(o) and not answertype.echoes(o.span, query)),
+                None,
+            )
+        return None
+
+    kept = [k for k in map(kept_for, picks) if k is not None]
     return kept, _stands_on(kept)
+
+
+def _refused_for_kind_alone(p: Pick, query: str, a: Asks) -> bool:
+    """The gate refuses the pick only because its span is not of the asked
+    kind, one of `GIVES_WAY`."""
+    return (
+        a.asked in GIVES_WAY
+        and bool(p.others)
+        and list(refusals(p, query, a)) == [f"span kind {a.asked}"]
+    )
 
 
 def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:

@@ -760,6 +760,20 @@ _CLAUSE = re.compile(
 )
 
 
+# what follows a number quoted out of a sum: "8,5" of "8,5 milliards de dollars"
+_SUM_AFTER = re.compile(
+    r"\s*((millions?|milliards?|billions?) (de |d['’])?)?"
+    r"(\$|€|£|dollars?|euros?|roubles?|rubles?|wons?|yuans?)",
+    re.I,
+)
+
+
+def _part_of_sum(span: str, sentence: str) -> bool:
+    """The span is a sum's number without its currency."""
+    at = sentence.find(span) if span.strip() else -1
+    return at >= 0 and bool(_SUM_AFTER.match(sentence, at + len(span)))
+
+
 def _fresh(found: list[str], question: str) -> bool:
     """Some match holds a word the question does not."""
     q = set(_words(question))
@@ -995,8 +1009,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             for m in _NUMBER.finditer(s)
             if not (measures and _MEASURE.match(s, m.start()))
         ] + re.findall(r"\b(aucune?|none|zero)\b", s)  # "combien des deux…" -> "aucun"
-        if _COUNTED.search(q) and _MONEY.search(span):
-            return False  # "1 milliard de dollars" does not count countries
+        if _COUNTED.search(q) and (_MONEY.search(span) or _part_of_sum(span, sentence)):
+            return False  # "1 milliard de dollars" does not count countries, nor its "1"
         if sentence and not _counts_the_thing(question, sentence):
             return False
         if _DURATION_Q.search(q) and not (_units(span) or _LONG.search(fold(span))):

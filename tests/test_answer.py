@@ -980,9 +980,37 @@ def test_the_reader_keeps_the_next_best_spans_of_a_passage():
     assert [p.span for p in picks] == ["Pyongyang"] and conf == 0.5
     # the far one is too far below the best to stand in for it
     assert [(o.span, o.confidence) for o in picks[0].others] == [("5 000 ouvriers", 0.4)]
-    # a question that sets nothing aside never reads them: none are built
+    # a question that neither sets anything aside nor asks a kind that gives
+    # way (`GIVES_WAY`) never reads them: none are built
     picks, _ = read_passages(Reader(), "Combien ?", [hit], Settings())
+    assert [o.span for o in picks[0].others] == ["5 000 ouvriers"]
+    picks, _ = read_passages(Reader(), "Qui enverrait des ouvriers ?", [hit], Settings())
     assert picks[0].others == ()
+
+
+def test_a_count_or_time_refused_for_its_kind_alone_gives_way_to_the_next_span():
+    from qa.answer import Pick, _typed
+
+    q = "Combien de formes différentes le gouvernement utilise-t-il ?"
+    sentence = "En forme longue, le gouvernement utilise un nom différent dans ses trois langues."
+    three = Pick(hit=None, sentence=sentence, span="trois", confidence=0.6)
+    longue = Pick(hit=None, sentence=sentence, span="longue", confidence=0.9, others=(three,))
+    assert _typed([longue], 0.9, q) == ([three], 0.6)
+    # no next span of the kind: abstain, as before
+    alone = Pick(hit=None, sentence=sentence, span="longue", confidence=0.9)
+    assert _typed([alone], 0.9, q) == ([], 0.0)
+    when = "Quand, par rapport à mars, la Maison Blanche a-t-elle signalé les armes ?"
+    told = "En mars, elle avait signalé un accord ; à la fin de l'année dernière, des armes."
+    end = Pick(hit=None, sentence=told, span="à la fin de l'année dernière", confidence=0.5)
+    march = Pick(hit=None, sentence=told, span="En mars", confidence=0.8, others=(end,))
+    assert _typed([march], 0.8, when) == ([end], 0.5)
+    # another kind keeps its refusal: a next country answered more unanswerable
+    # questions than it saved
+    country = "Quel pays a reconnu la région ?"
+    north = "La Syrie a reconnu la région, a dit la Corée du Nord."
+    syria = Pick(hit=None, sentence=north, span="La Syrie", confidence=0.5)
+    region = Pick(hit=None, sentence=north, span="la région", confidence=0.8, others=(syria,))
+    assert _typed([region], 0.8, country) == ([], 0.0)
 
 
 def test_a_passage_that_does_not_name_the_acting_country_is_dropped():
@@ -1042,6 +1070,13 @@ def test_a_count_must_count_what_the_question_counts():
     # "personnes" counts anyone: visitors, members
     people = "Combien de personnes ont fondé le club ?"
     assert span_fits("count", "quarante-quatre", people, "Fondé par quarante-quatre membres.")
+    # a sum's number without its currency counts nothing; a count in millions does
+    years = "Sur combien d'années l'enveloppe doit-elle être dépensée ?"
+    package = "Il propose 13,1 milliards de dollars, dont 8,5 milliards de dollars d'aide."
+    assert not span_fits("count", "8,5", years, package)
+    assert span_fits("count", "deux", years, "Une enveloppe à dépenser sur deux ans.")
+    millions = "Le pays a livré 2 millions d'obus."
+    assert span_fits("count", "2 millions", "Combien d'obus le pays a-t-il livrés ?", millions)
 
 
 def test_the_passage_must_hold_the_figures_the_question_states():
