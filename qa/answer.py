@@ -72,9 +72,12 @@ EXTRA_MARGIN_GAP = 1.0
 # validation, never used to fit it, 62.9% -> 64.1% (bench/passage_choice.py).
 # Abstention reads the best margin among the picks, as calibrated.
 PLACE_PRIOR = 2.0
-# Kinds the gate prefers rather than requires: a pick of that kind goes first
-# and the others are dropped, but none of it is no reason to abstain. On an
-# AVX2 CPU the soup quoted "artillerie" before "152 mm" for "quel calibre".
+# Kinds the gate prefers: a pick of that kind goes first and the others are
+# dropped; if none is, a pick whose sentence holds one measure of the kind
+# answers with it (`_measured`), since on an AVX2 CPU the soup quoted
+# "artillerie" before "152 mm" for "quel calibre". No measure at all is a
+# reason to abstain: "quel est le calibre des obus livrés à Wagner" was
+# answered "une livraison d'armes".
 PREFERRED = frozenset({"calibre"})
 # "Besides North Korea, which country…": the reader's best span is often what
 # the question sets aside. Such a span gives way to the passage's next one
@@ -254,7 +257,7 @@ class Asks:
 
     kind: str  # the hard gate's kind for the sentence (`answertype.expected`)
     asked: str  # what the span must be (`answertype.asked`), unless only preferred
-    preferred: str  # a kind whose spans go first, no refusal (`PREFERRED`: "calibre")
+    preferred: str  # a kind whose spans go first (`PREFERRED`: "calibre")
     figures: frozenset[str]
     actors: frozenset[str]
     reactors: tuple[str, ...]
@@ -313,6 +316,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("representative", lambda: answertype.represents_another(query, span, sentence)),
         ("start", lambda: answertype.no_start(query, span, sentence)),
         ("choice", lambda: answertype.not_an_option(query, span)),
+        ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
@@ -398,9 +402,10 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     if not picks:
         return picks, conf
     a = asks(query)
-    if a.preferred:  # the measure first, if any
+    if a.preferred:  # the measure first, else one its sentence holds, else none
         fitting = [p for p in picks if answertype.span_fits(a.preferred, p.span, query)]
-        picks = fitting or [_measured(p, a.preferred, query) for p in picks]
+        measured = (_measured(p, a.preferred, query) for p in picks)
+        picks = fitting or [m for m in measured if answertype.span_fits(a.preferred, m.span, query)]
 
     def passes(p: Pick) -> bool:
         return next(refusals(p, query, a), None) is None
@@ -413,14 +418,24 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         # "outre X, quel…": not X; a count or a time of the wrong kind: the
         # passage's next span that passes
         if set_aside or _refused_for_kind_alone(p, query, a):
+            others = p.others if set_aside else [o for o in p.others if _another(o, p)]
             return next(
-                (o for o in (p, *p.others) if passes(o) and not answertype.echoes(o.span, query)),
+                (o for o in (p, *others) if passes(o) and not answertype.echoes(o.span, query)),
                 None,
             )
         return None
 
     kept = [k for k in map(kept_for, picks) if k is not None]
     return kept, _stands_on(kept)
+
+
+def _another(o: Pick, p: Pick) -> bool:
+    """The next span `o` is another than the refused `p`, or `p` completed by
+    a word or two ("un nombre" -> "un nombre important"), not `p` with a
+    clause more ("une grande quantité de munitions et détruit un nombre
+    important", which a vague quantity deep inside let pass)."""
+    holds = 0 <= o.start <= p.start and o.end >= p.end
+    return not holds or len(o.span.split()) - len(p.span.split()) <= 2
 
 
 def _refused_for_kind_alone(p: Pick, query: str, a: Asks) -> bool:

@@ -47,7 +47,9 @@ type" checks):
 - a start check: "depuis quand" is answered by what follows "depuis / since /
   à partir de / dès", not by "En juillet" dating an event (`no_start`);
 - a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
-  by one of the options, not by "Asie" (`not_an_option`).
+  by one of the options, not by "Asie" (`not_an_option`);
+- a purpose check: "qu'a offert Kim à Poutine" asks what, which a purpose
+  ("pour discuter d'un accord") does not answer (`only_purpose`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -560,6 +562,7 @@ _NUMBER = re.compile(
     r"\b(un|une|a|one) (seule?|single|fois|time|jour|semaine|mois|an|annee|heure|minute|"
     r"seconde|decennie|siecle|day|week|month|year|hour|decade|century)s?\b|"
     r"\b(au moins|plus d|moins d|environ|at least|more than|about) (un|une|one)\b|"
+    r"\b(un|une|one) (ou|or) (plusieurs|more)\b|"  # "un ou plusieurs articles"
     # a vague duration answers "how long", "combien de temps" ("quelques semaines")
     r"\b(quelques|plusieurs|few|several) (jour|semaine|mois|annee|heure|minute|"
     r"day|week|month|year|hour|minute)s?\b"
@@ -1547,6 +1550,22 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
     s = straight(span).strip()
     own = _SETTING.match(f"{s},")  # the span "En Norvège" itself
     return m.group(2).strip() in (s, own and own.group(2).strip())
+
+
+# "Qu'a offert Kim Jong Un à Poutine ?", "what did the administration do in
+# response…": what was given or done, which a purpose ("pour discuter d'un
+# éventuel accord", "pour fournir un soutien technique") is not; the reader
+# quoted one when no passage said. Not "pour avoir postulé…" (a reason
+# reproached) nor "pour de larges réductions" (what is called for).
+_WHAT_Q = re.compile(r"^\W*(qu['’]|que\b|what\b)")
+_PURPOSE = re.compile(
+    r"^\W*(pour|afin d['’e]\s*|in order to|so as to) ?(?!avoir\b|etre\b)[a-z]+(er|ir|re|oir)\b"
+)
+
+
+def only_purpose(question: str, span: str) -> bool:
+    """Is the span a purpose ("pour discuter…") answering a what-question?"""
+    return bool(_WHAT_Q.search(fold(question))) and bool(_PURPOSE.search(fold(span)))
 
 
 # --- the figures of the question ----------------------------------------------------

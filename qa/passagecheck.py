@@ -227,13 +227,21 @@ _SUBORDINATE = re.compile(
 )
 
 
+# "…leur permettre de poursuivre leur contre-offensive contre la Russie": what
+# is done against a party is no reaction of it
+_AGAINST = re.compile(
+    r"\b(?i:contre|against)\s+(?i:la |le |l'|l’|les |the )?[\w-]+(\s+du\s+(Nord|Sud)|"
+    r"\s+[A-Z][\w-]+)?"
+)
+
+
 def names_reactor(party: str, sentence: str) -> bool:
     """Does the sentence name the party (`reactors`): a country by name, demonym
     or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
     or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
     # "Peu avant que la Maison Blanche ne publie…, Pyongyang a tiré": a party
     # named in a clause of time or concession is not the one reacting
-    sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
+    sentence = _AGAINST.sub(" ", _SUBORDINATE.sub(" ", _speaker_part(sentence)))
     folded = f" {' '.join(_words(party))} "
     codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
     codes |= {c for seat, c in places.SEATS.items() if f" {seat} " in folded}

@@ -942,6 +942,24 @@ def test_a_span_that_repeats_what_the_question_sets_aside_gives_way_to_the_next(
 
 
 @pytest.mark.parametrize(
+    "question, span, purpose",
+    [
+        ("Qu'a offert Kim Jong Un à Vladimir Poutine ?", "pour discuter d'un accord", True),
+        ("What did the administration do in response?", "pour fournir un soutien", True),
+        ("Qu'a offert Kim Jong Un à Vladimir Poutine ?", "un fusil", False),
+        # a reason reproached, what is called for, a why-question: not a purpose for what
+        ("Qu'est-ce qu'on leur reprochait ?", "pour avoir postulé un mode linéaire", False),
+        ("Qu'exigent les Républicains ?", "pour de larges réductions des dépenses", False),
+        ("Pourquoi Kim est-il venu ?", "pour discuter d'un accord", False),
+    ],
+)
+def test_a_purpose_does_not_answer_what(question, span, purpose):
+    from qa.answertype import only_purpose
+
+    assert only_purpose(question, span) is purpose
+
+
+@pytest.mark.parametrize(
     "span, question, echo",
     [
         ("la Corée du Nord", "Apart from North Korea, which country…?", True),
@@ -989,6 +1007,8 @@ def test_the_reader_keeps_the_next_best_spans_of_a_passage():
 
 
 def test_a_count_or_time_refused_for_its_kind_alone_gives_way_to_the_next_span():
+    from dataclasses import replace
+
     from qa.answer import Pick, _typed
 
     q = "Combien de formes différentes le gouvernement utilise-t-il ?"
@@ -1004,6 +1024,23 @@ def test_a_count_or_time_refused_for_its_kind_alone_gives_way_to_the_next_span()
     end = Pick(hit=None, sentence=told, span="à la fin de l'année dernière", confidence=0.5)
     march = Pick(hit=None, sentence=told, span="En mars", confidence=0.8, others=(end,))
     assert _typed([march], 0.8, when) == ([end], 0.5)
+    # the refused span with a clause more is no other span; completed by a word, it is
+    qty = "Quelle quantité de munitions l'armée consomme-t-elle chaque mois ?"
+    war = "La guerre a consommé une grande quantité de munitions et détruit un nombre important."
+    big = Pick(hit=None, sentence=war, span="une grande quantité", start=21, end=40)
+    longer = Pick(
+        hit=None,
+        sentence=war,
+        span=war[21:-1],  # "… et détruit un nombre important"
+        start=21,
+        end=len(war) - 1,
+        confidence=0.4,
+    )
+    assert _typed([replace(big, confidence=0.8, others=(longer,))], 0.8, qty) == ([], 0.0)
+    number = Pick(hit=None, sentence=war, span="un nombre", start=65, end=74, confidence=0.8)
+    important = replace(number, span="un nombre important", end=84, confidence=0.6)
+    got = _typed([replace(number, others=(important,))], 0.8, qty)
+    assert got == ([important], 0.6)
     # another kind keeps its refusal: a next country answered more unanswerable
     # questions than it saved
     country = "Quel pays a reconnu la région ?"
@@ -1076,6 +1113,9 @@ def test_a_count_must_count_what_the_question_counts():
     assert not span_fits("count", "8,5", years, package)
     assert span_fits("count", "deux", years, "Une enveloppe à dépenser sur deux ans.")
     millions = "Le pays a livré 2 millions d'obus."
+    papers = "Combien d'articles doivent-ils publier ?"
+    assert span_fits("count", "un ou plusieurs", papers, "Publier un ou plusieurs articles.")
+    assert not span_fits("count", "un", papers, "Publier un article.")
     assert span_fits("count", "2 millions", "Combien d'obus le pays a-t-il livrés ?", millions)
 
 
@@ -1113,14 +1153,15 @@ def test_a_leader_needs_a_name_and_an_official_a_title():
     assert not span_fits("holder", "Biden", "Which US official reiterated it?", "Biden reiterated.")
 
 
-def test_a_calibre_question_prefers_a_measure_but_does_not_abstain_without_one():
+def test_a_calibre_question_prefers_a_measure_and_abstains_without_one():
     from qa.answer import Pick, _typed
 
     q = "Quel calibre d'obus pourraient-ils fournir ?"
     vague = Pick(hit=None, sentence="Des obus d'artillerie.", span="artillerie", confidence=0.95)
     measure = Pick(hit=None, sentence="Des obus de 152 mm.", span="152 mm", confidence=0.9)
     assert _typed([vague, measure], 0.95, q)[0] == [measure]
-    assert _typed([vague], 0.95, q)[0] == [vague]
+    # "quel est le calibre des obus livrés à Wagner" was answered "une livraison d'armes"
+    assert _typed([vague], 0.95, q) == ([], 0.0)
 
 
 def test_a_calibre_is_read_from_the_sentence_when_the_span_is_another_fact():
@@ -1136,9 +1177,8 @@ def test_a_calibre_is_read_from_the_sentence_when_the_span_is_another_fact():
     credit = Pick(hit=hit, sentence=sentence, span="1 milliard", confidence=0.9)
     (got,), _ = _typed([credit], 0.9, "Quel calibre vise la ligne de crédits ?")
     assert got.span == "155 mm" and text[got.start : got.end] == "155 mm"
-    # a measure the question already states is none
-    (got,), _ = _typed([credit], 0.9, "Quel calibre, autre que 155 mm, vise la ligne ?")
-    assert got.span == "1 milliard"
+    # a measure the question already states is none: no calibre, no answer
+    assert _typed([credit], 0.9, "Quel calibre, autre que 155 mm, vise la ligne ?") == ([], 0.0)
 
 
 def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():

@@ -224,7 +224,7 @@ def test_english_question_gets_the_english_prompt_and_frame(fake_retriever):
     from qa.answer import EN_FRAME
 
     gen = Scripted(lambda p: f"{first_sentence(p[1])} [1]")  # a French quote
-    final = list(generate_answer(Q_EN, fake_retriever, generator=gen))[-1]
+    final = list(generate_answer(Q_EN_ANSWERED, fake_retriever, generator=gen))[-1]
     assert "in English" in gen.messages[0][0]["content"]
     assert final.language == "en" and final.sentences[0].supported
     assert final.answer.startswith(EN_FRAME)  # English frame around the French quote
@@ -248,7 +248,7 @@ def test_registered_generators(fake_retriever):
     generate.register_generator("scripted-test", lambda s: gen)
     try:
         s = fake_retriever.settings.replace(generator="scripted-test")
-        answers = list(shim(Q, fake_retriever, settings=s, k=3))
+        answers = list(shim(Q_EN_ANSWERED, fake_retriever, settings=s, k=3))
     finally:
         generate.FACTORIES.pop("scripted-test", None)
     assert answers[-1].sentences[0].supported and answers[-1].answer.endswith("[1]")

@@ -15,6 +15,9 @@ from qa.generate import DELIMS, generate_answer
 
 Q = "Quel calibre d'obus la Corée du Nord pourrait-elle fournir à la Russie ?"
 Q_EN = "What calibre of shells could Pyongyang supply to Russia?"
+# asked of the model: a question the fake embedder's passages answer (a
+# calibre question abstains when no passage read gives a measure)
+Q_GEN = "Quels obus nord-coréens la Russie pourrait-elle obtenir ?"
 
 INJECTED_NAME = "900_obus_nord_coreens.txt"
 INJECTED = """Obus nord-coréens : des stocks anciens
@@ -87,7 +90,8 @@ def _check(clean, injected, same_answer=True):
             ]
 
     gen = Obedient()
-    final = list(generate_answer(Q, injected, generator=gen))[-1]
+    assert any(h.chunk.doc_id == INJECTED_NAME for h in injected.retrieve(Q_GEN, k=5).hits)
+    final = list(generate_answer(Q_GEN, injected, generator=gen))[-1]
     # the prompt carried the injected passage inside the untrusted block
     system, user = (m["content"] for m in gen.messages[0])
     begin, end = DELIMS["fr"]

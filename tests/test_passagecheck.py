@@ -67,6 +67,15 @@ def test_a_party_named_in_a_clause_of_time_is_not_the_one_reacting():
     assert names_reactor(party, "La Maison Blanche a condamné le tir, après qu'il a eu lieu.")
 
 
+def test_a_party_that_something_is_done_against_is_not_the_one_reacting():
+    (party,) = reactors("Comment Moscou a-t-il réagi à l'appel de Jens Stoltenberg ?")
+    s = "Il plaide pour un soutien accru aux forces ukrainiennes contre la Russie."
+    assert not names_reactor(party, s)
+    assert names_reactor(party, "La Russie a dénoncé un soutien accru contre elle.")
+    (korea,) = reactors("How did North Korea react to the drills?")
+    assert not names_reactor(korea, "The drills were a show of force against North Korea.")
+
+
 @pytest.mark.parametrize(
     "question, sentence, answers",
     [

@@ -166,9 +166,13 @@ def test_remove_and_ask_through_the_cli(store_settings, fake_embedder, monkeypat
     hits = json.loads(capsys.readouterr().out)
     hits = hits["hits"] if isinstance(hits, dict) else hits
     assert hits and all(h["doc_id"] != doc for h in hits)
+    # the 152 mm is told only in the removed article: no measure, no answer
     assert main(["ask", "Quel calibre d'obus la Corée du Nord fournit-elle ?", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["abstained"]
+    assert main(["ask", "Qui plaide pour un soutien militaire accru à l'Ukraine ?", "--json"]) == 0
     ans = json.loads(capsys.readouterr().out)
     assert not ans["abstained"] and ans["citations"]
+    assert all(c["doc_id"] != doc for c in ans["citations"])
     assert main(["info"]) == 0
     assert json.loads(capsys.readouterr().out)["embedder"]["name"] == fake_embedder.name
 
