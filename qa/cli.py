@@ -11,7 +11,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+from functools import partial
 from pathlib import Path
 
 log = logging.getLogger("qa")
@@ -471,7 +473,21 @@ COMMANDS = {
 }
 
 
+def _interrupt_again(previous, unraisable) -> None:
+    """`sys.unraisablehook` while a command runs. A Ctrl-C that lands in a
+    callback Python cannot raise from (an import's module-lock cleanup) was
+    printed as "Exception ignored … Traceback … KeyboardInterrupt" and lost:
+    the command went on to the end. It is sent again, to stop the command as
+    any other Ctrl-C does; anything else goes to the previous hook."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+    else:
+        previous(unraisable)
+
+
 def main(argv: list[str] | None = None) -> int:
+    previous = sys.unraisablehook
+    sys.unraisablehook = partial(_interrupt_again, previous)
     try:  # Ctrl-C at any point, imports included: one line, no traceback
         return _main(argv)
     except KeyboardInterrupt:
@@ -483,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    finally:
+        sys.unraisablehook = previous
 
 
 def _main(argv: list[str] | None) -> int:

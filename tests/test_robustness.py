@@ -617,6 +617,23 @@ def test_ctrl_c_leaves_previous_index(indexed, seed_copy):
     store.load(indexed.index_dir, FAKE)
 
 
+def test_a_ctrl_c_python_could_not_raise_is_sent_again():
+    """The Ctrl-C of test_ctrl_c_leaves_previous_index once landed in an
+    import's module-lock callback: Python printed it as "Exception ignored"
+    and the indexing ran on. `qa` sends such an interrupt again."""
+    from types import SimpleNamespace
+
+    from qa.cli import _interrupt_again
+
+    passed = []
+    with pytest.raises(KeyboardInterrupt):
+        _interrupt_again(passed.append, SimpleNamespace(exc_type=KeyboardInterrupt))
+        time.sleep(5)  # the signal is handled here, between two bytecodes
+    other = SimpleNamespace(exc_type=ValueError)
+    _interrupt_again(passed.append, other)
+    assert passed == [other]
+
+
 def test_sentence_splitting_is_thread_safe():
     """Chat threads split passages at the same time (pysbd keeps the text being
     split on its Segmenter): every split must match the single-threaded one."""
