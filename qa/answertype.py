@@ -1559,7 +1559,8 @@ def only_setting(span: str, sentence: str, question: str) -> bool:
 # reproached) nor "pour de larges réductions" (what is called for).
 _WHAT_Q = re.compile(r"^\W*(qu['’]|que\b|what\b)")
 _PURPOSE = re.compile(
-    r"^\W*(pour|afin d['’e]\s*|in order to|so as to) ?(?!avoir\b|etre\b)[a-z]+(er|ir|re|oir)\b"
+    r"^\W*(pour\s+|afin\s+d(e\s+|['’])|in order to\s+|so as to\s+)"
+    r"(?!(avoir|etre|notre|votre|autre|premier|dernier)\b)[a-z]+(er|ir|re|oir)\b"
 )
 
 

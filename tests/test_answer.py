@@ -951,6 +951,9 @@ def test_a_span_that_repeats_what_the_question_sets_aside_gives_way_to_the_next(
         ("Qu'est-ce qu'on leur reprochait ?", "pour avoir postulé un mode linéaire", False),
         ("Qu'exigent les Républicains ?", "pour de larges réductions des dépenses", False),
         ("Pourquoi Kim est-il venu ?", "pour discuter d'un accord", False),
+        ("Qu'a-t-il obtenu ?", "afin d'enquêter sur un magasin", True),
+        ("Qu'a-t-il obtenu ?", "pour notre sécurité", False),
+        ("Qu'a-t-il obtenu ?", "pourparlers", False),
     ],
 )
 def test_a_purpose_does_not_answer_what(question, span, purpose):
