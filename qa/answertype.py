@@ -152,9 +152,10 @@ _ROLE = re.compile(
     re.I,
 )
 
+_CURRENCY = r"\$|€|£|dollars?|euros?|roubles?|rubles?|wons?|yuans?|livres? sterling|pounds?"
 _MONEY = re.compile(
-    r"(\$|€|£)\s?\d|\d[\d\s,.]*\s?(\$|€|£|dollars?|euros?|roubles?|rubles?|wons?|yuans?|"
-    r"livres? sterling|pounds?)\b|\b(millions?|milliards?|billions?) (de )?(dollars|euros|roubles)|"
+    rf"(\$|€|£)\s?\d|\d[\d\s,.]*\s?({_CURRENCY})\b|"
+    r"\b(millions?|milliards?|billions?) (de )?(dollars|euros|roubles)|"
     r"\b(millions?|milliards?|billions?)\s?(\$|€|£)",
     re.I,
 )
@@ -764,11 +765,7 @@ _CLAUSE = re.compile(
 
 
 # what follows a number quoted out of a sum: "8,5" of "8,5 milliards de dollars"
-_SUM_AFTER = re.compile(
-    r"\s*((millions?|milliards?|billions?) (de |d['’])?)?"
-    r"(\$|€|£|dollars?|euros?|roubles?|rubles?|wons?|yuans?)",
-    re.I,
-)
+_SUM_AFTER = re.compile(rf"\s*((millions?|milliards?|billions?) (de |d['’])?)?({_CURRENCY})", re.I)
 
 
 def _part_of_sum(span: str, sentence: str) -> bool:
