@@ -320,6 +320,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
+        ("lag", lambda: passagecheck.other_lag(query, span, sentence)),
         ("description", lambda: passagecheck.unrelated_qualifier(query, sentence)),
         (
             "figure of another day",

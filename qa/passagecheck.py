@@ -35,6 +35,8 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   of its words (`unrelated_reason`), nor "comment Kirby a-t-il qualifié les
   lettres" by one sharing no word with what it describes
   (`asks_qualifier`, `unrelated_qualifier`);
+- a lag check: "quelques semaines après que…" answers only a question about
+  the event the lag dates, the sentence before it (`other_lag`);
 - the article's own lines (byline, update stamp, syndication note) answer
   only questions about the article (`about_the_article`)..
 
@@ -234,6 +236,13 @@ _AGAINST = re.compile(
     r"\s+[A-Z][\w-]+)?"
 )
 
+# "…envoyer des ouvriers … dans l'est de l'Ukraine": nor is the place where
+# something happens ("Comment Kiev a-t-il réagi…" quoted this)
+_PLACED = re.compile(
+    r"\b(?i:en|dans|vers|in|into)\s+(?:(?i:l['’]est|l['’]ouest|le nord|le sud|the east|the west|"
+    r"the north|the south) (?i:de |d['’]|of )?)?(?i:la |le |l'|l’|les |the )?[A-Z][\w-]+"
+)
+
 
 def names_reactor(party: str, sentence: str) -> bool:
     """Does the sentence name the party (`reactors`): a country by name, demonym
@@ -241,7 +250,8 @@ def names_reactor(party: str, sentence: str) -> bool:
     or else a word of the party's own name ("l'Union européenne", "Zelensky")?"""
     # "Peu avant que la Maison Blanche ne publie…, Pyongyang a tiré": a party
     # named in a clause of time or concession is not the one reacting
-    sentence = _AGAINST.sub(" ", _SUBORDINATE.sub(" ", _speaker_part(sentence)))
+    sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
+    sentence = _PLACED.sub(" ", _AGAINST.sub(" ", sentence))
     folded = f" {' '.join(_words(party))} "
     codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
     codes |= {c for seat, c in places.SEATS.items() if f" {seat} " in folded}
@@ -588,3 +598,41 @@ _ABOUT_ARTICLE = re.compile(
 def about_the_article(question: str) -> bool:
     """Does the question ask about the article itself (its author, date, agency)?"""
     return bool(_ABOUT_ARTICLE.search(fold(question)))
+
+
+# --- a lag between two other events ---------------------------------------------------
+#
+# "Kirby a détaillé les conclusions quelques semaines seulement après que la
+# Maison Blanche a affirmé…" gives the lag between two events. It answered
+# "combien de temps entre la visite de Choïgou et l'arrivée de Kim ?" and
+# "combien de temps après l'échange de lettres Kim s'est-il rendu en Russie ?".
+# A lag answers only a question about the event it dates, the sentence before
+# the lag: the question shares a word with it. The other event is often told
+# by a pronoun ("quinze ans après le précédent"), so it is not compared.
+_DURATION = re.compile(
+    r"\b(minutes?|heures?|jours?|semaines?|mois|ans|annees?|hours?|days?|weeks?|months?|years?)$"
+)
+_LAG = re.compile(
+    r"^\W*(?:seulement|a peine|environ|plus tard|plus tot|only|just|later|earlier)?\s*"
+    r"(?:apres|avant|after|before)\b"
+)
+
+
+# "dans quel délai…" asks a deadline to come, which no lag between two events
+# already past gives
+_DEADLINE_Q = re.compile(r"\b(dans quel delai|d'ici quand|how soon|within (what|how long))\b")
+
+
+def other_lag(question: str, span: str, sentence: str) -> bool:
+    """The span is a lag ("quelques semaines seulement après…") and the
+    question asks a deadline, or, in the sentence's language, shares no word
+    with the event the lag dates, the sentence before it."""
+    folded, lag = fold(sentence), fold(span)
+    at = folded.find(lag) if _DURATION.search(lag) else -1
+    if at < 0 or not _LAG.search(folded[at + len(lag) :]):
+        return False
+    if _DEADLINE_Q.search(straight(question)):
+        return True
+    return detect_language(question) == detect_language(sentence) and not (
+        content_stems(question) & content_stems(folded[:at])
+    )

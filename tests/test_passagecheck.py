@@ -13,6 +13,7 @@ from qa.passagecheck import (
     names_reactor,
     negates,
     only_proposed,
+    other_lag,
     places_in_sequence,
     reactors,
     reports_words_of,
@@ -72,6 +73,14 @@ def test_a_party_that_something_is_done_against_is_not_the_one_reacting():
     s = "Il plaide pour un soutien accru aux forces ukrainiennes contre la Russie."
     assert not names_reactor(party, s)
     assert names_reactor(party, "La Russie a dénoncé un soutien accru contre elle.")
+
+
+def test_the_place_where_something_happens_is_not_the_one_reacting():
+    (party,) = reactors("Comment Kiev a-t-il réagi à l'offre d'ouvriers de Pyongyang ?")
+    s = "Pyongyang veut envoyer des ouvriers pour reconstruire dans l'est de l'Ukraine."
+    assert not names_reactor(party, s)
+    assert not names_reactor(party, "Pyongyang a reconnu les territoires en Ukraine.")
+    assert names_reactor(party, "L'Ukraine a dénoncé l'envoi d'ouvriers dans le Donbass.")
     (korea,) = reactors("How did North Korea react to the drills?")
     assert not names_reactor(korea, "The drills were a show of force against North Korea.")
 
@@ -301,3 +310,58 @@ def test_the_agent_of_a_passive_acts():
     assert actors("How much was pledged by Denmark?") == {"DK"}
     # "par" without a verb of giving is no agent
     assert actors("Quel pays est traversé par le Danube ?") == set()
+
+
+_KIRBY = (
+    "John Kirby a détaillé les dernières conclusions quelques semaines seulement après "
+    "que la Maison Blanche a affirmé que Choïgou avait appelé Pyongyang à vendre des munitions."
+)
+
+
+@pytest.mark.parametrize(
+    "question, span, sentence, other",
+    [
+        # the lag dates Kirby's findings, not Kim's journey
+        (
+            "Combien de temps après l'échange de lettres Kim s'est-il rendu en Russie ?",
+            "quelques semaines",
+            _KIRBY,
+            True,
+        ),
+        (
+            "Combien de temps après la Maison Blanche Kirby a-t-il détaillé ses conclusions ?",
+            "quelques semaines",
+            _KIRBY,
+            False,
+        ),
+        # the event before the lag may be told by a pronoun: not compared
+        (
+            "Combien de temps s'est écoulé entre le dernier titre de l'Inter et celui de 2006 ?",
+            "quinze ans",
+            "En 2006, le titre est obtenu par l'Inter quinze ans après le précédent.",
+            False,
+        ),
+        # a date next to "après" is no lag; another language is not compared
+        (
+            "En quelle année le club a-t-il repris son nom ?",
+            "octobre 1945",
+            "En octobre 1945, après la chute du régime, le club retrouve son nom.",
+            False,
+        ),
+        (
+            "How long after the letters did Kim travel to Russia?",
+            "quelques semaines",
+            _KIRBY,
+            False,
+        ),
+        # a deadline is no lag between two past events, whatever words it shares
+        (
+            "Dans quel délai John Kirby s'attend-il à un accord sur les munitions ?",
+            "quelques semaines",
+            _KIRBY,
+            True,
+        ),
+    ],
+)
+def test_a_lag_answers_only_a_question_about_the_event_it_dates(question, span, sentence, other):
+    assert other_lag(question, span, sentence) is other
