@@ -420,14 +420,26 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
         # passage's next span that passes
         if set_aside or _refused_for_kind_alone(p, query, a):
             others = p.others if set_aside else [o for o in p.others if _another(o, p)]
+            spans = (p, *others)
+            # the rest of a span that leads with what is set aside tells more of it
+            aside = [o for o in spans if answertype.leads_with_aside(o.span, query)]
             return next(
-                (o for o in (p, *others) if passes(o) and not answertype.echoes(o.span, query)),
+                (
+                    o
+                    for o in spans
+                    if passes(o) and not answertype.echoes(o.span, query) and not _rest(o, aside)
+                ),
                 None,
             )
         return None
 
     kept = [k for k in map(kept_for, picks) if k is not None]
     return kept, _stands_on(kept)
+
+
+def _rest(o: Pick, picks: list[Pick]) -> bool:
+    """Is `o` the rest of one of `picks`: starting inside it, ending after it?"""
+    return any(o.hit is q.hit and q.start <= o.start < q.end < o.end for q in picks)
 
 
 def _another(o: Pick, p: Pick) -> bool:

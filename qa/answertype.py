@@ -1298,13 +1298,18 @@ def _aside(question: str) -> set[str]:
     return {w for w in _words(phrase) if len(w) > 3}
 
 
+def leads_with_aside(span: str, question: str) -> bool:
+    """The span leads with what the question sets aside ("la nourriture et
+    d'autres produits" for "en dehors de la nourriture")."""
+    lead = [w for w in _words(span) if len(w) > 3][:1]
+    return bool(lead) and lead[0] in _aside(question)
+
+
 def echoes(span: str, question: str) -> bool:
     """The span says nothing the question does not: its countries are the
     question's and its other words (of four letters or more) are too; or it
-    leads with what the question sets aside ("la nourriture et d'autres
-    produits" for "en dehors de la nourriture")."""
-    lead = [w for w in _words(span) if len(w) > 3][:1]
-    if lead and lead[0] in _aside(question):
+    leads with what the question sets aside (`leads_with_aside`)."""
+    if leads_with_aside(span, question):
         return True
     qwords = set(_words(question))
     words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
@@ -1591,12 +1596,24 @@ _COMPARED = re.compile(
 )
 
 
+# "le président américain qui, selon Fox News Digital, a conclu avec Zelensky
+# un accord de 325 millions de dollars": a figure in a clause that tells who
+# is meant belongs to another fact than the one asked, often of another passage
+_DESCRIBED = re.compile(
+    r"\b(president|dirigeant|responsable|porte-parole|general|ministre|pays|leader|official|"
+    r"spokes(man|person)|country|chef|secretaire|amiral|admiral|expert|chercheur)\w*"
+    r"( [\w-]+){0,2}\s*,?\s+(qui|dont|who|whose)\b[^?]*"
+)
+
+
 def figures(question: str) -> set[str]:
     """The question's own figures of three digits or more, none for a question
-    that compares, joins or sets aside facts."""
-    if _COMPARED.search(fold(question)) or sets_aside(question):
+    that compares, joins or sets aside facts, nor those of a clause telling who
+    is meant."""
+    folded = fold(question)
+    if _COMPARED.search(folded) or sets_aside(question):
         return set()
-    return set(_QUESTION_FIGURE.findall(_THOUSANDS.sub("", question)))
+    return set(_QUESTION_FIGURE.findall(_THOUSANDS.sub("", _DESCRIBED.sub(" ", folded))))
 
 
 def names_numbers(need: set[str], passage: str) -> bool:

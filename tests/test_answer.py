@@ -941,6 +941,25 @@ def test_a_span_that_repeats_what_the_question_sets_aside_gives_way_to_the_next(
     assert _typed([russia], 0.9, plain) == ([russia], 0.9)
 
 
+def test_the_rest_of_what_is_set_aside_is_no_other_answer():
+    from dataclasses import replace
+
+    from qa.answer import Pick, _typed
+
+    q = "Hormis les garanties, quels autres sujets divisent l'Alliance ?"
+    told = "Plusieurs sujets divisent l'Alliance, notamment les garanties de sécurité à accorder."
+    at = told.index("les garanties")
+    aside = Pick(hit=None, sentence=told, span="les garanties de sécurité", start=at, end=at + 25)
+    rest = replace(aside, span="de sécurité à accorder", start=at + 14, end=len(told) - 1)
+    assert _typed([replace(aside, confidence=0.9, others=(rest,))], 0.9, q) == ([], 0.0)
+    # a next item of a list that starts with what is set aside is another answer
+    listed = "Plusieurs pays, la Corée du Sud et le Japon, sont visés."
+    q = "Besides South Korea, which country is targeted?"
+    korea = Pick(hit=None, sentence=listed, span="la Corée du Sud", start=16, end=31)
+    japan = replace(korea, span="Corée du Sud et le Japon", start=19, end=43, confidence=0.7)
+    assert _typed([replace(korea, confidence=0.9, others=(japan,))], 0.9, q) == ([japan], 0.7)
+
+
 @pytest.mark.parametrize(
     "question, span, purpose",
     [
@@ -1140,6 +1159,12 @@ def test_the_passage_must_hold_the_figures_the_question_states():
     assert figures("Which is larger: the package or the credit line for 155 mm shells?") == set()
     assert figures("Qui a à la fois proposé l'aide et conclu un accord de 325 millions ?") == set()
     assert figures("Outre les obus de 152 mm, quelles armes Pyongyang livre-t-il ?") == set()
+    # a clause telling who is meant states another fact; a thing's clause does not
+    described = (
+        "Quelle aide propose le président qui, selon News18, a conclu un accord de 325 millions ?"
+    )
+    assert figures(described) == set()
+    assert figures("Where are the factories that make the 152 mm shells?") == {"152"}
 
 
 def test_a_vague_quantity_answers_quelle_quantite_but_not_combien():
