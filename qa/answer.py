@@ -317,6 +317,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("start", lambda: answertype.no_start(query, span, sentence)),
         ("choice", lambda: answertype.not_an_option(query, span)),
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
+        ("described", lambda: answertype.only_described(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),

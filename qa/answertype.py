@@ -49,7 +49,9 @@ type" checks):
 - a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
   by one of the options, not by "Asie" (`not_an_option`);
 - a purpose check: "qu'a offert Kim à Poutine" asks what, which a purpose
-  ("pour discuter d'un accord") does not answer (`only_purpose`).
+  ("pour discuter d'un accord") does not answer (`only_purpose`);
+- a described-country check: "le pays qui a envoyé du personnel en Crimée
+  a aussi entraîné qui ?" is not answered by that country (`only_described`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.
@@ -408,7 +410,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "country",
         re.compile(
             r"\b(quels? (autres? )?pays|quelles? (autres? )?nations?|"
-            r"(what|which) ([\w-]+ ){0,2}(countr(y|ies)|nations?)|"
+            r"(what|which) ((?!(do|does|did|has|have|had|is|are|was|were|will|would|can|could)\b)"
+            r"[\w-]+ ){0,2}(countr(y|ies)|nations?)|"
             # the Alliance's members and governments are countries ("which
             # government post" is not)
             r"quels? (allies|gouvernements?)|(what|which) (allies|governments))\b"
@@ -1569,6 +1572,31 @@ _PURPOSE = re.compile(
 def only_purpose(question: str, span: str) -> bool:
     """Is the span a purpose ("pour discuter…") answering a what-question?"""
     return bool(_WHAT_Q.search(fold(question))) and bool(_PURPOSE.search(fold(span)))
+
+
+# "Le pays qui a envoyé du personnel en Crimée a aussi entraîné qui ?", "what
+# did the country that Kirby says is disguising its shipments fire…?": the
+# question describes a country to ask something else of it, and the reader
+# quoted the country ("l'Iran", "Corée du Nord"), which the description
+# already gives. A question asking which country is described is another.
+_COUNTRY_DESCRIBED = re.compile(
+    r"\b(le|du|au|the|this) (pays|country|nation)( [\w-]+){0,2},? (qui|that|which|whose|dont)\b"
+)
+
+_IS_THE_COUNTRY = re.compile(r"\b(est|sont|etait|is|are|was|were) (le|the) (pays|country|nation)\b")
+
+
+def only_described(question: str, span: str) -> bool:
+    """Is the span only the country the question describes to ask another thing?"""
+    q = fold(question)
+    if (
+        not _COUNTRY_DESCRIBED.search(q)
+        or asked(question) == "country"
+        or _IS_THE_COUNTRY.search(q)
+    ):
+        return False
+    rest = [w for w in _words(places.without_countries(span)) if len(w) > 3]
+    return bool(places.countries(span)) and not rest
 
 
 # --- the figures of the question ----------------------------------------------------

@@ -961,6 +961,33 @@ def test_the_rest_of_what_is_set_aside_is_no_other_answer():
 
 
 @pytest.mark.parametrize(
+    "question, span, described",
+    [
+        ("Le pays qui a envoyé du personnel en Crimée a aussi entraîné qui ?", "l’Iran", True),
+        (
+            "What did the country that Kirby says is hiding its shipments fire?",
+            "Corée du Nord",
+            True,
+        ),
+        (
+            "Le pays qui a envoyé du personnel en Crimée a aussi entraîné qui ?",
+            "les troupes",
+            False,
+        ),
+        # asked which country is described: the country answers
+        ("Quel est le pays qui a envoyé du personnel en Crimée ?", "l’Iran", False),
+        ("Which country that borders Ukraine stopped its deliveries?", "Pologne", False),
+    ],
+)
+def test_the_country_a_question_describes_is_not_what_it_asks(question, span, described):
+    from qa.answertype import asked, only_described
+
+    assert only_described(question, span) is described
+    assert asked("What did the country that Kirby names fire?") != "country"
+    assert asked("What European country sent shells?") == "country"
+
+
+@pytest.mark.parametrize(
     "question, span, purpose",
     [
         ("Qu'a offert Kim Jong Un à Vladimir Poutine ?", "pour discuter d'un accord", True),
