@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from . import answertype, enumeration, passagecheck, scorer, speakers
+from . import answertype, enumeration, hops, passagecheck, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -573,9 +573,19 @@ def extractive_answer(
     query = check_question(query, settings) if query else question
     lang = detect_language(question)
     k = k or settings.k
-    got = retriever.retrieve(query, k=max(k, settings.answer_passages), mode=mode, filters=filters)
-    picks, conf = choose_picks(query, lang, got, retriever, settings, mode, filters)
-    if not picks or conf < settings.abstain_threshold:
+
+    def read(q: str):
+        got = retriever.retrieve(q, k=max(k, settings.answer_passages), mode=mode, filters=filters)
+        picks, conf = choose_picks(q, lang, got, retriever, settings, mode, filters)
+        stands = bool(picks) and conf >= settings.abstain_threshold
+        return got, (picks if stands else []), conf
+
+    got, picks, conf = read(query)
+    if not picks:
+        second = _second_hop(query, read)
+        if second is not None:
+            hop_got, hop_picks, hop_conf, hop_query = second
+            return compose(question, lang, hop_picks, hop_got.hits[:k], hop_query, hop_conf)
         return Answer(
             question=question,
             answer=ABSTAIN[lang],
@@ -586,3 +596,25 @@ def extractive_answer(
             confidence=conf,
         )
     return compose(question, lang, picks, got.hits[:k], query, conf)
+
+
+def _second_hop(query: str, read):
+    """For a question that closes on a description ("… le dirigeant qui a
+    obtenu de Biden une aide de 325 millions ?", qa/hops.py) and abstains:
+    (retrieval, picks, confidence, query) of the question asked again with
+    the name the description finds, the sentence that finds it cited after
+    the answer's; or None."""
+    split = hops.hop(query)
+    if split is None:
+        return None
+    _, found, _ = read(split.first)
+    if not found or not hops.is_name(found[0].span):
+        return None
+    then = split.then(found[0].span)
+    got, picks, conf = read(then)
+    if not picks:
+        return None
+    who = found[0]
+    if all(p.sentence != who.sentence for p in picks):
+        picks = [*picks, who]
+    return got, picks, conf, then

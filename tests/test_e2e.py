@@ -85,3 +85,16 @@ def test_a_vague_quantity_answers_what_quantity(real_retriever):
     )
     assert not ans.abstained
     assert "nombre important" in ans.answer
+
+
+def test_a_question_naming_someone_by_what_they_did_takes_two_hops(real_retriever):
+    q = (
+        "Which UN meeting is the president attending in the United States, "
+        "the leader who struck a $325 million aid deal with Biden?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert "Assemblée générale" in ans.span
+    assert ans.query.endswith("the leader Zelensky?")  # asked again with the name found
+    # the sentence that says who is meant is cited after the answer's
+    assert "325 millions" in ans.citations[-1].sentence

@@ -1,0 +1,93 @@
+"""Questions that name someone by what they did (qa/hops.py) and the second
+hop the answer takes for them (`_second_hop` in qa/answer.py). Fast, no model."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from qa.hops import hop, is_name
+
+_DEAL = "qui, selon Fox News Digital, a obtenu de Biden une aide de 325 millions de dollars ?"
+
+
+def test_a_description_closing_the_question_is_asked_first():
+    split = hop(f"À quel rendez-vous doit assister aux États-Unis le dirigeant {_DEAL}")
+    assert (
+        split.first
+        == "Qui, selon Fox News Digital, a obtenu de Biden une aide de 325 millions de dollars ?"
+    )
+    assert split.then("Zelensky") == (
+        "À quel rendez-vous doit assister aux États-Unis le dirigeant Zelensky ?"
+    )
+    country = hop("Quelle aide a été accordée par le pays qui dirige le groupe de Ramstein ?")
+    assert country.first == "Quel pays dirige le groupe de Ramstein ?"
+    english = hop("Which meeting is he attending, the leader who struck a deal with Biden?")
+    assert english.first == "Who struck a deal with Biden?"
+    assert english.then("Zelensky") == "Which meeting is he attending, the leader Zelensky?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the description is the question: the one-hop answer asks it
+        "Qui est le porte-parole du Pentagone qui a commenté les livraisons ?",
+        "What is the name of the envoy from Luhansk who met the ambassador?",
+        # a description in the middle has no clear end; things are not described people
+        "What did the country that Kirby names fire toward its eastern waters?",
+        "Quel est le montant des obus qui ont été livrés ?",
+        "Quel rôle joue Kirby ?",
+    ],
+)
+def test_questions_that_take_one_hop(question):
+    assert hop(question) is None
+
+
+@pytest.mark.parametrize(
+    "span, name",
+    [
+        ("Zelensky", True),
+        ("Rob Bauer", True),
+        ("Corée du Nord", True),
+        ("Etats-Unis", True),
+        ("les autorités occidentales", False),
+        ("L’ambassadeur de Corée du Nord", False),
+        ("chefs", False),
+    ],
+)
+def test_only_a_name_stands_for_a_description(span, name):
+    assert is_name(span) is name
+
+
+def _pick(span, sentence):
+    return SimpleNamespace(span=span, sentence=sentence)
+
+
+def test_the_second_hop_asks_again_with_the_name_and_cites_who_it_is():
+    from qa.answer import _second_hop
+
+    asked = []
+    who = _pick("Zelensky", "Zelensky a conclu un accord de 325 millions.")
+    where = _pick("l'Assemblée générale de l'ONU", "Zelensky assistera à l'Assemblée générale.")
+
+    def read(q):
+        asked.append(q)
+        return "got", ([who] if q.startswith("Qui") else [where]), 0.9
+
+    got, picks, conf, then = _second_hop(f"À quel rendez-vous ira le dirigeant {_DEAL}", read)
+    assert asked == [
+        "Qui, selon Fox News Digital, a obtenu de Biden une aide de 325 millions de dollars ?",
+        "À quel rendez-vous ira le dirigeant Zelensky ?",
+    ]
+    assert (got, picks, conf, then) == ("got", [where, who], 0.9, asked[1])
+
+
+def test_no_second_hop_without_a_name_or_an_answer():
+    from qa.answer import _second_hop
+
+    question = f"À quel rendez-vous ira le dirigeant {_DEAL}"
+    officials = _pick("les responsables", "Les responsables ont obtenu une aide.")
+    assert _second_hop(question, lambda q: ("got", [officials], 0.9)) is None
+    found = _pick("Zelensky", "Zelensky a conclu un accord.")
+    nothing_then = lambda q: ("got", [found] if q.startswith("Qui") else [], 0.1)  # noqa: E731
+    assert _second_hop(question, nothing_then) is None
+    assert _second_hop("Quel rôle joue Kirby ?", lambda q: ("got", [found], 0.9)) is None
