@@ -36,7 +36,8 @@ _DESCRIBED = re.compile(
 # a name: capitalised words, with the particles names carry ("Rob Bauer",
 # "Volodymyr Zelensky", "Corée du Nord"), not "les autorités occidentales"
 _NAME = re.compile(
-    r"^(?!(?:Le|La|Les|L|Un|Une|The|A|An)\b)[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|du|des|d’|d'|von|van|al)\s+)?[A-ZÀ-Ý][\w’'-]*)*$"
+    r"^(?!(?:Le|La|Les|L|Un|Une|The|A|An)\b)[A-ZÀ-Ý][\w’'-]*"
+    r"(?:\s+(?:(?:de|du|des|d’|d'|von|van|al)\s+)?[A-ZÀ-Ý][\w’'-]*)*$"
 )
 
 _WHO_IS = re.compile(
