@@ -154,6 +154,16 @@ _ROLE = re.compile(
     re.I,
 )
 
+# the nouns a question describes a person or a country by, folded: "le dirigeant
+# qui a obtenu…" (qa/hops.py, `figures`), "le pays qui…" (`only_described`)
+PERSON_NOUNS = (
+    r"presidente?|dirigeante?|porte-parole|amiral|generale?|ministre|ambassadeur|ambassadrice|"
+    r"responsable|experte?|chercheur|chercheuse|analyste|militaire|officier|chef|secretaire|"
+    r"leader|spokes(?:man|person|woman)|admiral|minister|ambassador|"
+    r"official|envoy|analyst|researcher|officer"
+)
+COUNTRY_NOUNS = r"pays|country|nation"
+
 _CURRENCY = r"\$|€|£|dollars?|euros?|roubles?|rubles?|wons?|yuans?|livres? sterling|pounds?"
 _MONEY = re.compile(
     rf"(\$|€|£)\s?\d|\d[\d\s,.]*\s?({_CURRENCY})\b|"
@@ -1580,9 +1590,8 @@ def only_purpose(question: str, span: str) -> bool:
 # quoted the country ("l'Iran", "Corée du Nord"), which the description
 # already gives. A question asking which country is described is another.
 _COUNTRY_DESCRIBED = re.compile(
-    r"\b(le|du|au|the|this) (pays|country|nation)( [\w-]+){0,2},? (qui|that|which|whose|dont)\b"
+    rf"\b(le|du|au|the|this) ({COUNTRY_NOUNS})( [\w-]+){{0,2}},? (qui|that|which|whose|dont)\b"
 )
-
 _IS_THE_COUNTRY = re.compile(r"\b(est|sont|etait|is|are|was|were) (le|the) (pays|country|nation)\b")
 
 
@@ -1628,9 +1637,7 @@ _COMPARED = re.compile(
 # un accord de 325 millions de dollars": a figure in a clause that tells who
 # is meant belongs to another fact than the one asked, often of another passage
 _DESCRIBED = re.compile(
-    r"\b(president|dirigeant|responsable|porte-parole|general|ministre|pays|leader|official|"
-    r"spokes(man|person)|country|chef|secretaire|amiral|admiral|expert|chercheur)\w*"
-    r"( [\w-]+){0,2}\s*,?\s+(qui|dont|who|whose)\b[^?]*"
+    rf"\b({PERSON_NOUNS}|{COUNTRY_NOUNS})\w*( [\w-]+){{0,2}}\s*,?\s+(qui|dont|who|whose)\b[^?]*"
 )
 
 

@@ -19,17 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PERSON = (
-    r"presidente?|dirigeante?|porte-parole|amiral|generale?|ministre|ambassadeur|ambassadrice|"
-    r"responsable|experte?|chercheur|chercheuse|analyste|militaire|officier|chef|secretaire|"
-    r"president|leader|spokes(?:man|person|woman)|admiral|general|minister|ambassador|"
-    r"official|expert|envoy|analyst|researcher|officer"
-)
-_COUNTRY = r"pays|country|nation"
+from .answertype import COUNTRY_NOUNS, PERSON_NOUNS, straight
+
 _DESCRIBED = re.compile(
     r"^(?P<main>.*\S)\s+"
-    r"(?P<head>(?:le|la|l['’]|au|du|the)\s*(?:[\w-]+\s+)?"
-    rf"(?P<noun>(?:{_PERSON}|{_COUNTRY})\b)(?:\s+(?!qui\b|who\b)[\w’'-]+){{0,2}})"
+    r"(?P<head>(?:le|la|l'|au|du|the)\s*(?:[\w-]+\s+)?"
+    rf"(?P<noun>(?:{PERSON_NOUNS}|{COUNTRY_NOUNS})\b)(?:\s+(?!qui\b|who\b)[\w'-]+){{0,2}})"
     r"(?P<rel>\s*,?\s+(?:qui|who)\b)(?P<clause>[^?]+)\?\s*$",
     re.IGNORECASE,
 )
@@ -41,7 +36,7 @@ _NAME = re.compile(
 )
 
 _WHO_IS = re.compile(
-    r"^\W*(qui (est|etait|était|sont)|comment s['’]appel\w*|who (is|was|are)|what is the name of|"
+    r"^\W*(qui (est|etait|sont)|comment s'appel\w*|who (is|was|are)|what is the name of|"
     r"name)\W*$",
     re.IGNORECASE,
 )
@@ -63,18 +58,24 @@ class Hop:
 def hop(question: str) -> Hop | None:
     """The question split at the description of a person or a country that
     closes it, or None."""
-    m = _DESCRIBED.match(question.strip())
+    question = question.strip()
+    folded = straight(question)  # "le président", "l’amiral" read as "le president", "l'amiral"
+    m = _DESCRIBED.match(folded) if len(folded) == len(question) else None
     if m is None or _WHO_IS.match(m.group("main")):
         return None  # "qui est le porte-parole qui…": the description is the question
+
+    def original(group: str) -> str:
+        return question[m.start(group) : m.end(group)]
+
     english = m.group("rel").strip(" ,").lower() == "who"
-    country = re.fullmatch(_COUNTRY, m.group("noun"), re.IGNORECASE) is not None
+    country = re.fullmatch(COUNTRY_NOUNS, m.group("noun"), re.IGNORECASE) is not None
     if english:
         asker = "Which country" if country else "Who"
     else:
         asker = "Quel pays" if country else "Qui"
-    clause = m.group("clause").strip()  # ", selon Fox News Digital, a obtenu…" or "a obtenu…"
+    clause = original("clause").strip()  # ", selon Fox News Digital, a obtenu…" or "a obtenu…"
     first = f"{asker}{'' if clause.startswith(',') else ' '}{clause}{'?' if english else ' ?'}"
-    return Hop(first=first, main=f"{m.group('main')} {m.group('head')}", english=english)
+    return Hop(first=first, main=f"{original('main')} {original('head')}", english=english)
 
 
 def is_name(span: str) -> bool:

@@ -19,6 +19,10 @@ def test_a_description_closing_the_question_is_asked_first():
     assert split.then("Zelensky") == (
         "À quel rendez-vous doit assister aux États-Unis le dirigeant Zelensky ?"
     )
+    # accents and apostrophes as typed: "le président américain", "l’amiral"
+    president = hop("Quel ministre sert le président américain qui a conclu un accord ?")
+    assert president.then("Biden") == "Quel ministre sert le président américain Biden ?"
+    assert hop("Où siège l’amiral qui préside le comité ?").first == "Qui préside le comité ?"
     country = hop("Quelle aide a été accordée par le pays qui dirige le groupe de Ramstein ?")
     assert country.first == "Quel pays dirige le groupe de Ramstein ?"
     english = hop("Which meeting is he attending, the leader who struck a deal with Biden?")
