@@ -2,7 +2,7 @@
 
 A replay (bench/gate_replay.py) reads each question once and cannot take a
 second hop, so this answers, live, every question of the named sets that
-`hops.hop` splits, with the hop and without it, and prints the questions
+`hops.splits` splits, with the hop and without it, and prints the questions
 whose outcome changed and the count of each (before, after) pair: cited,
 wrong or abstained for an answerable question, answered or abstained for
 an unanswerable one (the citation must hold the gold span, as in
@@ -51,20 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     from qa.retrieve import Retriever
 
     retriever = Retriever(load_settings().replace(index_dir=args.index_dir))
-    split = hops.hop
+    split = hops.splits
     pairs: Counter = Counter()
     for name in args.sets:
         path = ROOT / "eval" / f"{name}_questions.jsonl"
         for line in path.read_text(encoding="utf-8").splitlines():
             q = json.loads(line) if line else None
-            if q is None or split(q["question"]) is None:
+            if q is None or not split(q["question"]):
                 continue
             after = outcome(q, extractive_answer(q["question"], retriever))
-            hops.hop = lambda _q: None  # the same question, one hop
+            hops.splits = lambda _q: ()  # the same question, one hop
             try:
                 before = outcome(q, extractive_answer(q["question"], retriever))
             finally:
-                hops.hop = split
+                hops.splits = split
             pairs[(before, after)] += 1
             if before != after:
                 print(f"{name}/{q['id']}: {before} -> {after}  {q['question'][:100]}")

@@ -599,22 +599,21 @@ def extractive_answer(
 
 
 def _second_hop(query: str, read):
-    """For a question that closes on a description ("… le dirigeant qui a
-    obtenu de Biden une aide de 325 millions ?", qa/hops.py) and abstains:
-    (retrieval, picks, confidence, query) of the question asked again with
-    the name the description finds, the sentence that finds it cited after
-    the answer's; or None."""
-    split = hops.hop(query)
-    if split is None:
-        return None
-    _, found, _ = read(split.first)
-    if not found or not hops.is_name(found[0].span):
-        return None
-    then = split.then(found[0].span)
-    got, picks, conf = read(then)
-    if not picks:
-        return None
-    who = found[0]
-    if all(p.sentence != who.sentence for p in picks):
-        picks = [*picks, who]
-    return got, picks, conf, then
+    """For a question that names someone by a description ("… le dirigeant
+    qui a obtenu de Biden une aide de 325 millions ?", qa/hops.py) and
+    abstains: (retrieval, picks, confidence, query) of the question asked
+    again with the name the description finds, the sentence that finds it
+    cited after the answer's; or None. The splits are tried in order."""
+    for split in hops.splits(query):
+        _, found, _ = read(split.first)
+        if not found or not hops.is_name(found[0].span):
+            continue
+        then = split.then(found[0].span)
+        got, picks, conf = read(then)
+        if not picks:
+            continue
+        who = found[0]
+        if all(p.sentence != who.sentence for p in picks):
+            picks = [*picks, who]
+        return got, picks, conf, then
+    return None

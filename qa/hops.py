@@ -8,10 +8,17 @@ nothing to join them with. So the description is asked first ("Qui, selon
 Fox News Digital, a obtenu de Biden une aide… ?" → "Zelensky"), and the
 question again with the name in it ("… le dirigeant Zelensky ?").
 
-Only a description that closes the question ("… le NOUN qui / who …?") of
-a person or a country is split: one in the middle ("the country that Kirby
-says… fire toward its waters?") has no clear end, and a hop is taken only
-when the question alone abstains (qa/answer.py), and only through a name.
+A description of a person or a country is split where it closes the
+question ("… le NOUN qui / who …?") or where it opens it ("Le pays qui a
+envoyé du personnel en Crimée a aussi entraîné qui ?"). One that opens it
+ends where the question's own verb begins, which only a parser could tell:
+the split is tried at the verbs and auxiliaries that begin the question's
+main clause ("a", "prévoit", "assure", "also", "had"), the first two that
+leave the description three words or more ("says Pyongyang" of "the
+spokesman who says Pyongyang is…" is too short to be one). One in the
+middle ("the country that Kirby says… fire toward its waters?") has no
+clear end. A hop is taken only when the question alone abstains
+(qa/answer.py), and only through a name.
 """
 
 from __future__ import annotations
@@ -42,25 +49,70 @@ _WHO_IS = re.compile(
 )
 
 
+# a description that opens the question: "Le pays qui…", "The spokesman who…"
+_OPENING = re.compile(
+    r"^(?P<head>(?:le|la|l'|the)\s*(?:[\w-]+\s+)?"
+    rf"(?P<noun>(?:{PERSON_NOUNS}|{COUNTRY_NOUNS})\b)(?:\s+(?!qui\b|who\b|that\b)[\w'-]+){{0,2}})"
+    r"(?P<rel>\s*,?\s+(?:qui|who|that)\b)(?P<rest>[^?]+)\?\s*$",
+    re.IGNORECASE,
+)
+# where the question's main clause may begin, after the description
+_MAIN_VERB = {
+    False: re.compile(
+        r"(?<![\w'-])(?:a|ont|avait|avaient|aurait|est|sont|etait|sera|va|doit|devait|peut|"
+        r"prevoit|assure|affirme|dit|declare|estime|juge|compte|veut|fournit)(?![\w'-])",
+        re.IGNORECASE,
+    ),
+    True: re.compile(
+        r"(?<![\w'-])(?:has|have|had|is|was|were|did|does|will|would|could|also|said|says|"
+        r"plans|told)(?![\w'-])",
+        re.IGNORECASE,
+    ),
+}
+_ASIDE = re.compile(r"^\s*,[^,]*,")  # ", selon Fox News Digital,"
+_TRIES = 2
+
+
 @dataclass(frozen=True)
 class Hop:
-    """A question split at the description that closes it."""
+    """A question split at the description of whom it asks about."""
 
     first: str  # the question that finds who is meant
-    main: str  # the question up to, and with, what it calls them ("… le dirigeant")
+    before: str  # the question before the name ("… le dirigeant"), or ""
+    after: str  # the question after the name ("a aussi entraîné qui"), or ""
     english: bool
 
     def then(self, name: str) -> str:
         """The question again, with the name found."""
-        return f"{self.main} {name}?" if self.english else f"{self.main} {name} ?"
+        text = " ".join(part for part in (self.before, name, self.after) if part)
+        return f"{text}?" if self.english else f"{text} ?"
 
 
-def hop(question: str) -> Hop | None:
-    """The question split at the description of a person or a country that
-    closes it, or None."""
+def splits(question: str) -> tuple[Hop, ...]:
+    """The ways to split the question at the description of a person or a
+    country that closes or opens it, to be tried in order; () if none."""
     question = question.strip()
     folded = straight(question)  # "le président", "l’amiral" read as "le president", "l'amiral"
-    m = _DESCRIBED.match(folded) if len(folded) == len(question) else None
+    if len(folded) != len(question):
+        return ()
+    closing = _closing(question, folded)
+    return (closing,) if closing else _opening(question, folded)
+
+
+def _asker(noun: str, english: bool) -> str:
+    country = re.fullmatch(COUNTRY_NOUNS, noun, re.IGNORECASE) is not None
+    if english:
+        return "Which country" if country else "Who"
+    return "Quel pays" if country else "Qui"
+
+
+def _first(asker: str, clause: str, english: bool) -> str:
+    # "Qui" + "a obtenu…", or "Qui" + ", selon Fox News Digital, a obtenu…"
+    return f"{asker}{'' if clause.startswith(',') else ' '}{clause}{'?' if english else ' ?'}"
+
+
+def _closing(question: str, folded: str) -> Hop | None:
+    m = _DESCRIBED.match(folded)
     if m is None or _WHO_IS.match(m.group("main")):
         return None  # "qui est le porte-parole qui…": the description is the question
 
@@ -68,14 +120,32 @@ def hop(question: str) -> Hop | None:
         return question[m.start(group) : m.end(group)]
 
     english = m.group("rel").strip(" ,").lower() == "who"
-    country = re.fullmatch(COUNTRY_NOUNS, m.group("noun"), re.IGNORECASE) is not None
-    if english:
-        asker = "Which country" if country else "Who"
-    else:
-        asker = "Quel pays" if country else "Qui"
-    clause = original("clause").strip()  # ", selon Fox News Digital, a obtenu…" or "a obtenu…"
-    first = f"{asker}{'' if clause.startswith(',') else ' '}{clause}{'?' if english else ' ?'}"
-    return Hop(first=first, main=f"{original('main')} {original('head')}", english=english)
+    first = _first(_asker(m.group("noun"), english), original("clause").strip(), english)
+    return Hop(first, f"{original('main')} {original('head')}", "", english)
+
+
+def _opening(question: str, folded: str) -> tuple[Hop, ...]:
+    m = _OPENING.match(folded)
+    if m is None:
+        return ()
+    english = m.group("rel").strip(" ,").lower() in ("who", "that")
+    asker = _asker(m.group("noun"), english)
+    rest, offset = m.group("rest"), m.start("rest")
+    aside = _ASIDE.match(rest)
+    out: list[Hop] = []
+    previous = -1
+    for verb in _MAIN_VERB[english].finditer(rest, aside.end() if aside else 0):
+        follows = rest[previous : verb.start()].strip() == "" if previous >= 0 else False
+        previous = verb.end()
+        described = rest[aside.end() if aside else 0 : verb.start()].split()
+        if follows or len(described) < 3 or len(rest[verb.start() :].split()) < 2:
+            continue  # "also said": one place; "says Pyongyang": too short to describe
+        clause = question[offset : offset + verb.start()].strip()
+        after = question[offset + verb.start() : offset + len(rest)].strip()
+        out.append(Hop(_first(asker, clause, english), "", after, english))
+        if len(out) == _TRIES:
+            break
+    return tuple(out)
 
 
 def is_name(span: str) -> bool:

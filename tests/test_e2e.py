@@ -98,3 +98,15 @@ def test_a_question_naming_someone_by_what_they_did_takes_two_hops(real_retrieve
     assert ans.query.endswith("the leader Zelensky?")  # asked again with the name found
     # the sentence that says who is meant is cited after the answer's
     assert "325 millions" in ans.citations[-1].sentence
+
+
+def test_a_question_opening_on_a_description_takes_two_hops(real_retriever):
+    q = (
+        "Le pays qui a envoyé du personnel en Crimée pour faire fonctionner les drones "
+        "a aussi entraîné qui ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert "troupes russes" in ans.span
+    assert ans.query == "Iran a aussi entraîné qui ?"
+    assert "Crimée" in ans.citations[-1].sentence

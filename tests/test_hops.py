@@ -5,7 +5,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.hops import hop, is_name
+from qa.hops import is_name, splits
+
+
+def hop(question):
+    """The first split, or None."""
+    found = splits(question)
+    return found[0] if found else None
+
 
 _DEAL = "qui, selon Fox News Digital, a obtenu de Biden une aide de 325 millions de dollars ?"
 
@@ -28,6 +35,44 @@ def test_a_description_closing_the_question_is_asked_first():
     english = hop("Which meeting is he attending, the leader who struck a deal with Biden?")
     assert english.first == "Who struck a deal with Biden?"
     assert english.then("Zelensky") == "Which meeting is he attending, the leader Zelensky?"
+
+
+def test_a_description_opening_the_question_ends_where_its_verb_begins():
+    country = splits(
+        "Le pays qui a envoyé du personnel en Crimée pour le fonctionnement des drones "
+        "a aussi, selon Fox News Digital, entraîné qui ?"
+    )
+    # the description's own "a envoyé" is no place to split: nothing before it
+    assert [s.first for s in country] == [
+        "Quel pays a envoyé du personnel en Crimée pour le fonctionnement des drones ?"
+    ]
+    assert country[0].then("l'Iran") == "l'Iran a aussi, selon Fox News Digital, entraîné qui ?"
+    aside = splits(
+        "Le pays qui, selon Fox News Digital, a entraîné des troupes russes a envoyé "
+        "du personnel technique dans quelle région ?"
+    )[0]
+    assert aside.first == "Quel pays, selon Fox News Digital, a entraîné des troupes russes ?"
+    assert aside.then("L'Iran") == "L'Iran a envoyé du personnel technique dans quelle région ?"
+    # English verbs for English questions ("a" is an article there), and "is"
+    # after two words is inside the description; "also said" is one place
+    spokesman = splits(
+        "The spokesman who says Pyongyang is covertly supplying shells to Moscow "
+        "also said Putin and Kim exchanged letters after what?"
+    )
+    assert [s.first for s in spokesman] == [
+        "Who says Pyongyang is covertly supplying shells to Moscow?"
+    ]
+    assert spokesman[0].then("John Kirby") == (
+        "John Kirby also said Putin and Kim exchanged letters after what?"
+    )
+    leader = splits("The leader who received drones from a Russian governor had met whom?")
+    assert [s.first for s in leader] == ["Who received drones from a Russian governor?"]
+    # two places at most, in order
+    two = splits("Le chef qui a dit que la Russie est isolée a ajouté quoi ?")
+    assert [s.first for s in two] == [
+        "Qui a dit que la Russie ?",
+        "Qui a dit que la Russie est isolée ?",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -95,3 +140,26 @@ def test_no_second_hop_without_a_name_or_an_answer():
     nothing_then = lambda q: ("got", [found] if q.startswith("Qui") else [], 0.1)  # noqa: E731
     assert _second_hop(question, nothing_then) is None
     assert _second_hop("Quel rôle joue Kirby ?", lambda q: ("got", [found], 0.9)) is None
+
+
+def test_the_next_split_is_tried_when_one_finds_no_name():
+    from qa.answer import _second_hop
+
+    question = "Le chef qui a dit que la Russie est isolée a ajouté quoi ?"
+    asked = []
+    who = _pick("Kirby", "Kirby a dit que la Russie est isolée.")
+    what = _pick("des sanctions", "Kirby a ajouté des sanctions.")
+
+    def read(q):
+        asked.append(q)
+        if q == "Qui a dit que la Russie est isolée ?":
+            return "got", [who], 0.9
+        return "got", ([what] if q.startswith("Kirby") else []), 0.9
+
+    _, picks, _, then = _second_hop(question, read)
+    assert asked == [
+        "Qui a dit que la Russie ?",
+        "Qui a dit que la Russie est isolée ?",
+        "Kirby a ajouté quoi ?",
+    ]
+    assert (picks, then) == ([what, who], "Kirby a ajouté quoi ?")
