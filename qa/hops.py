@@ -17,8 +17,8 @@ main clause ("a", "prévoit", "assure", "also", "had"), the first two that
 leave the description three words or more ("says Pyongyang" of "the
 spokesman who says Pyongyang is…" is too short to be one). One in the
 middle ("the country that Kirby says… fire toward its waters?") has no
-clear end. A hop is taken only when the question alone abstains
-(qa/answer.py), and only through a name.
+clear end. A split question takes the two hops first, and only through
+a name; if they find none, or no answer, it is read as asked (qa/answer.py).
 """
 
 from __future__ import annotations

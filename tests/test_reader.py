@@ -49,9 +49,15 @@ def test_trim_and_squad_scores():
     text = "obus de 152 mm, selon"
     s, e = trim(text, 7, 15)
     assert text[s:e] == "152 mm"
-    # a subword boundary inside a word takes the whole word, not the hyphenated neighbour
-    text = "Trois drones des Nord-Coréens ont"
-    for start, end, word in ((0, 3, "Trois"), (24, 27, "Coréens")):
+    # a subword boundary inside a word takes the whole word, and a hyphen the
+    # whole compound: "ce mois" of "ce mois-ci" does not say which month
+    text = "Trois drones des Nord-Coréens ont quitté les Pays-Bas ce mois-ci."
+    for start, end, word in (
+        (0, 3, "Trois"),
+        (24, 27, "Nord-Coréens"),
+        (text.index("Bas"), text.index("Bas") + 3, "Pays-Bas"),
+        (text.index("ce mois"), text.index("ce mois") + 7, "ce mois-ci"),
+    ):
         s, e = trim(text, start, end)
         assert text[s:e] == word
     # an opening bracket whose closer the span leaves out is dropped
