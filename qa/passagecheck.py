@@ -542,6 +542,42 @@ def unrelated_reason(question: str, sentence: str) -> bool:
     )
 
 
+# "Pourquoi la Maison Blanche a-t-elle choisi de rendre public…", "why did
+# the Biden administration decide to go public…": a motive, which the
+# articles seldom report; the reader quoted the purpose of something else
+# ("pour obtenir des munitions"). A sentence giving the motive of a choice
+# speaks of it: it chose, decided, waited, accepted, refused, preferred.
+_DECISION_STEMS = {
+    r"chois\w*|choix|chose|choos\w*|chosen": (
+        "chois",
+        "choix",
+        "chose",
+        "choos",
+        "reten",
+        "select",
+    ),
+    r"decid\w*|decision\w*": ("decid", "decis"),
+    r"attend(?:u|ue|us|ues|re|ait|aient)?|wait\w*": ("attend", "wait", "delai", "delay"),
+    r"accept\w*|agree[sd]?|agreeing": ("accept", "agree", "accord"),
+    r"refus\w*": ("refus", "declin"),
+    r"opt(?:e|es|ent|er|ed|s)?|prefer\w*": ("opt", "prefer"),
+}
+_DECISION_Q = [(re.compile(rf"\b(?:{verbs})\b"), stems) for verbs, stems in _DECISION_STEMS.items()]
+
+
+def unreported_choice(question: str, sentence: str) -> bool:
+    """A why-question about a choice (chose, decided, waited, accepted…)
+    quoted from a sentence that speaks of no such choice."""
+    q = fold(question)
+    if not _REASON_Q.search(q):
+        return False
+    wanted = [stems for verbs, stems in _DECISION_Q if verbs.search(q)]
+    if not wanted:
+        return False
+    words = re.findall(r"\w+", fold(sentence))
+    return not any(w.startswith(stems) for stems in wanted for w in words)
+
+
 # "Comment Kirby a-t-il qualifié les lettres…", "quel adjectif … accole-t-il au
 # partenariat…", "how does Stoltenberg describe the stocks": what is qualified
 # follows the verb, or sits between "how are" and "described". Participles in

@@ -17,6 +17,7 @@ from qa.passagecheck import (
     places_in_sequence,
     reactors,
     reports_words_of,
+    unreported_choice,
     words_asked_of,
 )
 
@@ -365,3 +366,51 @@ _KIRBY = (
 )
 def test_a_lag_answers_only_a_question_about_the_event_it_dates(question, span, sentence, other):
     assert other_lag(question, span, sentence) is other
+
+
+@pytest.mark.parametrize(
+    "question, sentence, refused",
+    [
+        # a motive asked, the purpose of something else quoted
+        (
+            "Pourquoi la Maison Blanche a-t-elle choisi de rendre public l'échange de lettres ?",
+            "La Russie cherche à obtenir des munitions pour le conflit en Ukraine.",
+            True,
+        ),
+        (
+            "Why did the Biden administration decide to go public about the drones?",
+            "L'Iran a livré des drones pour les utiliser sur le champ de bataille.",
+            True,
+        ),
+        (
+            "Pourquoi la Corée du Nord a-t-elle attendu juillet pour reconnaître Donetsk ?",
+            "La Syrie a reconnu la soi-disant indépendance des territoires.",
+            True,
+        ),
+        # the sentence speaks of the choice, in either language's words
+        (
+            "Pourquoi le domaine de Holmenkollen a-t-il été choisi ?",
+            "Le domaine de Holmenkollen a été retenu pour sa capacité.",
+            False,
+        ),
+        (
+            "Pourquoi Kirby a-t-il refusé de détailler ses sources ?",
+            "Kirby a refusé de détailler comment les renseignements ont été recueillis.",
+            False,
+        ),
+        (
+            "Why did Kim decide to travel to Russia?",
+            "Kim a pris la décision de se rendre en Russie pour discuter d'armes.",
+            False,
+        ),
+        # no choice asked, or no why
+        (
+            "Pourquoi Stoltenberg plaide-t-il pour un soutien accru ?",
+            "Les stocks sont de plus en plus bas.",
+            False,
+        ),
+        ("Qui a choisi Vilnius ?", "Le sommet aura lieu à Vilnius.", False),
+    ],
+)
+def test_a_motive_is_quoted_from_a_sentence_about_the_choice(question, sentence, refused):
+    assert unreported_choice(question, sentence) is refused
