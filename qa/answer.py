@@ -265,6 +265,7 @@ class Asks:
     words_of: tuple[str, ...]
     complement: answertype.Complement | None
     outcome: bool
+    result: bool
     about_article: bool
     negated: bool
 
@@ -284,6 +285,7 @@ def asks(query: str) -> Asks:
         complement=answertype.role_complement(query),
         outcome=passagecheck.asks_outcome(query)
         and (asked in ("count", "paid", "sum") or kind == "money"),
+        result=passagecheck.asks_result(query),
         about_article=passagecheck.about_the_article(query),
         negated=passagecheck.asks_negated(query),
     )
@@ -363,6 +365,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             ),
         ),
         ("outcome", lambda: a.outcome and passagecheck.only_proposed(sentence)),
+        ("preview", lambda: a.result and passagecheck.only_announced(sentence)),
         ("negation", lambda: a.negated and not passagecheck.negates(_denial(a, p))),
         ("article line", lambda: bool(metadata_line(sentence)) and not a.about_article),
     )

@@ -349,6 +349,45 @@ def only_proposed(sentence: str) -> bool:
     return bool(_PROPOSED.search(text)) and not _DECIDED.search(text)
 
 
+# --- a meeting's result, from its preview -----------------------------------------
+#
+# "Quelles décisions les ministres ont-ils adoptées à l'issue de leur réunion
+# de jeudi ?", "quelles conclusions les chefs ont-ils tirées de leur réunion
+# de dimanche ?" ask what a meeting decided. The articles were written
+# before their meetings ("seront jeudi au coeur des discussions", "donneront
+# suite à leur réunion de samedi"): a sentence that announces the meeting,
+# with nothing it decided, does not tell its result.
+_RESULT_Q = re.compile(  # past participles: "doit-elle adopter" asks what is to come
+    r"\b(?:adopte|arrete|decide|convenu|tire|conclu|accorde|impose|pris|retenu)(?:e|es|s)?\b"
+    r"|\b(?:agreed|decided|adopted|concluded|imposed|reached)\b"
+    r"|\bdid\b.*\b(?:agree|decide|adopt|conclude|impose|take|reach|draw)\b"
+)
+_MEETING_Q = re.compile(
+    r"\b(reunion|sommet|rencontre|meeting|summit|talks|finalement|finally|a l'issue|"
+    r"at the end|lors d[ue])\b"
+)
+_FUTURE = re.compile(
+    r"\b(seront|sera|donneront|doivent|doit|devraient|devrait|vont|va|will|would|"
+    r"is expected|are expected|prochaine?|\w{3,}eront|\w{3,}ront)\b"
+)
+_DONE = re.compile(
+    r"\b(?:ont|a) (?:adopte|decide|convenu|conclu|accorde|impose|pris|arrete|approuve|signe)\b"
+    r"|\b(?:agreed|decided|adopted|approved|signed|imposed)\b"
+)
+
+
+def asks_result(question: str) -> bool:
+    """Does the question ask what a meeting decided or concluded?"""
+    q = straight(question)
+    return bool(_RESULT_Q.search(q) and _MEETING_Q.search(q))
+
+
+def only_announced(sentence: str) -> bool:
+    """Does the sentence tell only what is to come, nothing decided?"""
+    text = straight(sentence)
+    return bool(_FUTURE.search(text)) and not _DONE.search(text)
+
+
 # --- the negation check -----------------------------------------------------------
 #
 # "Quels pays de l'OTAN n'ont pas envoyé leur chef de la défense ?" asks for

@@ -8,10 +8,12 @@ from qa.passagecheck import (
     another_day,
     asks_negated,
     asks_outcome,
+    asks_result,
     asks_sequence,
     names_actors,
     names_reactor,
     negates,
+    only_announced,
     only_proposed,
     other_lag,
     places_in_sequence,
@@ -414,3 +416,21 @@ def test_a_lag_answers_only_a_question_about_the_event_it_dates(question, span, 
 )
 def test_a_motive_is_quoted_from_a_sentence_about_the_choice(question, sentence, refused):
     assert unreported_choice(question, sentence) is refused
+
+
+def test_a_meetings_result_is_not_read_from_its_preview():
+    asked = [
+        "Quelles décisions les ministres de l'Otan ont-ils adoptées à l'issue de leur réunion ?",
+        "Quelles conclusions les chefs ont-ils tirées de leur réunion de dimanche en Norvège ?",
+        "What did the defence chiefs agree at the end of the meeting?",
+    ]
+    assert all(asks_result(q) for q in asked)
+    # a decision with no meeting, a meeting with no decision
+    assert not asks_result("Quelles sanctions Washington a-t-il adoptées ?")
+    assert not asks_result("Où se tient la réunion des chefs de la défense ?")
+    assert not asks_result("Quel plan l'Otan doit-elle adopter au sommet de Vilnius ?")
+    assert only_announced("Les stocks de munitions seront jeudi au coeur des discussions.")
+    assert only_announced("Les chefs donneront suite à leur réunion de samedi dimanche.")
+    assert not only_announced("Les ministres ont adopté jeudi un plan de munitions.")
+    assert not only_announced("Les chefs ont décidé d'augmenter l'aide et se reverront bientôt.")
+    assert not only_announced("Les chefs se sont réunis samedi à Holmenkollen.")
