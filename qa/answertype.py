@@ -1087,8 +1087,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "person":  # someone, not a clause nor the question's own name
         words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
         qwords = set(_words(question))
-        if _LEADS_Q.search(q) and not _new_place_names(span, question):
-            return False  # "qui préside…" -> a name, not "des Pays-Bas" or "le directeur"
+        nations_only = not [w for w in words if not places.any_nations(w)]
+        if _LEADS_Q.search(q) and (
+            not _new_place_names(span, question) or (nations_only and places.any_nations(span))
+        ):
+            return False  # "qui préside…" -> a name, not "des Pays-Bas", "le directeur", "le Japon"
         if _named_surname(span, qwords):
             return False  # "according to Stoltenberg, who…" -> not "Jens Stoltenberg"
         if all(w in _NOT_A_NAME for w in _words(span)):
@@ -1110,6 +1113,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             or places.only_institutions(span)
             or _QUANTITY_ONLY.match(s.strip())
         )
+    if kind == "body" and _other_nation(kind, question, places.any_nations(span), after=3):
+        return False  # "quelle agence de renseignement américaine" -> not "le ministère russe"
     if kind == "body" and _names_unit(s, q):
         return True
     if kind in ("port", "body") and places.only_places(span):
@@ -1270,17 +1275,18 @@ def _presented_nations(span: str, sentence: str) -> set[str]:
 # qualifies the role or the city, against the one the span names.
 
 
-def _other_nation(kind: str, question: str, named: set[str]) -> bool:
+def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> bool:
     """The span names only other nations than the one qualifying the
     question's role or city ("which North Korean official", "Norway's defence
-    minister", "quelle ville russe")."""
+    minister", "quelle ville russe"), in the `after` words after it for a body
+    ("quelle agence de renseignement américaine")."""
     q = fold(question)
     m = (_HOLDER if kind == "holder" else dict(_ASKED)[kind]).search(q)
     if not m or not named:
         return False
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
-    near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:1])
+    near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:after])
     asked = places.any_nations(near)
     if len(q) == len(question):  # fold kept the length: "US" read in the original case
         asked |= places.initials(question[m.start() : m.end()])

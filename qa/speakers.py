@@ -24,7 +24,9 @@ _ASKS = re.compile(
     r"prevenu|soulign\w*|ajout\w*|expliqu\w*|insist\w*|rappel\w*|confie|parl\w*|evoqu\w*|"
     r"said|says?|told|tells?|argued?|argues|warned?|warns|described?|describes|called|calls?|"
     r"speaks?|spoke|believes?|thinks?|thought|insisted|insists?|claimed|claims?|stated?|states|"
-    r"suggested|suggests?|noted|notes?)\b"
+    r"suggested|suggests?|noted|notes?|"
+    # who revealed or made public: who told it
+    r"revel\w*|rendu\w* public\w*|annonc\w*|reveal\w*|announc\w*|made public|disclos\w*)\b"
     r"|\bselon qui\b|\baccording to whom\b"
 )
 # French verbs of speech, folded past participles (answertype's checks read them too)

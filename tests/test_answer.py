@@ -628,6 +628,30 @@ def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sente
         ("Dans quelle usine sont fabriqués les obus ?", "port", "Moscou", "", False),
         ("Dans quel hôpital se réveille Jim ?", "port", "St Thomas de Londres", "", True),
         ("Which company makes the drones?", "body", "Pyongyang et Téhéran", "", False),
+        # a body of the nation the question names, three words after it at most
+        (
+            "Quelle agence de renseignement américaine a repéré les expéditions ?",
+            "body",
+            "le ministère russe de la Défense",
+            "",
+            False,
+        ),
+        (
+            "Quelle agence de renseignement américaine a repéré les expéditions ?",
+            "body",
+            "la CIA",
+            "",
+            True,
+        ),
+        # who commands is someone, not the countries where
+        (
+            "Who commands the US forces stationed in Korea?",
+            "person",
+            "Corée et le Japon",
+            "",
+            False,
+        ),
+        ("Who commands the US forces stationed in Korea?", "person", "Paul LaCamera", "", True),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none

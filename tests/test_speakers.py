@@ -58,6 +58,9 @@ def test_a_surname_is_given_in_full_when_the_passage_gave_it_before():
         ("Which official said the shells would not change the war?", True),
         ("Who warned that NATO stocks were running low?", True),
         ("Qui dirige le Groupe de contact ?", False),
+        # who revealed or made public is who told it
+        ("Quelle institution américaine a révélé les nouveaux renseignements ?", True),
+        ("Which agency made public the letters between Putin and Kim?", True),
         ("Quel ministre ukrainien doit informer l'Otan ?", False),
         ("Qu'a déclaré Kirby sur les obus ?", False),
         # words that only begin like a verb of speech ("stat-ut", "confi-rmée")
