@@ -1087,9 +1087,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "person":  # someone, not a clause nor the question's own name
         words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
         qwords = set(_words(question))
-        nations_only = not [w for w in words if not places.any_nations(w)]
         if _LEADS_Q.search(q) and (
-            not _new_place_names(span, question) or (nations_only and places.any_nations(span))
+            not _new_place_names(span, question)
+            or (places.any_nations(span) and all(places.any_nations(w) for w in words))
         ):
             return False  # "qui préside…" -> a name, not "des Pays-Bas", "le directeur", "le Japon"
         if _named_surname(span, qwords):

@@ -132,12 +132,13 @@ def _opening(question: str, folded: str) -> tuple[Hop, ...]:
     asker = _asker(m.group("noun"), english)
     rest, offset = m.group("rest"), m.start("rest")
     aside = _ASIDE.match(rest)
+    begin = aside.end() if aside else 0
     out: list[Hop] = []
     previous = -1
-    for verb in _MAIN_VERB[english].finditer(rest, aside.end() if aside else 0):
-        follows = rest[previous : verb.start()].strip() == "" if previous >= 0 else False
+    for verb in _MAIN_VERB[english].finditer(rest, begin):
+        follows = previous >= 0 and not rest[previous : verb.start()].strip()
         previous = verb.end()
-        described = rest[aside.end() if aside else 0 : verb.start()].split()
+        described = rest[begin : verb.start()].split()
         if follows or len(described) < 3 or len(rest[verb.start() :].split()) < 2:
             continue  # "also said": one place; "says Pyongyang": too short to describe
         clause = question[offset : offset + verb.start()].strip()

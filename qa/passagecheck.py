@@ -367,8 +367,8 @@ _MEETING_Q = re.compile(
     r"at the end|lors d[ue])\b"
 )
 _FUTURE = re.compile(
-    r"\b(seront|sera|donneront|doivent|doit|devraient|devrait|vont|va|will|would|"
-    r"is expected|are expected|prochaine?|\w{3,}eront|\w{3,}ront)\b"
+    r"\b(seront|sera|doivent|doit|devraient|devrait|vont|va|will|would|"
+    r"is expected|are expected|prochaine?|\w{3,}ront)\b"  # "donneront", "discuteront"
 )
 _DONE = re.compile(
     r"\b(?:ont|a) (?:adopte|decide|convenu|conclu|accorde|impose|pris|arrete|approuve|signe)\b"
