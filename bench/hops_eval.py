@@ -1,14 +1,17 @@
-"""What the second hop (qa/hops.py) changes, question by question.
+"""What the second hop (qa/hops.py), or the join (qa/joins.py), changes,
+question by question.
 
 A replay (bench/gate_replay.py) reads each question once and cannot take a
-second hop, so this answers, live, every question of the named sets that
-`hops.splits` splits, with the hop and without it, and prints the questions
+second hop or read a question's halves, so this answers, live, every
+question of the named sets that `hops.splits` (`--stage joins`:
+`joins.split`) splits, with the stage and without it, and prints the questions
 whose outcome changed and the count of each (before, after) pair: cited,
 wrong or abstained for an answerable question, answered or abstained for
 an unanswerable one (the citation must hold the gold span, as in
 bench/gate_replay.py).
 
     .venv/bin/python bench/hops_eval.py seed heldout test blind2 ... --index-dir runs/sets/index
+    .venv/bin/python bench/hops_eval.py seed ... --stage joins
 """
 
 from __future__ import annotations
@@ -43,15 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="+")
     ap.add_argument("--index-dir", default="runs/sets/index")
+    ap.add_argument("--stage", choices=("hops", "joins"), default="hops")
     args = ap.parse_args(argv)
 
-    from qa import hops
+    from qa import hops, joins
     from qa.answer import extractive_answer
     from qa.config import load_settings
     from qa.retrieve import Retriever
 
     retriever = Retriever(load_settings().replace(index_dir=args.index_dir))
-    split = hops.splits
+    module, attr, none = (hops, "splits", ()) if args.stage == "hops" else (joins, "split", None)
+    split = getattr(module, attr)
     pairs: Counter = Counter()
     for name in args.sets:
         path = ROOT / "eval" / f"{name}_questions.jsonl"
@@ -60,11 +65,11 @@ def main(argv: list[str] | None = None) -> int:
             if q is None or not split(q["question"]):
                 continue
             after = outcome(q, extractive_answer(q["question"], retriever))
-            hops.splits = lambda _q: ()  # the same question, one hop
+            setattr(module, attr, lambda _q: none)  # the same question, read whole
             try:
                 before = outcome(q, extractive_answer(q["question"], retriever))
             finally:
-                hops.splits = split
+                setattr(module, attr, split)
             pairs[(before, after)] += 1
             if before != after:
                 print(f"{name}/{q['id']}: {before} -> {after}  {q['question'][:100]}")

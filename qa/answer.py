@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from . import answertype, enumeration, hops, passagecheck, scorer, speakers
+from . import answertype, enumeration, hops, joins, passagecheck, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -91,6 +91,9 @@ ALTERNATIVE_GAP = 2.0
 # dernière". For the other kinds a next span of the asked kind answered more
 # unanswerable questions than it saved (docs/answers.md, thirty-sixth round).
 GIVES_WAY = frozenset({"count", "when"})
+# A question that joins two facts (qa/joins.py) looks for the span both its
+# halves read among each half's best spans, of all its passages, this many.
+JOIN_SPANS = 12
 
 
 @dataclass(frozen=True)
@@ -545,6 +548,23 @@ def choose_picks(query, lang, got, retriever, settings, mode=None, filters=None)
     return _typed(attributed(picks, query), conf, query)
 
 
+def read_spans(query, got, retriever, settings, mode=None, filters=None) -> list[Pick]:
+    """Every span the reader finds in the reading list of `got`, with each
+    passage's next spans, best first, ungated; [] without a reader."""
+    reader = load_reader(settings.reader)
+    reading = _reading_list(retriever, got, query, settings, mode, filters)
+    if reader is None or not reading:
+        return []
+    readings = reader.read(for_reader(query), [h.chunk.text for h in reading])
+    spans = [
+        _pick(reader, hit, x, with_others=False)
+        for hit, r in zip(reading, readings)
+        for x in (r, *r.others)
+        if x.found
+    ]
+    return sorted(spans, key=lambda p: -p.margin)
+
+
 def attributed(picks: list[Pick], query: str) -> list[Pick]:
     """For a question that asks who said something, each pick's span is the
     speaker of its sentence (qa/speakers.py) when the reader read another
@@ -584,6 +604,10 @@ def extractive_answer(
         stands = bool(picks) and conf >= settings.abstain_threshold
         return got, (picks if stands else []), conf
 
+    def spans_of(q: str) -> list[Pick]:
+        got = retriever.retrieve(q, k=max(k, settings.answer_passages), mode=mode, filters=filters)
+        return read_spans(q, got, retriever, settings, mode, filters)[:JOIN_SPANS]
+
     # a question that names someone by a description asks the description
     # first: read at once, it was answered with the description's own facts
     # (the 41 sets: two wrong answers cited, none worse; docs/answers.md)
@@ -592,6 +616,9 @@ def extractive_answer(
         hop_got, hop_picks, hop_conf, hop_query = second
         return compose(question, lang, hop_picks, hop_got.hits[:k], hop_query, hop_conf)
     got, picks, conf = read(query)
+    if picks:
+        joined = _joined(query, picks, settings, spans_of)
+        picks, conf = joined or (picks, conf)
     if not picks:
         return Answer(
             question=question,
@@ -624,3 +651,34 @@ def _second_hop(query: str, read):
             picks = [*picks, who]
         return got, picks, conf, then
     return None
+
+
+def _joined(query: str, picks: list[Pick], settings: Settings, spans_of):
+    """For a question that joins two facts ("… à la fois dans A et dans B ?",
+    qa/joins.py): (picks, confidence) of a span both halves read, each
+    above the abstention threshold and through the gate of its half, its
+    sentence and the other half's cited; None when the answer read whole is
+    one both halves read too, or when no span joins them."""
+    join = joins.split(query)
+    if join is None:
+        return None
+    halves = [(half, spans_of(half)) for half in (join.first, join.second)]
+    if all(any(joins.agree(picks[0].span, s.span) for s in spans) for _, spans in halves):
+        return None
+    (first, spans_a), (second, spans_b) = halves
+    best = None
+    for a in spans_a:
+        for b in spans_b:
+            low = min(a.confidence, b.confidence)
+            if low < settings.abstain_threshold or (best and low <= best[0]):
+                continue
+            if not joins.agree(a.span, b.span):
+                continue
+            lead, half, other = (a, first, b) if a.margin >= b.margin else (b, second, a)
+            kept, _ = _typed(attributed([lead], half), lead.confidence, half)
+            if kept:
+                best = (low, kept[0], other)
+    if best is None:
+        return None
+    low, lead, other = best
+    return ([lead] if other.sentence == lead.sentence else [lead, other]), low

@@ -110,3 +110,15 @@ def test_a_question_opening_on_a_description_takes_two_hops(real_retriever):
     assert "troupes russes" in ans.span
     assert ans.query == "Iran a aussi entraîné qui ?"
     assert "Crimée" in ans.citations[-1].sentence
+
+
+def test_a_question_joining_two_articles_answers_what_both_read(real_retriever):
+    q = (
+        "Which type of weapon features both in Tehran's planned deliveries to Russia "
+        "and in the North Korean launch reported by News18?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert "missile" in ans.span.lower()
+    sentences = " ".join(c.sentence for c in ans.citations)
+    assert "sol-sol" in sentences and "balistique" in sentences  # both halves cited
