@@ -298,6 +298,23 @@ def test_seed_jsonl_with_answers(seed_index):
         assert 0 <= report["modes"][m]["abstention_acc"] <= 1
 
 
+def test_the_evaluated_answer_is_read_at_the_settings_k(seed_index, monkeypatch):
+    # the answer `qa ask` gives, whatever depth the retrieval measures read:
+    # at k=10 the answerer read one or two passages more than the product
+    import qa.answer
+
+    seen = []
+    real = qa.answer.extractive_answer
+
+    def spy(question, retriever, **kw):
+        seen.append(kw.get("k"))
+        return real(question, retriever, **kw)
+
+    monkeypatch.setattr(qa.answer, "extractive_answer", spy)
+    evaluate(QUESTIONS, seed_index.replace(reader="none"), modes="hybrid", k=20, answers=True)
+    assert len(seen) == 54 and set(seen) == {None}
+
+
 def test_jsonl_relevance_from_spans(seed_index):
     """Without doc_ids a document is relevant when one of its passages holds a
     gold span; ’ and ' and spacing do not matter."""
