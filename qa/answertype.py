@@ -519,6 +519,8 @@ _ANY_ROLE = re.compile(
     r"\b(" + "|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)) + ")"
 )
 
+# a year after the word that dates by it: "d'ici 2019", "depuis 2014", "in 2022"
+_AT_YEAR = r"\b(d.ici|en|depuis|jusqu.en|des|in|by|since|until)\s+(1[89]|20)\d\d\b"
 _ORDINAL = (
     r"(\d+(e|er|eme|th|st|nd|rd)|premi\w+|deuxi\w+|second\w*|troisi\w+|quatri\w+|cinqui\w+|"
     r"sixi\w+|septi\w+|huiti\w+|neuvi\w+|dixi\w+|first|third|fourth|fifth|sixth|tenth)"
@@ -1015,8 +1017,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
         measures = not _MEASURE_Q.search(q)
-        # "son 20e mois" ranks, it does not count
-        s = re.sub(rf"\b{_ORDINAL}\b", " ", s)
+        # "son 20e mois" ranks, "d'ici 2019" dates: neither counts
+        s = re.sub(rf"\b{_ORDINAL}\b|{_AT_YEAR}", " ", s)
         nums = [
             m.group(0)
             for m in _NUMBER.finditer(s)
@@ -1259,15 +1261,22 @@ _GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head", "officier
 
 def _presented_nations(span: str, sentence: str) -> set[str]:
     """The nations the span names or, when it names none, those of the words
-    that present it ("le ministre russe de la Défense Sergueï Choïgu")."""
+    that present it ("le ministre russe de la Défense Sergueï Choïgu",
+    "l'amiral Rob Bauer des Pays-Bas")."""
     named = places.any_nations(span)
     at = sentence.find(span) if sentence else -1
-    if named or at <= 0:
+    if named or at < 0:
         return named
+    origin = _ORIGIN.match(sentence, at + len(span))
+    of = places.any_nations(origin.group(1)) if origin else set()
     before = sentence[max(0, at - ROLE_WINDOW) : at]
-    if SPEECH_VERB.search(straight(fold(before))[-25:]):
-        return set()  # "…, a affirmé Kirby": the words before are his quote
-    return places.any_nations(before)
+    if at == 0 or SPEECH_VERB.search(straight(fold(before))[-25:]):
+        return of  # "…, a affirmé Kirby": the words before are his quote
+    return places.any_nations(before) | of
+
+
+# where someone is from, right after the name: "Rob Bauer des Pays-Bas,"
+_ORIGIN = re.compile(r"\s+((?:de la|de l['’]|du|des|de|d['’]|of|from)\s*[^,;:.()«»]{2,30})")
 
 
 # "Quelle responsable nord-coréenne" is not answered by "le président russe

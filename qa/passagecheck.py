@@ -452,6 +452,7 @@ _WORDS_OF = (
         r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
     ),
 )
+_QUOTE_MARK = re.compile(r"[«»“”\"]")
 # titles a question puts before the name ("General Milley", "Admiral Bauer")
 _TITLES = frozenset("general admiral president minister secretary senator mr mrs ms dr".split())
 
@@ -469,13 +470,17 @@ def words_asked_of(question: str) -> list[str]:
 
 def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     """Does the passage name the person (a word of the name), and the sentence
-    either name them before its verb of speech or have no named speaker?"""
+    either name them before its verb of speech or have no named speaker? A
+    sentence with neither a verb of speech nor a quote must name them: "La
+    guerre … a consommé une grande quantité de munitions" is the article's
+    narration, not what Zelensky declared."""
     words = name.split()
     if not set(words) & set(_words(passage)):
         return False
     before = _before_speech(sentence)
     if before is None:
-        return True
+        spoken = SPEECH_VERB.search(straight(sentence)) or _QUOTE_MARK.search(sentence)
+        return bool(spoken)
     # "…, a-t-il ajouté": a pronoun, the speaker of the passage's quote
     named = [w for w in new_names(before, "") if fold(w) not in STOPWORDS]
     return bool(set(_words(before)) & set(words)) or not named

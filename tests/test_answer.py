@@ -278,6 +278,14 @@ def test_asked_kind_of_span(question, kind):
         ("count", "Combien de jours a duré le voyage ?", "six jours", True),
         ("count", "How many people died in the famine?", "son 20e mois", False),
         ("count", "How many people died in the famine?", "20 000", True),
+        # a year that dates is no count either; a number beside it still is
+        (
+            "count",
+            "Combien de travailleurs reste-t-il ?",
+            "tous les travailleurs d’ici 2019",
+            False,
+        ),
+        ("count", "How many workers stayed since 2019?", "20 000 workers since 2019", True),
         ("measure", "Quelle altitude le missile a-t-il atteinte ?", "la Corée du Nord", False),
         ("measure", "Quelle altitude le missile a-t-il atteinte ?", "6 000 km", True),
         # another month than the question's
@@ -389,6 +397,19 @@ def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
             "Quel officier américain estime que l'aide a un large soutien ?",
             "Mark Milley",
             "Le général américain Mark Milley a dit que l'aide avait un large soutien.",
+            True,
+        ),
+        # the nation written after the name ("Rob Bauer des Pays-Bas")
+        (
+            "Quel responsable ukrainien a réclamé des missiles ?",
+            "Rob Bauer",
+            "L’amiral Rob Bauer des Pays-Bas, président du comité, a déclaré samedi…",
+            False,
+        ),
+        (
+            "Quel responsable ukrainien a réclamé des missiles ?",
+            "Oleksii Reznikov",
+            "Le responsable Oleksii Reznikov d’Ukraine a réclamé des missiles.",
             True,
         ),
         # no person: an institution, a role, a country

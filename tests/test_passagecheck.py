@@ -274,6 +274,13 @@ MILLEY = (
         ),
         ("What did General Milley say about the war?", "Il a ajouté que la guerre durerait.", True),
         ("What did General Milley say?", "« C'est important », a-t-il ajouté.", True),
+        # the article's narration names him, but tells nothing he said
+        (
+            "What did General Milley say about the war?",
+            "La guerre a poussé le général Milley à chercher tout soutien possible.",
+            False,
+        ),
+        ("What did General Milley say about the war?", "« La guerre durera. »", True),
         # no one's words asked: nothing to check
         ("Quand Kirby a-t-il parlé ?", "Rien.", True),
     ],
