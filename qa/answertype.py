@@ -264,6 +264,32 @@ _UNIT_Q = (
     r"(what|which) (\w+ ){0,3}(?P<unit_en>committees?|programmes?|programs?|units?|commands?|"
     r"delegations?|ministr(y|ies)|departments?|polls?|surveys?|brigades?|regiments?|battalions?)"
 )
+# a body that is a news medium: "quelle agence de presse", "which news outlet"
+_MEDIA_Q = re.compile(
+    r"\b(agences? de presse|medias?|journa(l|ux)|chaines?|newspapers?|outlets?|broadcasters?|"
+    r"news (agenc(y|ies)|organi[sz]ations?))\b"
+)
+# what names one: "Fox News Digital", "News18", "Reuters", "un reportage de
+# CNN", an acronym ("PTI", "AP", "ATS") that is not an institution's
+_MEDIA_WORD = re.compile(
+    r"\b(news\w*|times|post|journal|press|presse|agence|agency|tv|tele\w*|radio|digital|"
+    r"reuters|tass|ria|interfax|yonhap|kcna|bloomberg|reportage|report|guardian|monde|figaro|"
+    r"liberation|herald|tribune|associated)\b"
+)
+_NOT_MEDIA = frozenset({"OTAN", "NATO", "ONU", "UN", "UE", "EU", "USA", "US", "URSS", "UK"})
+
+
+def _asks_media(folded_question: str) -> bool:
+    body = dict(_ASKED)["body"].search(folded_question)
+    # the body and the words after it: "quelle agence" + "de presse"
+    return bool(body and _MEDIA_Q.search(folded_question[body.start() : body.end() + 12]))
+
+
+def _media_name(span: str) -> bool:
+    acronyms = set(re.findall(r"\b[A-Z]{2,5}\b", span)) - _NOT_MEDIA
+    return bool(acronyms or _MEDIA_WORD.search(fold(span)))
+
+
 _ASKED: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"\b(a quelle heure|(at )?what time\b(?! of year)|time of day)")),
     # how often: "chaque mois", "mensuelle", "presque quotidiennement", not
@@ -404,7 +430,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(quelles? villes?|dans quelle localite|(what|which) (\w+ )?(city|cities|town)|"
             r"quel (site|secteur|front)|quelle (region|zone|province)|"
-            r"(what|which) (\w+ )?(site|sector|region|province))\b"
+            r"(what|which) (\w+ )?(site|sector|region|province)s?)\b"
         ),
     ),
     # "dans quelles zones d'Ukraine", "in which parts of Ukraine": any words
@@ -436,7 +462,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"universites?)|quels? (journa(l|ux)|medias?|organismes?|fabricants?|constructeurs?|"
             r"groupes? (industriels?|de presse)|"
             r"services? (de renseignement|secrets?))|"
-            r"(what|which) (\w+ ){0,3}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
+            r"(what|which) (\w+ ){0,4}(agency|agencies|organi[sz]ations?|compan(y|ies)|firms?|"
             r"newspapers?|outlets?|broadcasters?|universit(y|ies)|intelligence services?|"
             rf"manufacturers?|bod(y|ies))|{_UNIT_Q})\b"
         ),
@@ -1053,7 +1079,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(new)
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_place_names(span, question)) and not _other_nation(
-            kind, question, places.city_nations(span)
+            kind, question, places.city_nations(span) or _placed_in(span, sentence)
         )
     if kind == "frequency":
         return bool(_FREQUENCY.search(s))
@@ -1117,6 +1143,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         )
     if kind == "body" and _other_nation(kind, question, places.any_nations(span), after=3):
         return False  # "quelle agence de renseignement américaine" -> not "le ministère russe"
+    if kind == "body" and _asks_media(q) and not _media_name(span):
+        return False  # "which news organisations" -> not "Groupe de contact de défense"
     if kind == "body" and _names_unit(s, q):
         return True
     if kind in ("port", "body") and places.only_places(span):
@@ -1275,6 +1303,15 @@ def _presented_nations(span: str, sentence: str) -> set[str]:
     return places.any_nations(before) | of
 
 
+def _placed_in(span: str, sentence: str) -> set[str]:
+    """The nation the sentence places the span in, right after it: "la
+    région du Donbass en Ukraine"."""
+    at = sentence.find(span) if span and sentence else -1
+    placed = _PLACED_IN.match(sentence, at + len(span)) if at >= 0 else None
+    return places.any_nations(placed.group(1)) if placed else set()
+
+
+_PLACED_IN = re.compile(r",?\s+((?:en|au|aux|in)\s+[^,;:.()«»]{2,30})")
 # where someone is from, right after the name: "Rob Bauer des Pays-Bas,"
 _ORIGIN = re.compile(r"\s+((?:de la|de l['’]|du|des|de|d['’]|of|from)\s*[^,;:.()«»]{2,30})")
 

@@ -193,6 +193,8 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Quel poste occupe le général Mark Milley ?", ""),
         ("Qui est l'auteur de Don Quichotte ?", "person"),
         ("Which Iranian official denied it?", "holder"),
+        ("Which North Korean state news agency carried the denial?", "body"),
+        ("Which Russian regions did the soldiers come from?", "city"),
         ("Qui est l'ambassadeur des États-Unis auprès de l'Otan ?", "holder"),
         # no kind: the answer may be any phrase
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
@@ -356,6 +358,19 @@ def test_asked_kind_of_span(question, kind):
         ("calibre", "What caliber are the shells?", "obus de 152 mm", True),
         ("", "Que fournit l'Iran ?", "des drones", True),
         ("count", "Combien d'obus ?", "", False),
+        # a news medium is asked: its name, not another body's
+        ("body", "Quelle agence de presse a rapporté le tir ?", "la Maison Blanche", False),
+        ("body", "Quelle agence de presse signe la dépêche ?", "PTI", True),
+        (
+            "body",
+            "Which news organisations did the reporters work for?",
+            "Groupe de contact",
+            False,
+        ),
+        ("body", "Which news outlet did the experts speak to?", "Fox News Digital", True),
+        ("body", "Quel média a relayé le projet ?", "un reportage de CNN", True),
+        ("body", "Quel média a relayé le projet ?", "OTAN", False),  # an institution's acronym
+        ("body", "Quelle organisation a relayé le projet ?", "Groupe de contact", True),
     ],
 )
 def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
@@ -1619,6 +1634,13 @@ def test_a_clause_or_a_part_is_not_the_kind_asked():
     assert asked("When did Milley land in Norway?") == "when"
     # "how much of X" asks a part of X, not a count
     assert asked("How much of the $325 million package is for air defence?") == "share"
+
+
+def test_a_place_the_sentence_puts_in_another_country_is_not_the_region_asked():
+    q = "Which Russian regions did the soldiers come from?"
+    assert not span_fits("city", "Donbass", q, "Ils venaient de la région du Donbass en Ukraine.")
+    assert span_fits("city", "Belgorod", q, "Ils venaient de la région de Belgorod en Russie.")
+    assert span_fits("city", "Belgorod", q, "Ils venaient de Belgorod.")
 
 
 def test_parts_exact_counts_years_and_demonyms():
