@@ -272,15 +272,15 @@ _MEDIA_Q = re.compile(
 # what names one: "Fox News Digital", "News18", "Reuters", "un reportage de
 # CNN", an acronym ("PTI", "AP", "ATS") that is not an institution's
 _MEDIA_WORD = re.compile(
-    r"\b(news\w*|times|post|journal|press|presse|agence|agency|tv|tele\w*|radio|digital|"
-    r"reuters|tass|ria|interfax|yonhap|kcna|bloomberg|reportage|report|guardian|monde|figaro|"
+    r"\b(news\w*|times|post|journal|press|presse|agence|agency|tv|tele|televisions?|radio|"
+    r"digital|reuters|tass|ria|interfax|yonhap|kcna|bloomberg|reportage|guardian|monde|figaro|"
     r"liberation|herald|tribune|associated)\b"
 )
 _NOT_MEDIA = frozenset({"OTAN", "NATO", "ONU", "UN", "UE", "EU", "USA", "US", "URSS", "UK"})
 
 
 def _asks_media(folded_question: str) -> bool:
-    body = dict(_ASKED)["body"].search(folded_question)
+    body = _BODY_Q.search(folded_question)
     # the body and the words after it: "quelle agence" + "de presse"
     return bool(body and _MEDIA_Q.search(folded_question[body.start() : body.end() + 12]))
 
@@ -496,6 +496,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+_BODY_Q = dict(_ASKED)["body"]
 
 # "Quel gouverneur ...", "Which Iranian official ...", "Qui est l'ambassadeur
 # ...": the holder of a role, answered by a person's name in a sentence that

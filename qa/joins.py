@@ -51,10 +51,10 @@ def split(question: str) -> Join | None:
     rest = m.group("rest")
     conj = " and " if english else " et "
     cuts = [i for i in range(len(rest)) if rest.startswith(conj, i)]
-    opening = rest.split()[0].lower()
-    repeated = [i for i in cuts if rest[i + len(conj) :].split()[:1] == [opening]]
     if not cuts:
         return None
+    opening = rest.split()[0].lower()
+    repeated = [i for i in cuts if rest[i + len(conj) :].split()[:1] == [opening]]
     cut = (repeated or cuts)[0]
     end = "?" if english else " ?"
     pre = m.group("pre")

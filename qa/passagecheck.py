@@ -471,9 +471,10 @@ def words_asked_of(question: str) -> list[str]:
 def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     """Does the passage name the person (a word of the name), and the sentence
     either name them before its verb of speech or have no named speaker? A
-    sentence with neither a verb of speech nor a quote must name them: "La
-    guerre … a consommé une grande quantité de munitions" is the article's
-    narration, not what Zelensky declared."""
+    sentence with neither a verb of speech nor a quotation mark is the
+    article's narration, even one that names them ("La guerre … a poussé …
+    Volodymyr Zelensky à trouver tout soutien supplémentaire possible" is not
+    what Zelensky declared)."""
     words = name.split()
     if not set(words) & set(_words(passage)):
         return False
