@@ -340,6 +340,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"\b(quels? calibres?|quel est le calibre|(what|which) (is the )?(calibre|caliber)s?)\b"
         ),
     ),
+    # "jusqu'à quand … reste-t-elle ouverte ?": an end, not when it began
+    ("until", re.compile(r"\b(jusqu'?a quand|until when|till when)\b")),
     # not "when asked whether…, how did X describe…": a clause, not the question's word
     (
         "when",
@@ -546,6 +548,10 @@ _ANY_ROLE = re.compile(
     r"\b(" + "|".join(sorted(set("|".join(_ROLES.values()).split("|")), key=len)) + ")"
 )
 
+# what tells an end: "jusqu'en 2024", "d'ici la fin de l'année", "until March"
+_UNTIL = re.compile(
+    r"\b(jusqu|d.ici|until|till|through|expir\w*|fin|end|ends|ending|echeance|deadline|cloture\w*)\b"
+)
 # a year after the word that dates by it: "d'ici 2019", "depuis 2014", "in 2022"
 _AT_YEAR = r"\b(d.ici|en|depuis|jusqu.en|des|in|by|since|until)\s+(1[89]|20)\d\d\b"
 _ORDINAL = (
@@ -1038,6 +1044,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         _said_that_day(span, sentence, question) or _other_tense(span, question)
     ):
         return False
+    if kind == "until":  # the span, or the words just before it, tell an end
+        at = fold(sentence).find(s) if sentence else -1
+        return bool(
+            _UNTIL.search(s) or (at >= 0 and _UNTIL.search(fold(sentence)[max(0, at - 25) : at]))
+        )
     if kind == "date" and _EXACT_DATE_Q.search(q):
         return _fresh([m.group(0) for m in _EXACT_DATE.finditer(s)], question)
     if kind in _SPAN_DATE:

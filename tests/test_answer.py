@@ -195,6 +195,8 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Which Iranian official denied it?", "holder"),
         ("Which North Korean state news agency carried the denial?", "body"),
         ("Which Russian regions did the soldiers come from?", "city"),
+        ("Jusqu'à quand la ligne de crédits reste-t-elle ouverte ?", "until"),
+        ("Until when will the credit line stay open?", "until"),
         ("Qui est l'ambassadeur des États-Unis auprès de l'Otan ?", "holder"),
         # no kind: the answer may be any phrase
         ("Où l'Iran a-t-il envoyé du personnel ?", ""),
@@ -1634,6 +1636,15 @@ def test_a_clause_or_a_part_is_not_the_kind_asked():
     assert asked("When did Milley land in Norway?") == "when"
     # "how much of X" asks a part of X, not a count
     assert asked("How much of the $325 million package is for air defence?") == "share"
+
+
+def test_until_when_is_answered_by_an_end():
+    q = "Jusqu'à quand la ligne de crédits reste-t-elle ouverte ?"
+    assert not span_fits("until", "cette année", q, "La ligne adoptée cette année est ouverte.")
+    assert span_fits("until", "2025", q, "La ligne reste ouverte jusqu’en 2025.")
+    assert span_fits(
+        "until", "la fin de l’année", q, "Elle reste ouverte jusqu’à la fin de l’année."
+    )
 
 
 def test_a_place_the_sentence_puts_in_another_country_is_not_the_region_asked():
