@@ -598,15 +598,17 @@ def extractive_answer(
     lang = detect_language(question)
     k = k or settings.k
 
+    def retrieve(q: str):
+        return retriever.retrieve(q, k=max(k, settings.answer_passages), mode=mode, filters=filters)
+
     def read(q: str):
-        got = retriever.retrieve(q, k=max(k, settings.answer_passages), mode=mode, filters=filters)
+        got = retrieve(q)
         picks, conf = choose_picks(q, lang, got, retriever, settings, mode, filters)
         stands = bool(picks) and conf >= settings.abstain_threshold
         return got, (picks if stands else []), conf
 
     def spans_of(q: str) -> list[Pick]:
-        got = retriever.retrieve(q, k=max(k, settings.answer_passages), mode=mode, filters=filters)
-        return read_spans(q, got, retriever, settings, mode, filters)[:JOIN_SPANS]
+        return read_spans(q, retrieve(q), retriever, settings, mode, filters)[:JOIN_SPANS]
 
     # a question that names someone by a description asks the description
     # first: read at once, it was answered with the description's own facts

@@ -280,7 +280,7 @@ _NOT_MEDIA = frozenset({"OTAN", "NATO", "ONU", "UN", "UE", "EU", "USA", "US", "U
 
 
 def _asks_media(folded_question: str) -> bool:
-    body = _BODY_Q.search(folded_question)
+    body = _KIND_Q["body"].search(folded_question)
     # the body and the words after it: "quelle agence" + "de presse"
     return bool(body and _MEDIA_Q.search(folded_question[body.start() : body.end() + 12]))
 
@@ -498,7 +498,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_BODY_Q = dict(_ASKED)["body"]
+_KIND_Q = dict(_ASKED)  # the pattern of each kind
 
 # "Quel gouverneur ...", "Which Iranian official ...", "Qui est l'ambassadeur
 # ...": the holder of a role, answered by a person's name in a sentence that
@@ -1045,10 +1045,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     ):
         return False
     if kind == "until":  # the span, or the words just before it, tell an end
-        at = fold(sentence).find(s) if sentence else -1
-        return bool(
-            _UNTIL.search(s) or (at >= 0 and _UNTIL.search(fold(sentence)[max(0, at - 25) : at]))
-        )
+        folded = fold(sentence)
+        at = folded.find(s)
+        return bool(_UNTIL.search(s) or (at >= 0 and _UNTIL.search(folded[max(0, at - 25) : at])))
     if kind == "date" and _EXACT_DATE_Q.search(q):
         return _fresh([m.group(0) for m in _EXACT_DATE.finditer(s)], question)
     if kind in _SPAN_DATE:
@@ -1307,8 +1306,7 @@ def _presented_nations(span: str, sentence: str) -> set[str]:
     at = sentence.find(span) if sentence else -1
     if named or at < 0:
         return named
-    origin = _ORIGIN.match(sentence, at + len(span))
-    of = places.any_nations(origin.group(1)) if origin else set()
+    of = _nations_after(_ORIGIN, sentence, at + len(span))
     before = sentence[max(0, at - ROLE_WINDOW) : at]
     if at == 0 or SPEECH_VERB.search(straight(fold(before))[-25:]):
         return of  # "…, a affirmé Kirby": the words before are his quote
@@ -1319,8 +1317,13 @@ def _placed_in(span: str, sentence: str) -> set[str]:
     """The nation the sentence places the span in, right after it: "la
     région du Donbass en Ukraine"."""
     at = sentence.find(span) if span and sentence else -1
-    placed = _PLACED_IN.match(sentence, at + len(span)) if at >= 0 else None
-    return places.any_nations(placed.group(1)) if placed else set()
+    return _nations_after(_PLACED_IN, sentence, at + len(span)) if at >= 0 else set()
+
+
+def _nations_after(pattern: re.Pattern, sentence: str, end: int) -> set[str]:
+    """The nations of the words `pattern` matches right after `end`."""
+    m = pattern.match(sentence, end)
+    return places.any_nations(m.group(1)) if m else set()
 
 
 _PLACED_IN = re.compile(r",?\s+((?:en|au|aux|in)\s+[^,;:.()«»]{2,30})")
@@ -1339,7 +1342,7 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
     minister", "quelle ville russe"), in the `after` words after it for a body
     ("quelle agence de renseignement américaine")."""
     q = fold(question)
-    m = (_HOLDER if kind == "holder" else dict(_ASKED)[kind]).search(q)
+    m = (_HOLDER if kind == "holder" else _KIND_Q[kind]).search(q)
     if not m or not named:
         return False
     # the words of the match ("which north korean official") and the one
