@@ -188,7 +188,7 @@ def _listed(reader, query, hits, readings, order) -> list[Pick]:
     sentence ("En Norvège") or the list's first item."""
     position = enumeration.asked_position(query)
     if position is None:
-        return []
+        return _nth(reader, query, hits)
     for i in order:
         text, margin = hits[i].chunk.text, readings[i].margin
         item = enumeration.item_in(position, query, text)
@@ -196,6 +196,31 @@ def _listed(reader, query, hits, readings, order) -> list[Pick]:
             s, e = item
             sent = sentence_around(text, s, e)
             return [Pick(hits[i], sent, text[s:e], s, e, reader.confidence(margin), margin)]
+    return []
+
+
+def _nth(reader, query, hits) -> list[Pick]:
+    """For "des deux effets …, lequel est cité en premier / which one is
+    listed last", the item at that place of the list the reader reads when
+    asked for the whole list (`enumeration.as_list_question`), in one of the
+    three best read passages; [] when the question asks no place or no span
+    there is a list. Asked for one item, the reader quoted a sentence with
+    no list in it (blind41 q03)."""
+    n = enumeration.asked_item(query)
+    if n is None:
+        return []
+    readings = reader.read(
+        for_reader(enumeration.as_list_question(query)), [h.chunk.text for h in hits]
+    )
+    score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
+    for i in sorted(range(len(hits)), key=lambda i: -score[i])[:3]:
+        r = readings[i]
+        item = enumeration.nth_item(hits[i].chunk.text, r.start, r.end, n) if r.found else None
+        if item is not None:
+            s, e = item
+            text = hits[i].chunk.text
+            sent = sentence_around(text, s, e)
+            return [Pick(hits[i], sent, text[s:e], s, e, reader.confidence(r.margin), r.margin)]
     return []
 
 
@@ -524,7 +549,11 @@ def _reading_list(retriever, got, query, settings, mode, filters) -> list[Hit]:
         ).hits
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in dense if h.chunk.chunk_id not in seen]
-    if _further_fit(query) is not None or enumeration.asked_position(query):
+    if (
+        _further_fit(query) is not None
+        or enumeration.asked_position(query)
+        or enumeration.asked_item(query) is not None
+    ):
         # a measure, the sentence about what a description question describes
         # (`_further`) or the list a question asks a place in (`_listed`) is
         # often a passage or two further down: read the rest of the top k too

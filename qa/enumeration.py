@@ -1,7 +1,9 @@
 """Questions about a list of countries: its order ("quel pays est cité en
 premier", "juste avant l'Australie", "entre la France et le Canada", "which
 country is named last") and its members in a part of the world ("quel pays
-asiatique", "which Indo-Pacific countries").
+asiatique", "which Indo-Pacific countries"); and the place in a list of
+anything else ("des deux effets, lequel est cité en premier", "which one is
+listed last").
 
 The reader cannot count: asked which country a list names just before
 Australia, it quoted the country that opens the sentence of another
@@ -55,6 +57,18 @@ _GLUE = re.compile(
 )
 
 
+# first or last of a list of countries only when a country is asked: "des
+# obstacles, lequel est cité en dernier" was answered with the last country
+# of another list in the passage ("l'Allemagne")
+_COUNTRY_WORD = re.compile(r"\b(pays|countr(y|ies)|nations?)\b")
+# the place asked in a list of anything else, outside the countries' path
+_NTH = re.compile(
+    r"\b(?:en (premier|second|deuxieme|troisieme|dernier)(?! lieu)|(first|second|third|last))\b"
+)
+_NTH_INDEX = {"premier": 0, "first": 0, "second": 1, "deuxieme": 1, "troisieme": 2, "third": 2}
+_WHICH_ONE = re.compile(r"\b(lequel|laquelle|quel(le)?s? [\w-]+|which|what)\b")
+
+
 @dataclass(frozen=True)
 class Position:
     where: str  # "first", "last", "after", "before", "between", "region"
@@ -79,11 +93,28 @@ def asked_position(question: str) -> Position | None:
         m = pattern.search(q)
         if m and (refs := _codes(m.group("rest"))):
             return Position(where, refs[:1])
+    if not (_COUNTRY_WORD.search(q) or asked(question) == "country"):
+        return None
     if _FIRST.search(q):
         return Position("first")
     if _LAST.search(q):
         return Position("last")
     return None
+
+
+def asked_item(question: str) -> int | None:
+    """The place (0, 1, 2, or -1 for the last) a question asks in a list of
+    things other than countries: "Des deux zones …, laquelle est citée en
+    premier ?", "Of the targets …, which one is listed last?"."""
+    q = fold(question).replace("’", "'")
+    if asked_position(question) or _COUNTRY_WORD.search(q) or asked(question) == "country":
+        return None
+    if not (_LIST_Q.search(q) and _WHICH_ONE.search(q)):
+        return None
+    m = _NTH.search(q)
+    if m is None:
+        return None
+    return _NTH_INDEX.get(m.group(1) or m.group(2), -1)
 
 
 def listings(text: str) -> list[list[tuple[int, int, str]]]:
@@ -178,3 +209,76 @@ def whole_list(question: str, text: str, start: int, end: int) -> tuple[int, int
         if whole[0] <= start and end <= whole[1] and (start, end) != whole:
             return whole
     return None
+
+
+# "Des deux effets que Lee prête …, lequel nomme-t-il en premier ?" is read
+# as "Quels sont les deux effets que Lee prête … ?": the reader, asked for
+# one item, quoted a sentence with no list in it
+_OF_THE_FR = re.compile(
+    r"^(?P<pre>.*?,\s*)?(?:des|parmi les|dans l['’][ée]num[ée]ration des|dans la liste des)\s+"
+    r"(?P<what>.+?),\s*(?:lequel|laquelle|lesquels|lesquelles)\b.*$",
+    re.IGNORECASE,
+)
+_OF_THE_EN = re.compile(
+    r"^(?:(?:of|among) (?:the )?(?P<what>.+?),\s*which\b.*"
+    r"|which of the (?P<what2>.+?) (?:is|was|are|were|comes?) (?:\w+ )?"
+    r"(?:first|second|third|last)\b(?P<tail>.*?)\s*\?)$",
+    re.IGNORECASE,
+)
+_NTH_WORDS = re.compile(
+    r"\s*\b(?:en (?:premier|second|deuxième|troisième|dernier)(?! lieu)|first|second|third|last)\b",
+    re.IGNORECASE,
+)
+
+
+def as_list_question(question: str) -> str:
+    """The question asking for the whole list whose item `asked_item`
+    places: the reader finds a list, and `nth_item` takes the item."""
+    q = question.strip()
+    m = _OF_THE_FR.match(q)
+    if m:
+        pre = m.group("pre") or ""
+        ask = "quels sont les" if pre else "Quels sont les"
+        return f"{pre}{ask} {m.group('what')} ?"
+    m = _OF_THE_EN.match(q)
+    if m:
+        what = m.group("what") or m.group("what2")
+        return f"What are the {what}{m.group('tail') or ''}?"
+    return _NTH_WORDS.sub("", q)
+
+
+# between two items: a comma, "et / ou / and / or", or both
+_GLUE_ANY = re.compile(r"\s*,\s*(?:(?:et|ou|and|or)\s+)?|\s+(?:et|ou|and|or)\s+")
+# a span followed by this is the list's last item but one
+_AND_NEXT = re.compile(r"\s*,?\s+(?:et|ou|and|or)\s+")
+# where an item ends
+# an item with a verb is a clause joined by "et" ("… en Ukraine et a exprimé
+# son optimisme", "des pertes et les combats sont acharnés"), not a list
+_VERB = re.compile(
+    r"^a\s|\b(ont|est|sont|etait|etaient|sera|seront|is|are|was|were|has|have|had)\b"
+)
+_ITEM_END = re.compile(r"\s*(?:[,;:.!?«»\"“”()\[\]–—']|\s(?:et|ou|and|or)\s|$)")
+
+
+def nth_item(text: str, start: int, end: int, n: int) -> tuple[int, int] | None:
+    """(start, end) in `text` of the n-th item (-1: the last) of the list the
+    span (start, end) is or ends, or None when the span is no list of two
+    or more, or does not show where its list starts for a place counted
+    from the start. A list ends at "et / ou / and / or" and one more item;
+    the items of the span are cut at commas and those words."""
+    m = _AND_NEXT.match(text, end)
+    if m:  # "pratique" of "pratique et psychologique"
+        stop = _ITEM_END.search(text, m.end())
+        end = stop.start() if stop and stop.start() > m.end() else end
+    items, at = [], start
+    for glue in _GLUE_ANY.finditer(text, start, end):
+        if glue.start() > at:
+            items.append((at, glue.start()))
+        at = glue.end()
+    if at < end:
+        items.append((at, end))
+    if len(items) < 2 or any(_VERB.search(fold(text[s:e])) for s, e in items):
+        return None
+    if n >= 0 and re.search(r"(?:,|\s(?:et|ou|and|or))\s*$", text[max(0, start - 5) : start]):
+        return None  # the span may start inside its list
+    return items[n] if -len(items) <= n < len(items) else None

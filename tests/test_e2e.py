@@ -122,3 +122,25 @@ def test_a_question_joining_two_articles_answers_what_both_read(real_retriever):
     assert "missile" in ans.span.lower()
     sentences = " ".join(c.sentence for c in ans.citations)
     assert "sol-sol" in sentences and "balistique" in sentences  # both halves cited
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        (
+            "Of the targets Sung-Yoon Lee names for a bolder, more provocative Kim, "
+            "which one is listed last?",
+            "le Japon",
+        ),
+        (
+            "D’après la dépêche d’Oslo, des deux lieux de pouvoir que Zelensky doit visiter "
+            "à Washington, lequel est cité en premier ?",
+            "la Maison Blanche",
+        ),
+    ],
+)
+def test_the_place_asked_in_a_list_is_one_item_of_it(real_retriever, question, item):
+    ans = extractive_answer(question, real_retriever)
+    assert not ans.abstained
+    assert ans.span == item
+    assert item in ans.citations[0].sentence

@@ -1,6 +1,15 @@
 import math
 
-from qa.enumeration import Position, asked_position, item_in, listings, whole_list
+from qa.enumeration import (
+    Position,
+    as_list_question,
+    asked_item,
+    asked_position,
+    item_in,
+    listings,
+    nth_item,
+    whole_list,
+)
 
 LIST = (
     "Il pleuvait. Milley a déclaré que le groupe comprendrait des chefs de la défense "
@@ -128,3 +137,78 @@ def test_a_place_in_a_list_is_read_from_the_list_not_the_reader():
     # any other question: the reader's span
     picks, _ = read_passages(Reader(), "Où se réunissent les chefs ?", reading, settings)
     assert picks[0].span == texts[0][:10]
+
+
+def test_first_or_last_of_a_country_list_only_when_a_country_is_asked():
+    # the obstacles' question was answered with the last country of another list
+    obstacles = "Dans l'énumération des obstacles selon Stoltenberg, lequel est cité en dernier ?"
+    assert asked_position(obstacles) is None
+    assert asked_item(obstacles) == -1
+    assert asked_item("Quel pays est cité en premier dans la liste de Milley ?") is None
+
+
+def test_the_place_asked_in_a_list_of_anything():
+    assert (
+        asked_item("Des deux effets que Lee prête aux livraisons, lequel nomme-t-il en premier ?")
+        == 0
+    )
+    assert asked_item("Of the two regions Pyongyang names, which one is named second?") == 1
+    assert asked_item("Of the targets Lee names, which one is listed last?") == -1
+    # "en premier lieu" is no place in a list; no list, no place
+    assert asked_item("Qu'a-t-il fait en premier lieu, selon la liste ?") is None
+    assert asked_item("Qui a parlé en premier ?") is None
+
+
+def test_the_question_asks_the_whole_list():
+    assert (
+        as_list_question(
+            "D’après la dépêche, des deux lieux que Zelensky visite, lequel est cité en premier ?"
+        )
+        == "D’après la dépêche, quels sont les deux lieux que Zelensky visite ?"
+    )
+    assert (
+        as_list_question(
+            "Of the targets Lee names for a bolder, more provocative Kim, which one is listed last?"
+        )
+        == "What are the targets Lee names for a bolder, more provocative Kim?"
+    )
+    assert (
+        as_list_question(
+            "Which of the two kinds of craft China sends is named first in the report?"
+        )
+        == "What are the two kinds of craft China sends in the report?"
+    )
+    # "quelle catégorie …": only the place is dropped, the asked noun stays
+    assert (
+        as_list_question("Parmi les invités, quelle catégorie est mentionnée en premier ?")
+        == "Parmi les invités, quelle catégorie est mentionnée ?"
+    )
+
+
+def _nth(text: str, span: str, n: int) -> str | None:
+    at = text.index(span)
+    got = nth_item(text, at, at + len(span), n)
+    return text[got[0] : got[1]] if got else None
+
+
+def test_the_item_at_a_place_of_the_list_the_span_is_or_ends():
+    said = "envers la Corée du Sud, les forces américaines en Corée et le Japon », a-t-il"
+    whole = "la Corée du Sud, les forces américaines en Corée et le Japon"
+    assert [_nth(said, whole, n) for n in (0, 1, 2, -1)] == [
+        "la Corée du Sud",
+        "les forces américaines en Corée",
+        "le Japon",
+        "le Japon",
+    ]
+    assert _nth(said, whole, 3) is None
+    # one item read: the list it opens goes on to "et" and one more item
+    effect = "un effet à la fois pratique et psychologique », a déclaré Lee."
+    assert _nth(effect, "pratique", -1) == "psychologique"
+    assert _nth(effect, "pratique", 0) == "pratique"
+    # a span after a comma or "et" may start inside its list: no first item
+    assert _nth(said, "les forces américaines en Corée et le Japon", 0) is None
+    assert _nth(said, "les forces américaines en Corée et le Japon", -1) == "le Japon"
+    # no list, or a clause joined by "et"
+    assert _nth(said, "la Corée du Sud", 0) is None
+    clause = "il faut s'attendre à des pertes et les combats sont acharnés."
+    assert _nth(clause, "des pertes et les combats sont acharnés", -1) is None
