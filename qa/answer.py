@@ -386,6 +386,10 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             ),
         ),
         (
+            "role",
+            lambda: a.asked == "holder" and not answertype.presents_role(query, span, passage()),
+        ),
+        (
             "complement",
             lambda: (
                 bool(a.complement)

@@ -1228,6 +1228,27 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
     return bool(re.search(rf"\b({stems})", fold(sentence or span)) or _ANY_ROLE.search(s))
 
 
+def presents_role(question: str, span: str, passage: str) -> bool:
+    """For a question asking who holds a titled role ("quel porte-parole de la
+    diplomatie russe"), does the passage present the span's name with that
+    role, within 60 characters of one of its mentions? "le ministre russe de
+    la Défense Sergueï Choïgu" is no spokesman because the sentence also
+    names "le porte-parole … John Kirby". Generic roles ("quel responsable")
+    and spans with no name pass."""
+    holder = _HOLDER.search(fold(question))
+    if holder is None:
+        return True
+    role = holder.group("role")
+    names = [w for w in re.findall(r"[^\W\d_][\w-]*", span) if w[:1].isupper()]
+    if role in _ANYONE or role in _GENERIC_ROLES or not names:
+        return True
+    stems = _ROLE_STEMS[role]
+    return any(
+        re.search(rf"\b({stems})", fold(passage[max(0, m.start() - 60) : m.end() + 60]))
+        for m in re.finditer(re.escape(names[-1]), passage)
+    )
+
+
 # What follows the role in a French question and says whose it is: "le
 # porte-parole du Kremlin", "le secrétaire général adjoint de l'Otan", "le
 # président de la Corée du Sud", up to a verb, a relative or a comma
@@ -1348,6 +1369,8 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:after])
+    if kind == "holder" and (c := _COMPLEMENT.match(q[m.end() :])):
+        near += " " + c.group("c")  # "le chef d'état-major de l'armée nord-coréenne"
     asked = places.any_nations(near)
     if len(q) == len(question):  # fold kept the length: "US" read in the original case
         asked |= places.initials(question[m.start() : m.end()])

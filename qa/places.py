@@ -271,6 +271,11 @@ def _name_words() -> dict[str, tuple[tuple[str, str], ...]]:
     return {stem: tuple(sorted(pairs)) for stem, pairs in out.items()}
 
 
+# words that keep a short name but for its last letter and end like a
+# demonym, yet name no country: "porte" (of "porte-parole") is no "Porto Rico"
+_NOT_DEMONYMS = frozenset({"porte"})
+
+
 @functools.lru_cache(maxsize=8192)
 def word_nations(word: str) -> frozenset[str]:
     """The countries one folded word names: a word of the country's name, or
@@ -280,6 +285,8 @@ def word_nations(word: str) -> frozenset[str]:
     in a demonym's ending after it, so that "armée", "autre", "lettre",
     "congrès" or "indépendance" name no Armenia, Austria, Latvia, Congo or
     India (a first version matched any four first letters)."""
+    if word in _NOT_DEMONYMS:
+        return frozenset()
     codes = {code for code, prefixes in _OTHER_NAMES.items() if word.startswith(prefixes)}
     for name, code in _name_words().get(word[:4], ()):
         shared = len(os.path.commonprefix((word, name)))

@@ -429,6 +429,13 @@ def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
             "Le responsable Oleksii Reznikov d’Ukraine a réclamé des missiles.",
             True,
         ),
+        # the nation in the role's complement ("de l'armée nord-coréenne")
+        (
+            "Comment s'appelle le chef d'état-major général de l'armée nord-coréenne ?",
+            "Mark Milley",
+            "Le général de l’armée américaine Mark Milley, président des chefs, a dit…",
+            False,
+        ),
         # no person: an institution, a role, a country
         (
             "Who is the North Korean ambassador in Moscow?",
@@ -447,6 +454,31 @@ def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
 def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sentence, ok):
     assert asked(question) == "holder"
     assert span_fits("holder", span, question, sentence) is ok
+
+
+def test_the_passage_presents_the_name_with_the_role_asked():
+    from qa.answertype import presents_role
+
+    passage = (
+        "Le porte-parole du Conseil de sécurité nationale, John Kirby, a détaillé les "
+        "conclusions quelques semaines après que la Maison Blanche a affirmé que le ministre "
+        "russe de la Défense Sergueï Choïgu, lors d’une visite, avait appelé à vendre des obus."
+    )
+    spokesman = "Comment s'appelle le porte-parole du ministère russe de la Défense ?"
+    assert not presents_role(spokesman, "Sergueï Choïgu", passage)
+    assert presents_role(spokesman, "John Kirby", passage)
+    # a later mention by the surname alone is presented by the first one
+    later = passage + " Kirby a ajouté que Washington surveillait les livraisons."
+    assert presents_role("Quel porte-parole américain a parlé ?", "Kirby", later)
+    # generic roles and spans with no name are left to the other checks
+    assert presents_role("Quel responsable russe a parlé ?", "Sergueï Choïgu", passage)
+    assert presents_role(spokesman, "le ministre", passage)
+
+
+def test_porte_parole_names_no_nation():
+    from qa.places import any_nations
+
+    assert any_nations("le porte-parole du Kremlin") == set()
 
 
 @pytest.mark.parametrize(
