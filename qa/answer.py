@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from . import answertype, enumeration, hops, joins, passagecheck, scorer, speakers
+from . import answertype, dating, enumeration, hops, joins, passagecheck, scorer, speakers
 from .analyze import analyze
 from .chunk import split_sentences
 from .config import Settings
@@ -371,7 +371,11 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ),
         (
             f"span kind {a.asked}",
-            lambda: bool(a.asked) and not answertype.span_fits(a.asked, span, query, sentence),
+            lambda: (
+                bool(a.asked)
+                and not answertype.span_fits(a.asked, span, query, sentence)
+                and not (a.asked == "year" and _dated_year(p))
+            ),
         ),
         (
             "actor",
@@ -402,6 +406,24 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("article line", lambda: bool(metadata_line(sentence)) and not a.about_article),
     )
     return (name for name, fails in checks if fails())
+
+
+def _dated_year(p: Pick) -> bool:
+    """Does the span name a year relative to its article's date ("cette
+    année" in a dispatch of June 2023)? qa/dating.py."""
+    return p.hit is not None and dating.year_of(p.span, p.hit.chunk.date) is not None
+
+
+def _relative_year(p: Pick) -> Pick | None:
+    """The pick with the relative year its sentence writes as the span, when
+    its article is dated (qa/dating.py); None otherwise."""
+    text = p.hit.chunk.text if p.hit is not None else ""
+    at = text.find(p.sentence)
+    found = dating.relative_in(p.sentence) if at >= 0 and p.hit.chunk.date else None
+    if found is None:
+        return None
+    start, end = at + found[0], at + found[1]
+    return replace(p, span=text[start:end], start=start, end=end, others=())
 
 
 def _measured(p: Pick, kind: str, query: str) -> Pick:
@@ -453,6 +475,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     def kept_for(p: Pick) -> Pick | None:
         if not set_aside and passes(p):
             return p
+        if a.asked == "year" and (dated := _relative_year(p)) and passes(dated):
+            return dated  # "1 milliard de dollars … adoptée cette année": "cette année"
         # "outre X, quel…": not X; a count or a time of the wrong kind: the
         # passage's next span that passes
         if set_aside or _refused_for_kind_alone(p, query, a):
@@ -526,7 +550,7 @@ def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:
     lead = picks[0] if picks else None
     # the short answer first, unless it is (nearly) the whole sentence already
     if lead and lead.span and len(lead.span) < 0.8 * len(lead.sentence):
-        body = f"{lead.span} — {body}"
+        body = f"{dating.lead(lead.span, lead.hit.chunk.date, lang)} — {body}"
     return Answer(
         question=question,
         answer=body,

@@ -144,3 +144,11 @@ def test_the_place_asked_in_a_list_is_one_item_of_it(real_retriever, question, i
     assert not ans.abstained
     assert ans.span == item
     assert item in ans.citations[0].sentence
+
+
+def test_a_year_the_article_dates_relative_to_itself(real_retriever):
+    q = "En quelle année la ligne de crédits pour les munitions de 155 mm a-t-elle été adoptée ?"
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert ans.span == "cette année"
+    assert ans.answer.startswith("2023 (« cette année », article daté 2023-06)")
