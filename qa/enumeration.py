@@ -65,7 +65,16 @@ _COUNTRY_WORD = re.compile(r"\b(pays|countr(y|ies)|nations?)\b")
 _NTH = re.compile(
     r"\b(?:en (premier|second|deuxieme|troisieme|dernier)(?! lieu)|(first|second|third|last))\b"
 )
-_NTH_INDEX = {"premier": 0, "first": 0, "second": 1, "deuxieme": 1, "troisieme": 2, "third": 2}
+_NTH_INDEX = {
+    "premier": 0,
+    "first": 0,
+    "second": 1,
+    "deuxieme": 1,
+    "troisieme": 2,
+    "third": 2,
+    "dernier": -1,
+    "last": -1,
+}
 _WHICH_ONE = re.compile(r"\b(lequel|laquelle|quel(le)?s? [\w-]+|which|what)\b")
 
 
@@ -114,7 +123,7 @@ def asked_item(question: str) -> int | None:
     m = _NTH.search(q)
     if m is None:
         return None
-    return _NTH_INDEX.get(m.group(1) or m.group(2), -1)
+    return _NTH_INDEX[m.group(1) or m.group(2)]
 
 
 def listings(text: str) -> list[list[tuple[int, int, str]]]:
@@ -251,13 +260,18 @@ def as_list_question(question: str) -> str:
 _GLUE_ANY = re.compile(r"\s*,\s*(?:(?:et|ou|and|or)\s+)?|\s+(?:et|ou|and|or)\s+")
 # a span followed by this is the list's last item but one
 _AND_NEXT = re.compile(r"\s*,?\s+(?:et|ou|and|or)\s+")
-# where an item ends
+# where an item ends: punctuation, a closing single quote (not the
+# apostrophe of "l'Allemagne"), another "et / ou"
+_VERB_AFTER = re.compile(
+    r"\s(?:a|ont|est|sont|était|étaient|sera|seront|is|are|was|were|has|have|had)\b",
+    re.IGNORECASE,
+)
+_ITEM_END = re.compile(r"\s*(?:[,;:.!?«»\"“”()\[\]–—]|'(?!\w)|\s(?:et|ou|and|or)\s|$)")
 # an item with a verb is a clause joined by "et" ("… en Ukraine et a exprimé
 # son optimisme", "des pertes et les combats sont acharnés"), not a list
 _VERB = re.compile(
     r"^a\s|\b(ont|est|sont|etait|etaient|sera|seront|is|are|was|were|has|have|had)\b"
 )
-_ITEM_END = re.compile(r"\s*(?:[,;:.!?«»\"“”()\[\]–—']|\s(?:et|ou|and|or)\s|$)")
 
 
 def nth_item(text: str, start: int, end: int, n: int) -> tuple[int, int] | None:
@@ -269,7 +283,12 @@ def nth_item(text: str, start: int, end: int, n: int) -> tuple[int, int] | None:
     m = _AND_NEXT.match(text, end)
     if m:  # "pratique" of "pratique et psychologique"
         stop = _ITEM_END.search(text, m.end())
-        end = stop.start() if stop and stop.start() > m.end() else end
+        last = stop.start() if stop else len(text)
+        # the last item ends before the sentence's verb: "… et la reconstitution
+        # des stocks des pays de l'Alliance | seront jeudi au coeur …"
+        verb = _VERB_AFTER.search(text, m.end(), last)
+        last = verb.start() if verb else last
+        end = last if last > m.end() else end
     items, at = [], start
     for glue in _GLUE_ANY.finditer(text, start, end):
         if glue.start() > at:

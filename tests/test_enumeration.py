@@ -205,6 +205,14 @@ def test_the_item_at_a_place_of_the_list_the_span_is_or_ends():
     effect = "un effet à la fois pratique et psychologique », a déclaré Lee."
     assert _nth(effect, "pratique", -1) == "psychologique"
     assert _nth(effect, "pratique", 0) == "pratique"
+    # the last item may open with an apostrophe; a closing quote ends it
+    assert _nth("vers la Corée du Sud et l'Allemagne.", "la Corée du Sud", -1) == "l'Allemagne"
+    assert _nth("de défense 'des PME et des groupes', ont", "des PME", -1) == "des groupes"
+    # the last item ends before the sentence's verb
+    themes = "Les fournitures d'armes et la reconstitution des stocks de l'Alliance seront au coeur"
+    assert (
+        _nth(themes, "Les fournitures d'armes", -1) == "la reconstitution des stocks de l'Alliance"
+    )
     # a span after a comma or "et" may start inside its list: no first item
     assert _nth(said, "les forces américaines en Corée et le Japon", 0) is None
     assert _nth(said, "les forces américaines en Corée et le Japon", -1) == "le Japon"
