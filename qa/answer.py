@@ -699,9 +699,10 @@ def _second_hop(query: str, read):
     the answer's; or None. The splits are tried in order."""
     for split in hops.splits(query):
         _, found, _ = read(split.first)
-        if not found or not hops.is_name(found[0].span):
+        name = hops.name_in(found[0].span) if found else None
+        if name is None:
             continue
-        then = split.then(found[0].span)
+        then = split.then(name)
         got, picks, conf = read(then)
         if not picks:
             continue

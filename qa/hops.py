@@ -9,7 +9,8 @@ Fox News Digital, a obtenu de Biden une aide… ?" → "Zelensky"), and the
 question again with the name in it ("… le dirigeant Zelensky ?").
 
 A description of a person or a country is split where it closes the
-question ("… le NOUN qui / who …?") or where it opens it ("Le pays qui a
+question ("… le NOUN qui / who …?", "… le NOUN avec lequel / with whom
+…?", asked "Avec qui …?") or where it opens it ("Le pays qui a
 envoyé du personnel en Crimée a aussi entraîné qui ?"). One that opens it
 ends where the question's own verb begins, which only a parser could tell:
 the split is tried at the verbs and auxiliaries that begin the question's
@@ -28,11 +29,16 @@ from dataclasses import dataclass
 
 from .answertype import COUNTRY_NOUNS, PERSON_NOUNS, straight
 
+# "qui / who", or a preposition and its relative: "le président avec lequel
+# Zelensky a conclu un accord", "the leader with whom Biden struck a deal"
+_PREPOSITIONS = r"avec|pour|chez|contre|with|for|against"
 _DESCRIBED = re.compile(
     r"^(?P<main>.*\S)\s+"
     r"(?P<head>(?:le|la|l'|au|du|the)\s*(?:[\w-]+\s+)?"
-    rf"(?P<noun>(?:{PERSON_NOUNS}|{COUNTRY_NOUNS})\b)(?:\s+(?!qui\b|who\b)[\w'-]+){{0,2}})"
-    r"(?P<rel>\s*,?\s+(?:qui|who)\b)(?P<clause>[^?]+)\?\s*$",
+    rf"(?P<noun>(?:{PERSON_NOUNS}|{COUNTRY_NOUNS})\b)"
+    rf"(?:\s+(?!qui\b|who\b|(?:{_PREPOSITIONS})\b)[\w'-]+){{0,2}})"
+    rf"(?P<rel>\s*,?\s+(?:(?P<prep>{_PREPOSITIONS})\s+(?:qui|lequel|laquelle|whom)|qui|who)\b)"
+    r"(?P<clause>[^?]+)\?\s*$",
     re.IGNORECASE,
 )
 # a name: capitalised words, with the particles names carry ("Rob Bauer",
@@ -99,8 +105,15 @@ def splits(question: str) -> tuple[Hop, ...]:
     return (closing,) if closing else _opening(question, folded)
 
 
-def _asker(noun: str, english: bool) -> str:
+def _asker(noun: str, english: bool, prep: str = "") -> str:
     country = re.fullmatch(COUNTRY_NOUNS, noun, re.IGNORECASE) is not None
+    if prep:  # "Avec qui", "With whom", "Avec quel pays"
+        asked = (
+            ("which country" if country else "whom")
+            if english
+            else ("quel pays" if country else "qui")
+        )
+        return f"{prep.capitalize()} {asked}"
     if english:
         return "Which country" if country else "Who"
     return "Quel pays" if country else "Qui"
@@ -119,8 +132,10 @@ def _closing(question: str, folded: str) -> Hop | None:
     def original(group: str) -> str:
         return question[m.start(group) : m.end(group)]
 
-    english = m.group("rel").strip(" ,").lower() == "who"
-    first = _first(_asker(m.group("noun"), english), original("clause").strip(), english)
+    relative = m.group("rel").strip(" ,").lower().split()[-1]
+    english = relative in ("who", "whom")
+    asker = _asker(m.group("noun"), english, (m.group("prep") or "").lower())
+    first = _first(asker, original("clause").strip(), english)
     return Hop(first, f"{original('main')} {original('head')}", "", english)
 
 
@@ -152,3 +167,17 @@ def _opening(question: str, folded: str) -> tuple[Hop, ...]:
 def is_name(span: str) -> bool:
     """Is the span a name, that can stand for the description?"""
     return bool(_NAME.match(span.strip()))
+
+
+# a title or an article before the name the reader's span ends with
+_TITLED = re.compile(r"^(?:[a-zà-ÿ’'-]+\s+){1,2}(?P<name>[A-ZÀ-Ý].*)$")
+
+
+def name_in(span: str) -> str | None:
+    """The name the span is, or ends with after a title ("président Biden"
+    -> "Biden", "le président Joe Biden" -> "Joe Biden"); None without one."""
+    span = span.strip()
+    if is_name(span):
+        return span
+    m = _TITLED.match(span)
+    return m.group("name") if m and is_name(m.group("name")) else None

@@ -152,3 +152,15 @@ def test_a_year_the_article_dates_relative_to_itself(real_retriever):
     assert not ans.abstained
     assert ans.span == "cette année"
     assert ans.answer.startswith("2023 (« cette année », article daté 2023-06)")
+
+
+def test_a_description_with_a_preposition_takes_two_hops(real_retriever):
+    q = (
+        "Combien d'aide humanitaire a proposé le président avec lequel Zelensky a conclu "
+        "un accord d'aide de 325 millions de dollars ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert ans.span == "8,5 milliards de dollars"
+    sentences = " ".join(c.sentence for c in ans.citations)
+    assert "aide humanitaire" in sentences and "325 millions" in sentences  # both hops cited

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.hops import is_name, splits
+from qa.hops import is_name, name_in, splits
 
 
 def hop(question):
@@ -35,6 +35,26 @@ def test_a_description_closing_the_question_is_asked_first():
     english = hop("Which meeting is he attending, the leader who struck a deal with Biden?")
     assert english.first == "Who struck a deal with Biden?"
     assert english.then("Zelensky") == "Which meeting is he attending, the leader Zelensky?"
+
+
+def test_a_description_with_a_preposition_asks_with_it():
+    deal = hop(
+        "Combien d'aide humanitaire a proposé le président avec lequel Zelensky a conclu "
+        "un accord d'aide de 325 millions de dollars ?"
+    )
+    assert deal.first == "Avec qui Zelensky a conclu un accord d'aide de 325 millions de dollars ?"
+    assert deal.then("Biden") == "Combien d'aide humanitaire a proposé le président Biden ?"
+    country = hop("Quelle aide accorde le pays avec lequel la Russie négocie ?")
+    assert country.first == "Avec quel pays la Russie négocie ?"
+    english = hop("What did he offer, the leader with whom Zelensky struck a deal?")
+    assert english.first == "With whom Zelensky struck a deal?"
+
+
+def test_a_title_before_the_name_is_left_out():
+    assert name_in("président Biden") == "Biden"
+    assert name_in("le président Joe Biden") == "Joe Biden"
+    assert name_in("Zelensky") == "Zelensky"
+    assert name_in("les autorités occidentales") is None
 
 
 def test_a_description_opening_the_question_ends_where_its_verb_begins():
