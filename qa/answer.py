@@ -145,8 +145,7 @@ def for_reader(query: str) -> str:
 def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     """(picks best first, confidence of the best) from the reader."""
     readings: list[Reading] = reader.read(for_reader(query), [h.chunk.text for h in hits])
-    score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
-    order = sorted(range(len(hits)), key=lambda i: -score[i])
+    score, order = _ranked(readings)
     listed = _listed(reader, query, hits, readings, order)
     if listed:
         return listed, _stands_on(listed)
@@ -167,6 +166,13 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
             break
     further = _further(reader, query, hits, readings, order, picks)
     return picks + further, _stands_on(picks)
+
+
+def _ranked(readings: list[Reading]) -> tuple[list[float], list[int]]:
+    """Each passage's score (the margin less the place prior) and the
+    passages' indices, best first."""
+    score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
+    return score, sorted(range(len(readings)), key=lambda i: -score[i])
 
 
 def _whole_list(p: Pick, query: str) -> Pick:
@@ -212,13 +218,11 @@ def _nth(reader, query, hits) -> list[Pick]:
     readings = reader.read(
         for_reader(enumeration.as_list_question(query)), [h.chunk.text for h in hits]
     )
-    score = [r.margin - PLACE_PRIOR * math.log1p(place) for place, r in enumerate(readings)]
-    for i in sorted(range(len(hits)), key=lambda i: -score[i])[:3]:
-        r = readings[i]
-        item = enumeration.nth_item(hits[i].chunk.text, r.start, r.end, n) if r.found else None
+    for i in _ranked(readings)[1][:3]:
+        r, text = readings[i], hits[i].chunk.text
+        item = enumeration.nth_item(text, r.start, r.end, n) if r.found else None
         if item is not None:
             s, e = item
-            text = hits[i].chunk.text
             sent = sentence_around(text, s, e)
             return [Pick(hits[i], sent, text[s:e], s, e, reader.confidence(r.margin), r.margin)]
     return []
@@ -417,9 +421,11 @@ def _dated_year(p: Pick) -> bool:
 def _relative_year(p: Pick) -> Pick | None:
     """The pick with the relative year its sentence writes as the span, when
     its article is dated (qa/dating.py); None otherwise."""
-    text = p.hit.chunk.text if p.hit is not None else ""
+    if p.hit is None or not p.hit.chunk.date:
+        return None
+    text = p.hit.chunk.text
     at = text.find(p.sentence)
-    found = dating.relative_in(p.sentence) if at >= 0 and p.hit.chunk.date else None
+    found = dating.relative_in(p.sentence) if at >= 0 else None
     if found is None:
         return None
     start, end = at + found[0], at + found[1]

@@ -13,43 +13,29 @@ from __future__ import annotations
 
 import re
 
-from .analyze import fold
-
-# (pattern over the folded span, years from the article's)
-_RELATIVE = (
-    (re.compile(r"\b(cette annee|this year|l'annee en cours)\b"), 0),
-    (
-        re.compile(r"\b(l'annee (derniere|passee|precedente)|l'an (dernier|passe)|last year)\b"),
-        -1,
-    ),
-    (re.compile(r"\b(l'annee prochaine|l'an prochain|next year)\b"), 1),
-)
-_YEAR = re.compile(r"^(\d{4})\b")
-# the same expressions in the article's own spelling, to quote one
-_WRITTEN = re.compile(
-    r"\b(cette année|l['’]année en cours|l['’]année (dernière|passée|précédente)|"
-    r"l['’]an (dernier|passé)|l['’]année prochaine|l['’]an prochain|"
-    r"this year|last year|next year)\b",
+# each expression, in the article's spelling, and the years it counts from
+# the article's date
+_RELATIVE = re.compile(
+    r"\b(?:(?P<this>cette année|l['’]année en cours|this year)|"
+    r"(?P<last>l['’]année (?:dernière|passée|précédente)|l['’]an (?:dernier|passé)|last year)|"
+    r"(?P<next>l['’]année prochaine|l['’]an prochain|next year))\b",
     re.IGNORECASE,
 )
+_OFFSET = {"this": 0, "last": -1, "next": 1}
+_YEAR = re.compile(r"^(\d{4})\b")
 
 
 def year_of(span: str, article_date: str) -> int | None:
     """The year a relative expression of the span names, counted from the
     article's date; None without one or without a dated article."""
     year = _YEAR.match(article_date or "")
-    if not year:
-        return None
-    folded = fold(span).replace("’", "'")
-    for pattern, offset in _RELATIVE:
-        if pattern.search(folded):
-            return int(year.group(1)) + offset
-    return None
+    m = _RELATIVE.search(span) if year else None
+    return int(year.group(1)) + _OFFSET[m.lastgroup] if m else None
 
 
 def relative_in(sentence: str) -> tuple[int, int] | None:
     """(start, end) of the first relative year the sentence writes."""
-    m = _WRITTEN.search(sentence)
+    m = _RELATIVE.search(sentence)
     return m.span() if m else None
 
 

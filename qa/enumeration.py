@@ -262,16 +262,13 @@ _GLUE_ANY = re.compile(r"\s*,\s*(?:(?:et|ou|and|or)\s+)?|\s+(?:et|ou|and|or)\s+"
 _AND_NEXT = re.compile(r"\s*,?\s+(?:et|ou|and|or)\s+")
 # where an item ends: punctuation, a closing single quote (not the
 # apostrophe of "l'Allemagne"), another "et / ou"
-_VERB_AFTER = re.compile(
-    r"\s(?:a|ont|est|sont|était|étaient|sera|seront|is|are|was|were|has|have|had)\b",
-    re.IGNORECASE,
-)
 _ITEM_END = re.compile(r"\s*(?:[,;:.!?«»\"“”()\[\]–—]|'(?!\w)|\s(?:et|ou|and|or)\s|$)")
 # an item with a verb is a clause joined by "et" ("… en Ukraine et a exprimé
-# son optimisme", "des pertes et les combats sont acharnés"), not a list
-_VERB = re.compile(
-    r"^a\s|\b(ont|est|sont|etait|etaient|sera|seront|is|are|was|were|has|have|had)\b"
-)
+# son optimisme", "des pertes et les combats sont acharnés"), not a list; the
+# last item ends before the sentence's verb
+_VERB_WORDS = r"ont|est|sont|était|étaient|sera|seront|is|are|was|were|has|have|had"
+_VERB = re.compile(rf"^a\s|\b(?:{_VERB_WORDS})\b", re.IGNORECASE)
+_VERB_AFTER = re.compile(rf"\s(?:a|{_VERB_WORDS})\b", re.IGNORECASE)
 
 
 def nth_item(text: str, start: int, end: int, n: int) -> tuple[int, int] | None:
@@ -296,7 +293,7 @@ def nth_item(text: str, start: int, end: int, n: int) -> tuple[int, int] | None:
         at = glue.end()
     if at < end:
         items.append((at, end))
-    if len(items) < 2 or any(_VERB.search(fold(text[s:e])) for s, e in items):
+    if len(items) < 2 or any(_VERB.search(text[s:e]) for s, e in items):
         return None
     if n >= 0 and re.search(r"(?:,|\s(?:et|ou|and|or))\s*$", text[max(0, start - 5) : start]):
         return None  # the span may start inside its list

@@ -105,18 +105,19 @@ def splits(question: str) -> tuple[Hop, ...]:
     return (closing,) if closing else _opening(question, folded)
 
 
+# (English, a country) -> who is asked, alone and after a preposition
+_ASKERS = {
+    (False, False): ("Qui", "qui"),
+    (False, True): ("Quel pays", "quel pays"),
+    (True, False): ("Who", "whom"),
+    (True, True): ("Which country", "which country"),
+}
+
+
 def _asker(noun: str, english: bool, prep: str = "") -> str:
     country = re.fullmatch(COUNTRY_NOUNS, noun, re.IGNORECASE) is not None
-    if prep:  # "Avec qui", "With whom", "Avec quel pays"
-        asked = (
-            ("which country" if country else "whom")
-            if english
-            else ("quel pays" if country else "qui")
-        )
-        return f"{prep.capitalize()} {asked}"
-    if english:
-        return "Which country" if country else "Who"
-    return "Quel pays" if country else "Qui"
+    alone, after = _ASKERS[english, country]
+    return f"{prep.capitalize()} {after}" if prep else alone  # "Avec qui", "With whom"
 
 
 def _first(asker: str, clause: str, english: bool) -> str:
