@@ -300,6 +300,7 @@ class Asks:
     result: bool
     about_article: bool
     negated: bool
+    named: str
 
 
 def asks(query: str) -> Asks:
@@ -320,6 +321,7 @@ def asks(query: str) -> Asks:
         result=passagecheck.asks_result(query),
         about_article=passagecheck.about_the_article(query),
         negated=passagecheck.asks_negated(query),
+        named=passagecheck.named_kind(query),
     )
 
 
@@ -391,6 +393,15 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             "words of",
             lambda: (
                 not all(passagecheck.reports_words_of(n, sentence, passage()) for n in a.words_of)
+            ),
+        ),
+        ("named kind", lambda: bool(a.named) and not passagecheck.says_kind(a.named, passage())),
+        (
+            "intertitle",
+            lambda: (
+                passagecheck.bare_line(query, span, sentence)
+                and not metadata_line(sentence)
+                and passagecheck.own_paragraph(sentence, passage())
             ),
         ),
         (

@@ -1010,6 +1010,8 @@ def _a_method(span: str) -> bool:
 
 # "quel pays" (not "quels pays") asks for one country
 _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
+# "dans quel pays se trouve Vilnius": the country a city is in is the one asked
+_COUNTRY_OF_PLACE = re.compile(r"\b(dans|en) quel pays\b|\bin (what|which) country\b")
 
 
 def _new_number(span: str, question: str) -> bool:
@@ -1083,6 +1085,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return bool(new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
         new = places.countries(span) - places.countries(question) - places.demonym_nations(question)
+        if not _COUNTRY_OF_PLACE.search(q):
+            # "the talks between Moscow and Pyongyang" name Russia and North
+            # Korea by their capitals: neither is a third country asked
+            new -= places.city_nations(question)
         if not places.in_region(new, q):
             return False  # "Russie" is no "pays d'Afrique du Nord"
         if _ONE_COUNTRY.search(q):  # a country, not only a region
@@ -1491,7 +1497,8 @@ def no_start(question: str, span: str, sentence: str) -> bool:
 _SPEECH = speakers.SPEECH
 _SAID = r"(said|says|told|added|stated|noted|warned|explained|announced|confirmed|insisted)"
 SPEECH_VERB = re.compile(
-    rf"\b((a|ont|avait|avaient)\s+{_SPEECH}|s'est (dit|dite|montre)|{_SAID})\b"
+    rf"\b((a|ont|avait|avaient)(-t)?(-(il|elle|ils|elles|on))?\s+{_SPEECH}|"
+    rf"s'est (dit|dite|montre)|{_SAID})\b"
 )
 _SPEECH_Q = re.compile(
     r"\b(declar|dit\b|dire\b|disait|affirm|annonc|indiqu|expliqu|estim|assur|precis|"

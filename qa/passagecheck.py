@@ -38,7 +38,12 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 - a lag check: "quelques semaines après que…" answers only a question about
   the event the lag dates, the sentence before it (`other_lag`);
 - the article's own lines (byline, update stamp, syndication note) answer
-  only questions about the article (`about_the_article`)..
+  only questions about the article (`about_the_article`);
+- a named-kind check: "quel ministère", "which shipyard" are answered only
+  from a passage that says the kind's word (`named_kind`, `says_kind`);
+- an intertitle check: a span that is a whole intertitle ("'Les combats sont
+  acharnés'") answers only a question about titles (`bare_line`,
+  `own_paragraph`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
@@ -214,12 +219,24 @@ def _before_speech(sentence: str) -> str | None:
     return sentence[: spoke.start()]  # folding keeps the length, but for ligatures
 
 
+_QUOTE_CLOSE = re.compile(r"[»”\"]")
+
+
 def _speaker_part(sentence: str) -> str:
     """Where a sentence names the one who acts or speaks: before its verb of
     speech ("Milley s'est dit sceptique quant à ce que la Corée du Nord…"
-    names North Korea only as the topic), or all of it."""
+    names North Korea only as the topic), after the quote of a sentence that
+    opens with one ("« …de la Corée du Sud et du Japon », a-t-il ajouté"
+    names South Korea only inside what was said), or all of it."""
     before = _before_speech(sentence)
-    return sentence if before is None else before
+    if before is not None:
+        return before
+    stripped = sentence.strip()
+    if re.match(r"\W*[«“]", stripped):
+        closes = list(_QUOTE_CLOSE.finditer(stripped))
+        if closes and closes[-1].end() < len(stripped) - 1:
+            return stripped[closes[-1].end() :]
+    return sentence
 
 
 _SUBORDINATE = re.compile(
@@ -717,3 +734,72 @@ def other_lag(question: str, span: str, sentence: str) -> bool:
     return detect_language(question) == detect_language(sentence) and not (
         content_stems(question) & content_stems(folded[:at])
     )
+
+
+# --- a named kind of thing -------------------------------------------------------------
+#
+# "Quel ministère nord-coréen…", "par quel canal diplomatique…", "which
+# shipyard…" ask for one of a kind that is named with its kind's word ("le
+# ministère russe de la Défense", "le parti républicain"): a passage that
+# never says the word names none of them, whatever the reader's span ("l'ONU"
+# does not answer "quel ministère"). Only kinds named that way are listed:
+# "quel organisme" or "quelle opération" are answered by a name alone.
+_NAMED_KINDS = {
+    r"ministeres?|ministr(y|ies)": r"ministere|ministry|ministries|department",
+    r"comites?|committees?": r"comite|committee",
+    r"partis?( politiques?)?|(political )?part(y|ies)": r"partis?|part(y|ies)",
+    r"sessions?": r"session",
+    r"sondages?|polls?|surveys?": r"sondage|poll|survey|enquete",
+    r"canal|canaux|channels?": r"canal|canaux|channel",
+    r"brigades?": r"brigade",
+    r"chantiers? navals?|shipyards?": r"chantier|shipyard",
+    r"fusees?|rockets?|lanceurs?|launchers?": r"fusee|rocket|lanceur|launcher|roquette",
+    r"traites?|treat(y|ies)": r"traite|treat(y|ies)",
+    r"lois?|laws?": r"lois?|laws?|legislation",
+    r"resolutions?": r"resolution",
+}
+_KIND_ASKED = re.compile(
+    r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|\w+\s+)?"
+    rf"(?P<kind>{'|'.join(f'(?:{k})' for k in _NAMED_KINDS)})\b"
+)
+
+
+def named_kind(question: str) -> str:
+    """The words that say the kind the question asks one of, when it is one
+    named with its word (`_NAMED_KINDS`), or ""."""
+    m = _KIND_ASKED.search(straight(question))
+    if not m:
+        return ""
+    return next(v for k, v in _NAMED_KINDS.items() if re.fullmatch(k, m.group("kind")))
+
+
+def says_kind(words: str, passage: str) -> bool:
+    return bool(re.search(rf"\b({words})", straight(passage)))
+
+
+# --- an intertitle ----------------------------------------------------------------------
+#
+# A news article's intertitles ("Nouvelles annonces", "'Les combats sont
+# acharnés'") stand alone between paragraphs: a few words with no closing
+# full stop. They announce what follows and state no fact of their own, so
+# they answer only a question about the article's titles. One may hold a
+# fact ("Pyongyang et Téhéran, principales sources d'armement de la Russie"
+# answers "which capital…" by "Téhéran"), so only a span that is the whole
+# intertitle is set aside: the reader found no answer in it.
+_TITLE_Q = re.compile(
+    r"\b(intertitres?|sous-titres?|titres?|titled?|headings?|subheadings?|headlines?)\b"
+)
+_CLOSERS = " \t'\"»”’“«"
+
+
+def bare_line(question: str, span: str, sentence: str) -> bool:
+    """The span is the whole sentence, of at most ten words with no closing
+    punctuation, and the question asks about no title."""
+    line = sentence.strip()
+    if span.strip(_CLOSERS) != line.strip(_CLOSERS) or not line or len(line.split()) > 10:
+        return False
+    return line.rstrip(_CLOSERS)[-1:] not in ".!?…:;," and not _TITLE_Q.search(straight(question))
+
+
+def own_paragraph(sentence: str, passage: str) -> bool:
+    return any(p.strip() == sentence.strip() for p in passage.split("\n\n"))

@@ -872,6 +872,11 @@ def test_a_word_names_a_country_only_as_its_name_or_demonym():
     assert not span_fits("country", "la Corée du Nord", q)
     assert span_fits("country", "Arménie", q)  # "armée" is no Armenia
     assert span_fits("country", "Grande-Bretagne", "Which countries meet in Norway?")
+    # the capitals a question names are its countries, unless it asks where a place is
+    q = "Which country acted as a go-between in the talks between Moscow and Pyongyang?"
+    assert not span_fits("country", "la Russie", q)
+    assert span_fits("country", "la Chine", q)
+    assert span_fits("country", "la Lituanie", "Dans quel pays se trouve Vilnius ?")
     assert not names_actors({"KR"}, "Le dirigeant nord-coréen est arrivé.")
     assert names_actors({"KR"}, "L'armée sud-coréenne a tiré.")
     assert names_actors({"TR"}, "Un drone turc, selon la presse turque.")

@@ -10,15 +10,19 @@ from qa.passagecheck import (
     asks_outcome,
     asks_result,
     asks_sequence,
+    bare_line,
+    named_kind,
     names_actors,
     names_reactor,
     negates,
     only_announced,
     only_proposed,
     other_lag,
+    own_paragraph,
     places_in_sequence,
     reactors,
     reports_words_of,
+    says_kind,
     unreported_choice,
     words_asked_of,
 )
@@ -86,6 +90,17 @@ def test_the_place_where_something_happens_is_not_the_one_reacting():
     assert names_reactor(party, "L'Ukraine a dénoncé l'envoi d'ouvriers dans le Donbass.")
     (korea,) = reactors("How did North Korea react to the drills?")
     assert not names_reactor(korea, "The drills were a show of force against North Korea.")
+
+
+def test_a_party_named_only_inside_a_quote_is_not_the_one_reacting():
+    (seoul,) = reactors("Comment Séoul a-t-il réagi à l'hypothèse d'une aide russe ?")
+    quoted = (
+        "« La Russie pourrait aider la Corée du Nord, ce qui encouragerait Kim à devenir "
+        "provocateur à l'égard des États-Unis, de la Corée du Sud et du Japon », a-t-il ajouté."
+    )
+    assert not names_reactor(seoul, quoted)
+    assert names_reactor(seoul, "« Nous condamnons ces livraisons », a réagi la Corée du Sud.")
+    assert names_reactor(seoul, "Séoul a répondu que « la Corée du Sud ne cédera pas ».")
 
 
 @pytest.mark.parametrize(
@@ -274,6 +289,12 @@ MILLEY = (
         ),
         ("What did General Milley say about the war?", "Il a ajouté que la guerre durerait.", True),
         ("What did General Milley say?", "« C'est important », a-t-il ajouté.", True),
+        # a quote in single marks, attributed by an inverted verb of speech
+        (
+            "What does General Milley say the weapons are doing?",
+            "'Les armes fournies font la différence', a-t-il insisté.",
+            True,
+        ),
         # the article's narration names him, but tells nothing he said
         (
             "What did General Milley say about the war?",
@@ -441,3 +462,49 @@ def test_a_meetings_result_is_not_read_from_its_preview():
     assert not only_announced("Les ministres ont adopté jeudi un plan de munitions.")
     assert not only_announced("Les chefs ont décidé d'augmenter l'aide et se reverront bientôt.")
     assert not only_announced("Les chefs se sont réunis samedi à Holmenkollen.")
+
+
+@pytest.mark.parametrize(
+    "question, passage, unnamed",
+    [
+        # "l'ONU" does not answer "quel ministère": the passage names no ministry
+        (
+            "Quel ministère nord-coréen supervise les exportations d'armes vers la Russie ?",
+            "L'exportation d'armes du Nord vers la Russie serait une violation des "
+            "résolutions de l'ONU.",
+            True,
+        ),
+        (
+            "Quel ministère russe achète des obus à la Corée du Nord ?",
+            "Le ministère russe de la Défense était en train d'acheter des millions d'obus.",
+            False,
+        ),
+        ("Which Russian shipyard could help build submarines?", "La Russie pourrait aider.", True),
+        ("Par quel canal diplomatique Washington a-t-il averti Pyongyang ?", "Washington.", True),
+        ("Quel parti détenait la majorité ?", "Le parti républicain détenait la majorité.", False),
+        # a kind answered by a name alone is not checked
+        ("Quelle organisation a été approvisionnée ?", "le groupe Wagner", False),
+        ("Sur quels programmes la Russie pourrait-elle aider ?", "satellites", False),
+        ("Quelle partie de l'Ukraine ?", "l'est", False),
+    ],
+)
+def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
+    words = named_kind(question)
+    assert (bool(words) and not says_kind(words, passage)) is unnamed
+
+
+def test_a_whole_intertitle_is_no_answer():
+    passage = (
+        "Les forces russes résistent, a-t-il expliqué.\n\n'Les combats sont acharnés'\n\n"
+        "Le sujet sera discuté durant une réunion du groupe de Ramstein."
+    )
+    heading = "'Les combats sont acharnés'"
+    assert bare_line("Quels thèmes le groupe doit-il aborder ?", heading, heading)
+    assert own_paragraph(heading, passage)
+    # a part of it may be the fact asked; a question may ask the article's titles
+    assert not bare_line("Quel adjectif décrit les combats ?", "acharnés", heading)
+    assert not bare_line("Quel intertitre suit la déclaration ?", heading, heading)
+    # a sentence that closes with a full stop, or one of a paragraph, is no intertitle
+    said = "Les forces russes résistent, a-t-il expliqué."
+    assert not bare_line("Que font les forces russes ?", said, said)
+    assert not own_paragraph("Le sujet sera discuté", passage)
