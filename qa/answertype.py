@@ -1084,7 +1084,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         if not places.country_names():
             return bool(new_names(span, question))
         # "North Korean weapons" names North Korea as much as "Corée du Nord"
-        new = places.countries(span) - places.countries(question) - places.demonym_nations(question)
+        # "L'armée française" answers "l'armée de quel pays" as "la France"
+        # would; a span naming a country or a region ("d'Afrique du Nord") is
+        # read by its names only
+        named = places.countries(span) or places.demonym_nations(span)
+        new = named - places.countries(question) - places.demonym_nations(question)
         if not _COUNTRY_OF_PLACE.search(q):
             # "the talks between Moscow and Pyongyang" name Russia and North
             # Korea by their capitals: neither is a third country asked

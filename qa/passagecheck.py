@@ -41,6 +41,8 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   only questions about the article (`about_the_article`);
 - a named-kind check: "quel ministère", "which shipyard" are answered only
   from a passage that says the kind's word (`named_kind`, `says_kind`);
+- a condition check: "à quelles conditions", "under what conditions" are
+  answered only by a sentence that states one (`unstated_condition`);
 - an intertitle check: a span that is a whole intertitle ("'Les combats sont
   acharnés'") answers only a question about titles (`bare_line`,
   `own_paragraph`).
@@ -803,3 +805,25 @@ def bare_line(question: str, span: str, sentence: str) -> bool:
 
 def own_paragraph(sentence: str, passage: str) -> bool:
     return any(p.strip() == sentence.strip() for p in passage.split("\n\n"))
+
+
+# --- a condition ------------------------------------------------------------------------
+#
+# "À quelles conditions Pyongyang subordonne-t-il l'envoi d'ouvriers ?",
+# "under what conditions would…" are answered by a sentence that states one
+# ("si", "à condition que", "tant que", "if", "unless", "provided"); the
+# reader otherwise quotes the sentence that tells the thing itself.
+_CONDITION_Q = re.compile(
+    r"\b(a|sous|dans) quelles? conditions?\b|\b(under|on) what (conditions?|terms?)\b"
+)
+_CONDITION = re.compile(
+    r"\b(si|s'(il|ils)|condition|conditions|pourvu|sous reserve|a moins|des lors que|tant que|"
+    r"if|unless|provided|as long as|only when)\b"
+)
+
+
+def unstated_condition(question: str, sentence: str) -> bool:
+    """The question asks under what conditions, and the sentence states none."""
+    return bool(_CONDITION_Q.search(straight(question))) and not _CONDITION.search(
+        straight(sentence)
+    )

@@ -877,6 +877,10 @@ def test_a_word_names_a_country_only_as_its_name_or_demonym():
     assert not span_fits("country", "la Russie", q)
     assert span_fits("country", "la Chine", q)
     assert span_fits("country", "la Lituanie", "Dans quel pays se trouve Vilnius ?")
+    # a demonym answers as its country's name would, unless the span names a place
+    q = "L'armée de quel pays a conquis l'Algérie village par village ?"
+    assert span_fits("country", "L'armée française", q)
+    assert not span_fits("country", "Moyen-Orient ou d'Afrique du Nord", "Quel pays ?")
     assert not names_actors({"KR"}, "Le dirigeant nord-coréen est arrivé.")
     assert names_actors({"KR"}, "L'armée sud-coréenne a tiré.")
     assert names_actors({"TR"}, "Un drone turc, selon la presse turque.")

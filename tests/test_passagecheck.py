@@ -24,6 +24,7 @@ from qa.passagecheck import (
     reports_words_of,
     says_kind,
     unreported_choice,
+    unstated_condition,
     words_asked_of,
 )
 
@@ -508,3 +509,13 @@ def test_a_whole_intertitle_is_no_answer():
     said = "Les forces russes résistent, a-t-il expliqué."
     assert not bare_line("Que font les forces russes ?", said, said)
     assert not own_paragraph("Le sujet sera discuté", passage)
+
+
+def test_a_condition_is_answered_by_a_sentence_that_states_one():
+    q = "À quelles conditions Pyongyang subordonne-t-il l'envoi d'ouvriers du bâtiment ?"
+    told = "L'ambassadeur a rencontré des émissaires des territoires séparatistes."
+    assert unstated_condition(q, told)
+    assert not unstated_condition(q, "Il enverra des ouvriers si la pandémie prend fin.")
+    assert not unstated_condition(q, "Des ouvriers partiront, à condition d'être payés.")
+    assert unstated_condition("Under what conditions would Kyiv get missiles?", told)
+    assert not unstated_condition("Quand Pyongyang enverra-t-il des ouvriers ?", told)
