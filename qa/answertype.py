@@ -1010,8 +1010,12 @@ def _a_method(span: str) -> bool:
 
 # "quel pays" (not "quels pays") asks for one country
 _ONE_COUNTRY = re.compile(r"\b(quel pays|(what|which) country)\b")
-# "dans quel pays se trouve Vilnius": the country a city is in is the one asked
-_COUNTRY_OF_PLACE = re.compile(r"\b(dans|en) quel pays\b|\bin (what|which) country\b")
+# "dans quel pays se trouve Vilnius", "quel pays accueille le sommet de
+# Vilnius": the country a city is in is the one asked
+_COUNTRY_OF_PLACE = re.compile(
+    r"\b((dans|en) quel pays|in (what|which) country|accueill\w*|host\w*|se trouve|situee?s?|"
+    r"located|where)\b"
+)
 
 
 def _new_number(span: str, question: str) -> bool:

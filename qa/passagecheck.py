@@ -749,10 +749,12 @@ def other_lag(question: str, span: str, sentence: str) -> bool:
 _NAMED_KINDS = {
     r"ministeres?|ministr(y|ies)": r"ministere|ministry|ministries|department",
     r"comites?|committees?": r"comite|committee",
-    r"partis?( politiques?)?|(political )?part(y|ies)": r"partis?|part(y|ies)",
+    # "which party" asks a side as often as a political party
+    r"partis?( politiques?)?|political part(y|ies)": r"partis?|part(y|ies)",
     r"sessions?": r"session",
     r"sondages?|polls?|surveys?": r"sondage|poll|survey|enquete",
-    r"canal|canaux|channels?": r"canal|canaux|channel",
+    # "which channel" asks a broadcaster as often ("chaîne", "CNN")
+    r"canal|canaux": r"canal|canaux|channel",
     r"brigades?": r"brigade",
     r"chantiers? navals?|shipyards?": r"chantier|shipyard",
     r"fusees?|rockets?|lanceurs?|launchers?": r"fusee|rocket|lanceur|launcher|roquette",

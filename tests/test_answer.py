@@ -877,6 +877,7 @@ def test_a_word_names_a_country_only_as_its_name_or_demonym():
     assert not span_fits("country", "la Russie", q)
     assert span_fits("country", "la Chine", q)
     assert span_fits("country", "la Lituanie", "Dans quel pays se trouve Vilnius ?")
+    assert span_fits("country", "la Lituanie", "Quel pays accueille le sommet de Vilnius ?")
     # a demonym answers as its country's name would, unless the span names a place
     q = "L'armée de quel pays a conquis l'Algérie village par village ?"
     assert span_fits("country", "L'armée française", q)

@@ -487,6 +487,10 @@ def test_a_meetings_result_is_not_read_from_its_preview():
         ("Quelle organisation a été approvisionnée ?", "le groupe Wagner", False),
         ("Sur quels programmes la Russie pourrait-elle aider ?", "satellites", False),
         ("Quelle partie de l'Ukraine ?", "l'est", False),
+        # English words that ask a side or a broadcaster as often
+        ("Which party broke the ceasefire first?", "La Russie a tiré.", False),
+        ("Which channel reported Tehran's plans?", "selon CNN", False),
+        ("Which political party holds the House?", "Les républicains.", True),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
