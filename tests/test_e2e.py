@@ -164,3 +164,27 @@ def test_a_description_with_a_preposition_takes_two_hops(real_retriever):
     assert ans.span == "8,5 milliards de dollars"
     sentences = " ".join(c.sentence for c in ans.citations)
     assert "aide humanitaire" in sentences and "325 millions" in sentences  # both hops cited
+
+
+def test_a_kind_no_passage_names_abstains_and_one_a_passage_names_is_answered(real_retriever):
+    # no seed passage names a North Korean ministry: "l'ONU" was quoted for it
+    q = "Quel ministère nord-coréen supervise les exportations d'armes vers la Russie ?"
+    assert extractive_answer(q, real_retriever).abstained
+    ans = extractive_answer(
+        "Quel ministère russe achète des obus à la Corée du Nord ?", real_retriever
+    )
+    assert not ans.abstained
+    assert "ministère russe de la Défense" in ans.citations[0].sentence
+    # a whole intertitle ("'Les combats sont acharnés'") was quoted for the themes
+    q = "Quels thèmes le groupe de Ramstein doit-il aborder à Bruxelles ?"
+    assert extractive_answer(q, real_retriever).abstained
+
+
+def test_a_quote_closed_by_an_inverted_verb_of_speech_is_the_speakers(real_retriever):
+    q = (
+        "What does Stoltenberg say the weapons supplied by NATO countries are doing "
+        "in the counteroffensive?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert "font la différence" in ans.citations[0].sentence
