@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from . import answertype, dating, enumeration, hops, joins, passagecheck, scorer, speakers
-from .analyze import analyze
+from .analyze import analyze, fold
 from .chunk import split_sentences
 from .config import Settings
 from .ingest import metadata_line
@@ -430,6 +430,21 @@ def _dated_year(p: Pick) -> bool:
     return p.hit is not None and dating.year_of(p.span, p.hit.chunk.date) is not None
 
 
+def _subject(p: Pick) -> Pick | None:
+    """The pick with its span cut before the verb of the clause it runs into
+    ("Les gouvernements étrangers et les experts ont émis l'hypothèse…" ->
+    "Les gouvernements étrangers et les experts"); None when it runs into
+    none."""
+    folded = fold(p.span)
+    verb = answertype.CLAUSE.search(folded)
+    if not verb or len(folded) != len(p.span):
+        return None
+    span = p.span[: verb.start()].rstrip(" ,")
+    if len(span) < 3:
+        return None
+    return replace(p, span=span, end=p.start + len(span), others=())
+
+
 def _relative_year(p: Pick) -> Pick | None:
     """The pick with the relative year its sentence writes as the span, when
     its article is dated (qa/dating.py); None otherwise."""
@@ -493,6 +508,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     def kept_for(p: Pick) -> Pick | None:
         if not set_aside and passes(p):
             return p
+        if a.asked == "person" and (subject := _subject(p)) and passes(subject):
+            return subject  # "qui a supposé…" -> "Les experts", not "Les experts ont émis…"
         if a.asked == "year" and (dated := _relative_year(p)) and passes(dated):
             return dated  # "1 milliard de dollars … adoptée cette année": "cette année"
         # "outre X, quel…": not X; a count or a time of the wrong kind: the

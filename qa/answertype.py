@@ -508,6 +508,7 @@ _ROLES = {
     "ministre|minister": "minist",
     "gouverneur|governor": "gouver|govern",
     "ambassadeur|ambassador": "ambass",
+    "diplomate|diplomat": "diplomat|ambass|chancel",
     "president": "presid",
     "porte-parole|spokesman|spokesperson|spokeswoman": "porte-parole|spokes",
     "secretaire|secretary": "secret",
@@ -807,7 +808,7 @@ _WHO = re.compile(
     r"where|what|which)\b)[^?]*[,;:]\s*(qui|who)\s+(a|ont|est|sont|avait|avaient|etait|va|vont|"
     r"doit|has|have|is|are|was|were|did|will)\b"
 )
-_CLAUSE = re.compile(
+CLAUSE = re.compile(
     r"\b(a|ont|avait|avaient|est|sont|sera|aurait|has|have|had)\s+\w+(e|es|ee|ees|i|is|u|us|it|ed)\b"
 )
 
@@ -838,12 +839,27 @@ def _in_question(word: str, qwords: set[str]) -> bool:
     )
 
 
+_NAME_RUN = re.compile(r"(?:[A-Z][\w-]+ )*[A-Z][\w-]+")
+
+
+def _without_named_people(span: str, question: str) -> str:
+    """The span with blanks for the full names of people the question names
+    by their last name ("Vladimir Poutine" for "Putin"; not "Kim Yo Jong" for
+    "Kim Jong Un", whose last name is "Un")."""
+    ends = {fold(run.split()[-1]) for run in _NAME_RUN.findall(question)}
+    for m in _NAME_RUN.finditer(span):
+        run = m.group(0)
+        if " " in run and _in_question(fold(run.split()[-1]), ends):
+            span = span[: m.start()] + " " * len(run) + span[m.end() :]
+    return span
+
+
 def new_names(span: str, question: str) -> list[str]:
     """Capitalised words, acronyms and words with digits of the span that the
     question does not hold (not the articles a span may start with)."""
     qwords = set(_words(question))
     out = []
-    for m in re.finditer(r"[^\W_][\w-]*", span):
+    for m in re.finditer(r"[^\W_][\w-]*", _without_named_people(span, question)):
         w = m.group(0)
         if not (w[0].isupper() or any(c.isdigit() for c in w)) or fold(w) in _NOT_A_NAME:
             continue
@@ -1036,6 +1052,15 @@ def measures(sentence: str) -> list[re.Match]:
     return list(_MEASURE.finditer(sentence))
 
 
+_REGION_Q = re.compile(r"\b(quelles? regions?|(what|which) (\w+ )?regions?)\b")
+
+
+def _new_region(span: str, question: str) -> bool:
+    """The span names a part of the world the question does not."""
+    qwords = set(_words(question))
+    return any(not _in_question(w, qwords) for w in places.region_words(span))
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -1102,6 +1127,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         if _ONE_COUNTRY.search(q):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
+    if kind == "city" and _REGION_Q.search(q) and _new_region(span, question):
+        return True  # "which region" -> "indo-pacifiques"
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_place_names(span, question)) and not _other_nation(
             kind, question, places.city_nations(span) or _placed_in(span, sentence)
@@ -1149,7 +1176,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "according to Stoltenberg, who…" -> not "Jens Stoltenberg"
         if all(w in _NOT_A_NAME for w in _words(span)):
             return False  # "des PME" is a kind of firm, no one in particular
-        return not _CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
+        return not CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)
     if kind == "method":

@@ -214,6 +214,21 @@ _REGION_Q = (
 )
 
 
+# The words that name a part of the world as an adjective or a noun
+# ("indo-pacifiques", "européens", "the Baltic"): "leaders from which region"
+# is answered by "des dirigeants indo-pacifiques" as by a region's name.
+_REGION_WORD = re.compile(
+    r"\b(indo-?pacifi\w*|europ\w*|asia\w*|asiati\w*|afric\w*|occident\w*|western|eastern|"
+    r"orient\w*|baltes?|baltiques?|baltic|nordiques?|nordic|scandinav\w*|balkan\w*|caucas\w*|"
+    r"mediterran\w*|arcti\w*|sahel\w*|maghreb\w*|pacifi\w*|atlanti\w*)\b"
+)
+
+
+def region_words(text: str) -> list[str]:
+    """The folded words of the text that name a part of the world."""
+    return _REGION_WORD.findall(fold(text).replace("’", "'"))
+
+
 @functools.cache
 def _zone_parts() -> dict[str, frozenset[str]]:
     """CLDR code -> the first parts of its time zones' names ("Europe", "Asia")."""

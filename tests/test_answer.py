@@ -473,6 +473,11 @@ def test_the_passage_presents_the_name_with_the_role_asked():
     # generic roles and spans with no name are left to the other checks
     assert presents_role("Quel responsable russe a parlé ?", "Sergueï Choïgu", passage)
     assert presents_role(spokesman, "le ministre", passage)
+    # a diplomat is presented as one, or as an ambassador
+    diplomat = "Quel diplomate russe a défendu Moscou au Conseil de sécurité de l'ONU ?"
+    assert not presents_role(diplomat, "John Kirby", passage)
+    envoy = "L'ambassadeur russe à l'ONU, Vassili Nebenzia, a rejeté les accusations."
+    assert presents_role(diplomat, "Vassili Nebenzia", envoy)
 
 
 def test_porte_parole_names_no_nation():
@@ -1627,6 +1632,36 @@ def test_the_byline_answers_only_questions_about_the_article():
         ("Par quel pays transitent les obus ?", "country", "pays d'Afrique du Nord", "", False),
         ("Par quel pays transitent les obus ?", "country", "la Biélorussie", "", True),
         ("Vers quels pays sont-ils envoyés ?", "country", "pays d'Afrique du Nord", "", True),
+        # a region, by its name or its adjective, if the question does not name it
+        (
+            "Besides Western ones, leaders from which region attend the Sunday session?",
+            "city",
+            "indo-pacifiques",
+            "",
+            True,
+        ),
+        (
+            "Outre les pays occidentaux, de quelle région viennent les invités ?",
+            "city",
+            "occidentaux",
+            "",
+            False,
+        ),
+        # the person the question names, by another spelling, is no one new
+        (
+            "Which Russian officials sat beside Putin at the summit?",
+            "holder",
+            "Vladimir Poutine",
+            "",
+            False,
+        ),
+        (
+            "Which Russian officials sat beside Putin at the summit?",
+            "holder",
+            "Sergueï Choïgou",
+            "Le ministre russe de la Défense Sergueï Choïgou était assis près de Poutine.",
+            True,
+        ),
         # an English count names the thing counted, in French or English
         ("How many satellites did it launch?", "count", "17", "Il a intercepté 17 appels.", False),
         (
@@ -1844,3 +1879,24 @@ def test_the_time_between_two_events_is_told_as_one():
     assert span_fits("count", "quelques jours", q, told)
     # how long something lasted is another question
     assert span_fits("count", "six jours", "Combien de jours a duré le voyage ?", trip)
+
+
+def test_a_who_question_quotes_the_subject_not_the_clause_it_runs_into():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    text = (
+        "Les gouvernements étrangers et les experts ont émis l’hypothèse que Kim fournirait "
+        "des munitions à la Russie."
+    )
+    hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+    span = text[: text.index(" que Kim")]
+    read = Pick(hit=hit, sentence=text, span=span, start=0, end=len(span), confidence=0.9)
+    (got,), _ = _typed([read], 0.9, "Qui a supposé que Kim livrerait des munitions à Moscou ?")
+    assert got.span == "Les gouvernements étrangers et les experts"
+    assert text[got.start : got.end] == got.span
+    # a span with no clause is kept as the reader read it
+    at = text.index("Kim")
+    kim = Pick(hit=hit, sentence=text, span="Kim", start=at, end=at + 3, confidence=0.9)
+    (kept,), _ = _typed([kim], 0.9, "Qui a livré des munitions ?")
+    assert kept.span == "Kim"
