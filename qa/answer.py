@@ -358,6 +358,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
         ("condition", lambda: passagecheck.unstated_condition(query, sentence)),
+        ("birth", lambda: passagecheck.unstated_birth(query, sentence)),
         ("motive", lambda: passagecheck.unreported_choice(query, sentence)),
         ("lag", lambda: passagecheck.other_lag(query, span, sentence)),
         ("description", lambda: passagecheck.unrelated_qualifier(query, sentence)),

@@ -761,6 +761,8 @@ _NAMED_KINDS = {
     r"traites?|treat(y|ies)": r"traite|treat(y|ies)",
     r"lois?|laws?": r"lois?|laws?|legislation",
     r"resolutions?": r"resolution",
+    r"porte-avions|(aircraft )?carriers?": r"porte-avions|carrier",
+    r"sous-marins?|submarines?": r"sous-marin|submarine",
 }
 _KIND_ASKED = re.compile(
     r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|\w+\s+)?"
@@ -829,3 +831,22 @@ def unstated_condition(question: str, sentence: str) -> bool:
     return bool(_CONDITION_Q.search(straight(question))) and not _CONDITION.search(
         straight(sentence)
     )
+
+
+# --- a birth ---------------------------------------------------------------------------
+#
+# "Où est né X ?", "in which city was X born": a sentence that places or
+# dates someone without saying birth ("Stoltenberg s'exprimait à Vilnius")
+# does not answer. "donner naissance à" is not asked about a person: only the
+# phrases of a person's birth count in the question.
+_BIRTH_Q = re.compile(
+    r"\b(est|etait|sont|etaient|fut)(-(il|elle|ils|elles))?( \w+)? nee?s?\b|"
+    r"\b(lieu|date|annee|jour|ville|pays|age) de naissance\b|\bsa naissance\b|\bnatale?\b|"
+    r"\b(born|birthplace|birthday|native)\b"
+)
+_BIRTH = re.compile(r"\b(nee?s?|naissance|natale?|natifs?|native|originaire|born|birth\w*)\b")
+
+
+def unstated_birth(question: str, sentence: str) -> bool:
+    """The question asks about someone's birth, and the sentence says none."""
+    return bool(_BIRTH_Q.search(straight(question))) and not _BIRTH.search(straight(sentence))

@@ -24,6 +24,7 @@ from qa.passagecheck import (
     reports_words_of,
     says_kind,
     unreported_choice,
+    unstated_birth,
     unstated_condition,
     words_asked_of,
 )
@@ -491,6 +492,10 @@ def test_a_meetings_result_is_not_read_from_its_preview():
         ("Which party broke the ceasefire first?", "La Russie a tiré.", False),
         ("Which channel reported Tehran's plans?", "selon CNN", False),
         ("Which political party holds the House?", "Les républicains.", True),
+        # a carrier or a submarine is named with its word ("le porte-avions USS …")
+        ("Quel porte-avions américain a pris part à la démonstration ?", "un bombardier", True),
+        ("Which aircraft carrier sailed?", "Le porte-avions Ronald Reagan est arrivé.", False),
+        ("Quel sous-marin a été lancé ?", "Le sous-marin Hero Kim Kun Ok a été lancé.", False),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
@@ -523,3 +528,15 @@ def test_a_condition_is_answered_by_a_sentence_that_states_one():
     assert not unstated_condition(q, "Des ouvriers partiront, à condition d'être payés.")
     assert unstated_condition("Under what conditions would Kyiv get missiles?", told)
     assert not unstated_condition("Quand Pyongyang enverra-t-il des ouvriers ?", told)
+
+
+def test_a_birth_is_answered_by_a_sentence_that_says_one():
+    spoke = "Jens Stoltenberg s'exprimait à Vilnius avant le sommet."
+    assert unstated_birth("In which city was Jens Stoltenberg born?", spoke)
+    assert unstated_birth("Où Jens Stoltenberg est-il né ?", spoke)
+    assert unstated_birth("En quelle année le général Milley est-il né ?", spoke)
+    assert not unstated_birth("Où est né Stoltenberg ?", "Stoltenberg est né à Oslo en 1959.")
+    assert not unstated_birth("Where was he born?", "Born in Oslo, he studied economics.")
+    # "ne" of a denial, and a thing "given birth to", ask no one's birth
+    assert not unstated_birth("Pourquoi Stoltenberg ne confirme-t-il pas les rumeurs ?", spoke)
+    assert not unstated_birth("Quel conflit a donné naissance à cet ordre ?", spoke)
