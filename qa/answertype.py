@@ -355,7 +355,10 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "measure",
         re.compile(
             r"\b(quelle (est la |etait la )?(altitude|hauteur|vitesse|profondeur|superficie|"
-            r"longueur)|(what|which) (is |was )?(the )?(\w+ )?(altitude|height|speed|depth)|"
+            r"longueur|capacite|portee|taille|masse|autonomie)|"
+            r"quel (est le |etait le )?(poids|tonnage|diametre)|"
+            r"(what|which) (is |was )?(the )?(\w+ )?"
+            r"(altitude|height|speed|depth|range|payload|capacity|weight)|"
             r"(what|which) (is|was) (the |its )?(\w+ )?area|"
             r"how (high|fast|deep))\b"
         ),
@@ -508,7 +511,7 @@ _ROLES = {
     "ministre|minister": "minist",
     "gouverneur|governor": "gouver|govern",
     "ambassadeur|ambassador": "ambass",
-    "diplomate|diplomat": "diplomat|ambass|chancel",
+    "diplomate|diplomat": "diplomat|ambass",
     "president": "presid",
     "porte-parole|spokesman|spokesperson|spokeswoman": "porte-parole|spokes",
     "secretaire|secretary": "secret",
@@ -617,6 +620,7 @@ _NUMBER = re.compile(
     r"\b(quelques|plusieurs|few|several) (jour|semaine|mois|annee|heure|minute|"
     r"day|week|month|year|hour|minute)s?\b"
 )
+_ONE = re.compile(r"\b(un|une|a|one)\b")
 # "quelle quantité / what quantity" may be answered without a figure
 _QUANTITY_Q = re.compile(rf"\b({_QUANTITY})\b")
 _VAGUE_QUANTITY = re.compile(
@@ -1069,8 +1073,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     s, q = fold(span), fold(question)
     if not s.strip() or _contradicts(kind, span, question):
         return False
-    if kind == "measure":
-        return _new_number(span, question)
+    if kind == "measure":  # "au moins un bombardier" counts one, and measures nothing
+        found = [m.group(0) for m in _NUMBER.finditer(s) if not _ONE.search(m.group(0))]
+        return _fresh(found, question)
     if kind in ("when", "day", "date") and (
         _said_that_day(span, sentence, question) or _other_tense(span, question)
     ):

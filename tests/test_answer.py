@@ -188,6 +188,9 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("Quel journaliste signe la dépêche ?", "holder"),
         ("Quelle altitude maximale le missile a-t-il atteinte ?", "measure"),
         ("How high did the missile fly?", "measure"),
+        ("Quelle est la capacité d'emport du bombardier ?", "measure"),
+        ("What is the range of the missile?", "measure"),
+        ("Quel est le poids de l'obus ?", "measure"),
         # the role itself is asked for, not its holder
         ("What position does General Mark Milley hold?", ""),
         ("Quel poste occupe le général Mark Milley ?", ""),
@@ -292,6 +295,14 @@ def test_asked_kind_of_span(question, kind):
         ("count", "How many workers stayed since 2019?", "20 000 workers since 2019", True),
         ("measure", "Quelle altitude le missile a-t-il atteinte ?", "la Corée du Nord", False),
         ("measure", "Quelle altitude le missile a-t-il atteinte ?", "6 000 km", True),
+        # one thing counted measures nothing
+        (
+            "measure",
+            "Quelle est la capacité d'emport du bombardier ?",
+            "au moins un bombardier à longue portée",
+            False,
+        ),
+        ("measure", "Quelle est la capacité d'emport du bombardier ?", "31 tonnes", True),
         # another month than the question's
         ("day", "Quel jour de septembre l'article a-t-il paru ?", "30 août 2023", False),
         ("day", "Quel jour de septembre l'article a-t-il paru ?", "le 12 septembre", True),
@@ -1780,6 +1791,7 @@ def test_generic_officials_areas_and_initials():
     assert span_fits("holder", "Rob Bauer", q, sent)  # an official presented by any title
     # "toward what area" asks for a place, not a measure
     assert asked("Toward what area did the United States send a bomber?") != "measure"
+    assert asked("Selon la dépêche, quelle puissance revendique Taïwan ?") != "measure"
     assert asked("What is the area of the island?") == "measure"
     # "US officials" are American: not the Ukrainian president
     us = "Which US officials did Stoltenberg meet in Washington?"
