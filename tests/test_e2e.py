@@ -188,3 +188,23 @@ def test_a_quote_closed_by_an_inverted_verb_of_speech_is_the_speakers(real_retri
     ans = extractive_answer(q, real_retriever)
     assert not ans.abstained
     assert "font la différence" in ans.citations[0].sentence
+
+
+def test_a_region_adjective_and_a_subject_are_answers_and_an_unheld_role_abstains(real_retriever):
+    q = (
+        "Besides Western ones, leaders from which region take part in the smaller Sunday "
+        "session of military chiefs in Norway?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and ans.span == "indo-pacifiques"
+    # the span ran into its clause ("… ont émis l'hypothèse que …") and was refused
+    q = (
+        "D’après la dépêche d’Oslo, qui a supposé que Kim livrerait des munitions à Moscou "
+        "contre des armes ou des technologies russes ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained
+    assert ans.span == "Les gouvernements étrangers et les experts"
+    # no seed passage presents anyone as a diplomat: John Kirby was quoted for it
+    q = "Quel diplomate russe a défendu Moscou au Conseil de sécurité de l'ONU ?"
+    assert extractive_answer(q, real_retriever).abstained
