@@ -1597,6 +1597,33 @@ def _other_tense(span: str, question: str) -> bool:
     )
 
 
+# "Milley pense-t-il que … sera déterminant ?", "Does the package include …?":
+# asked yes or no, with no word that asks for a fact ("comment", "à qui",
+# "quoi") nor a choice ("… ou …", "before or after"). The reader's best span in
+# the passage that answers such a question is a fact of it ("152 mm"), not the
+# answer: the sentence is.
+_ASKS_A_FACT = re.compile(
+    r"\b(quel|quelle|quels|quelles|lequel|laquelle|lesquels|lesquelles|quand|comment|pourquoi|"
+    r"combien|quoi|ou|who|whom|whose|what|which|where|when|why|how|or)\b|"
+    r"(^|[,:;]\s*)(qui|que|qu')\b|"
+    r"\b(a|de|d'|sur|pour|malgre|vers|devant|selon|apres|avec|par|contre|sous|dans|chez|"
+    r"aupres) qui\b"
+)
+_INVERTED_SUBJECT = re.compile(r"\w-(t-)?(il|elle|ils|elles|on)\b|^\W*est-ce qu")
+_AUXILIARY_FIRST = re.compile(
+    r"^\W*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|"
+    r"must)\b"
+)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Is the question asked yes or no, with no fact nor choice asked?"""
+    q = straight(question)
+    return not _ASKS_A_FACT.search(q) and bool(
+        _INVERTED_SUBJECT.search(q) or _AUXILIARY_FIRST.search(q)
+    )
+
+
 def straight(text: str) -> str:
     """Folded, with typographic apostrophes straight, as the frames expect."""
     return fold(text).replace("’", "'")

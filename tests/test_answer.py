@@ -1912,3 +1912,43 @@ def test_a_who_question_quotes_the_subject_not_the_clause_it_runs_into():
     kim = Pick(hit=hit, sentence=text, span="Kim", start=at, end=at + 3, confidence=0.9)
     (kept,), _ = _typed([kim], 0.9, "Qui a livré des munitions ?")
     assert kept.span == "Kim"
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no"),
+    [
+        ("Milley pense-t-il que l'appui de Pyongyang à Moscou sera déterminant ?", True),
+        ("Est-ce que la Russie achète des obus à la Corée du Nord ?", True),
+        ("Does the $325 million package include longer-range missiles?", True),
+        ("Selon l'Otan, les Alliés peuvent-ils continuer au même rythme ?", True),
+        # a fact or a choice is asked, whatever the word order
+        ("Quel pays a-t-il livré des obus ?", False),
+        ("Devant qui le général Milley a-t-il exprimé son scepticisme ?", False),
+        ("Sur quoi Kirby s'appuie-t-il pour l'affirmer ?", False),
+        ("Kirby a-t-il expliqué comment les responsables ont obtenu ces renseignements ?", False),
+        ("Le missile fonctionnait-il au combustible solide ou liquide ?", False),
+        ("Does the group meet before or after the ministers?", False),
+        ("Qui a supposé que Kim livrerait des munitions ?", False),
+        ("Who is the spokesman?", False),
+    ],
+)
+def test_a_question_asked_yes_or_no(question, yes_no):
+    from qa.answertype import asks_yes_no
+
+    assert asks_yes_no(question) is yes_no
+
+
+def test_a_yes_no_answer_leads_with_the_sentence_not_a_fact_of_it():
+    from qa.answer import Pick, compose
+    from qa.types import Chunk, Hit
+
+    text = "Milley a dit que Pyongyang fournirait des obus de 152 mm, mais pas de façon décisive."
+    hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+    at = text.index("152 mm")
+    pick = Pick(hit=hit, sentence=text, span="152 mm", start=at, end=at + 6, confidence=0.9)
+    asked = "Milley pense-t-il que l'appui de Pyongyang sera décisif ?"
+    answer = compose(asked, "fr", [pick], [hit], asked, 0.9)
+    assert answer.answer == f"{text} [1]"
+    assert answer.span == "152 mm"  # the JSON keeps the reader's span and its offsets
+    calibre = "Quel calibre d'obus Pyongyang fournirait-il ?"
+    assert compose(calibre, "fr", [pick], [hit], calibre, 0.9).answer.startswith("152 mm — ")
