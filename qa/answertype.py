@@ -1056,7 +1056,7 @@ def measures(sentence: str) -> list[re.Match]:
     return list(_MEASURE.finditer(sentence))
 
 
-_REGION_Q = re.compile(r"\b(quelles? regions?|(what|which) (\w+ )?regions?)\b")
+_WHICH_REGION = re.compile(r"\b(quelles? regions?|(what|which) (\w+ )?regions?)\b")
 
 
 def _new_region(span: str, question: str) -> bool:
@@ -1132,7 +1132,7 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         if _ONE_COUNTRY.search(q):  # a country, not only a region
             return any(c.isalpha() for c in new)
         return bool(new)
-    if kind == "city" and _REGION_Q.search(q) and _new_region(span, question):
+    if kind == "city" and _WHICH_REGION.search(q) and _new_region(span, question):
         return True  # "which region" -> "indo-pacifiques"
     if kind == "city":  # a new name that is not (part of) a country's
         return bool(_new_place_names(span, question)) and not _other_nation(

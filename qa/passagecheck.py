@@ -45,7 +45,9 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   answered only by a sentence that states one (`unstated_condition`);
 - an intertitle check: a span that is a whole intertitle ("'Les combats sont
   acharnés'") answers only a question about titles (`bare_line`,
-  `own_paragraph`).
+  `own_paragraph`);
+- a birth check: "où est né X", "in which city was X born" are answered only
+  by a sentence that says a birth (`unstated_birth`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
