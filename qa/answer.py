@@ -352,6 +352,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("representative", lambda: answertype.represents_another(query, span, sentence)),
         ("start", lambda: answertype.no_start(query, span, sentence)),
         ("choice", lambda: answertype.not_an_option(query, span)),
+        ("name", lambda: answertype.unnamed(query, span)),
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
         ("described", lambda: answertype.only_described(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
@@ -359,6 +360,13 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
         ("condition", lambda: passagecheck.unstated_condition(query, sentence)),
         ("birth", lambda: passagecheck.unstated_birth(query, sentence)),
+        (
+            "pledge",
+            lambda: (
+                a.asked in ("count", "sum", "paid", "share")
+                and passagecheck.unstated_pledge(query, sentence)
+            ),
+        ),
         ("motive", lambda: passagecheck.unreported_choice(query, sentence)),
         ("lag", lambda: passagecheck.other_lag(query, span, sentence)),
         ("description", lambda: passagecheck.unrelated_qualifier(query, sentence)),

@@ -544,7 +544,8 @@ _HOLDER = re.compile(
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder
     r"who (is|was|are|were) (the |[\w-]+['’]s ))"
-    r"((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|un|une|des|du|the|a|an)\b)"
+    r"((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|un|une|des|du|the|a|an|"
+    r"son|sa|ses|leur|leurs|its|their)\b)"
     r"[\w-]+ ){0,3}?"
     r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")s?\b"
 )
@@ -856,6 +857,24 @@ def _without_named_people(span: str, question: str) -> str:
         if " " in run and _in_question(fold(run.split()[-1]), ends):
             span = span[: m.start()] + " " * len(run) + span[m.end() :]
     return span
+
+
+# "quel est le nom de la mer…", "comment s'appelle le porte-parole…", "by
+# what name…" ask a name, which "eaux orientales" is not; only of people,
+# places and code names: "le nom de l'élément" is "hélium" (PIAF)
+_NAME_Q = re.compile(
+    r"\b(quel est (le|son|leur) nom|quel nom|sous quel(le)?s? ([\w-]+ )?noms?|"
+    r"comment s.appel\w*|what (is|was) (the|its|their|his|her) name|by what ([\w-]+ )?name|"
+    r"under what name)\b(?P<of>\W+(\w+\W+){0,3}?)"
+    rf"(?P<noun>{PERSON_NOUNS}|mer|ocean|fleuve|riviere|ville|lac|ile|sea|river|city|lake|"
+    r"island)s?\b|\b(nom de code|code name)\b"
+)
+
+
+def unnamed(question: str, span: str) -> bool:
+    """The question asks the name of someone or some place, and the span
+    holds no new name."""
+    return bool(_NAME_Q.search(straight(question))) and not new_names(span, question)
 
 
 def new_names(span: str, question: str) -> list[str]:
@@ -1248,6 +1267,8 @@ def _holder_fits(span: str, question: str, sentence: str) -> bool:
     """Someone new, of the nation asked, presented with the role asked: not a
     group for "quel chef", not "le président Joe Biden" for "which senator"."""
     s = fold(span)
+    if places.only_institutions(span) or places.only_places(span):
+        return False  # "which US official" -> someone, not "Maison Blanche"
     if not _new_place_names(span, question) or _other_nation(
         "holder", question, _presented_nations(span, sentence)
     ):
@@ -1300,7 +1321,7 @@ def presents_role(question: str, span: str, passage: str) -> bool:
 # président de la Corée du Sud", up to a verb, a relative or a comma
 _COMPLEMENT = re.compile(
     r"^\s*((general|generale|adjoint|adjointe|russe|americain|americaine|\w+ien|\w+ienne)\s+)*"
-    r"(?P<c>(de la|de l'|de l’|du|des|d'|d’|de)\s*[^,?;:]*?)"
+    r"(?P<c>((de la|du|des|de)\b|de l['’]|d['’])\s*[^,?;:]*?)"
     r"(?=\s+(qui|que|dont|ou|a|ont|est|sont|etait|doit|lors|pendant|au cours|selon|a-t-il|"
     r"a-t-elle|s'est|,)\b|[,?;:]|$)"
 )

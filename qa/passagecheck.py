@@ -47,7 +47,10 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   acharnés'") answers only a question about titles (`bare_line`,
   `own_paragraph`);
 - a birth check: "où est né X", "in which city was X born" are answered only
-  by a sentence that says a birth (`unstated_birth`).
+  by a sentence that says a birth (`unstated_birth`);
+- a pledge check: "combien de drones l'Iran s'est-il engagé à livrer",
+  "how many jets has Denmark pledged" are answered only by a sentence that
+  tells a promise, a plan or an announcement (`unstated_pledge`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
@@ -765,6 +768,8 @@ _NAMED_KINDS = {
     r"resolutions?": r"resolution",
     r"porte-avions|(aircraft )?carriers?": r"porte-avions|carrier",
     r"sous-marins?|submarines?": r"sous-marin|submarine",
+    # a theme given ("thème officiel"), not a topic ("quel autre thème dominera…")
+    r"themes? officiels?|official themes?|slogans?|mottos?": r"theme|slogan|motto|mot d'ordre",
 }
 _KIND_ASKED = re.compile(
     r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|\w+\s+)?"
@@ -852,3 +857,26 @@ _BIRTH = re.compile(r"\b(nee?s?|naissance|natale?|natifs?|native|originaire|born
 def unstated_birth(question: str, sentence: str) -> bool:
     """The question asks about someone's birth, and the sentence says none."""
     return bool(_BIRTH_Q.search(straight(question))) and not _BIRTH.search(straight(sentence))
+
+
+# --- a pledge ---------------------------------------------------------------------------
+#
+# "Combien de drones l'Iran s'est-il engagé à livrer…", "how many jets has
+# Denmark pledged": a figure promised, which a figure delivered ("avait pris
+# livraison de centaines de drones") does not answer. "Engagés dans la
+# contre-offensive" is no promise, nor a "Military Committee".
+_PLEDGE_Q = re.compile(
+    r"\b(promi(s|se|ses|sed)|promet\w*|promesses?|s'engag\w*|engag\w* a|engagements?|"
+    r"pledg\w*|commit(s|ted|ting|ment|ments)?|vow\w*)\b"
+)
+_PLEDGE = re.compile(
+    r"\b(promi\w*|promet\w*|engag\w*|pledg\w*|commit\w*|vow\w*|annonc\w*|announc\w*|"
+    r"offr\w*|offer\w*|prevo\w*|compte\w*|va|vont|allait|allaient|will|would|plans?|"
+    r"accord\w*|agree\w*|debloqu\w*|adopt\w*)\b"
+)
+
+
+def unstated_pledge(question: str, sentence: str) -> bool:
+    """The question asks what was promised, and the sentence tells no
+    promise, plan or announcement."""
+    return bool(_PLEDGE_Q.search(straight(question))) and not _PLEDGE.search(straight(sentence))

@@ -786,6 +786,10 @@ def test_the_role_s_complement_must_be_named():
     assert names_complement(c, "Il y retrouve Raoul Rémy, son directeur.", passage)
     assert role_complement("Quel chef d'État étranger doit passer par la Maison Blanche ?") is None
     assert role_complement("Quel ministre ukrainien doit informer l'Otan ?") is None
+    # "devait" begins with "de" and is no complement
+    q = "Quel ministre ukrainien devait exposer ses besoins aux ministres de l'Alliance ?"
+    assert role_complement(q) is None
+    assert role_complement("Which US official described the letters as superficial?") is None
 
 
 def test_a_kind_asked_in_another_clause_is_not_the_question_s():
@@ -1716,6 +1720,39 @@ def test_one_holder_is_not_a_group():
     assert not span_fits("holder", "les chefs de la défense de l'OTAN", q, sent)
     many = "Quels chefs d'état-major participent à la réunion de dimanche ?"
     assert span_fits("holder", "les chefs de la défense de l'OTAN", many, sent)
+
+
+def test_a_holder_is_someone_not_an_institution_nor_a_place():
+    q = "Which US official described the letters exchanged between Putin and Kim?"
+    sent = "La Maison Blanche a affirmé mercredi que Poutine et Kim ont échangé des lettres."
+    assert asked(q) == "holder"
+    assert not span_fits("holder", "Maison Blanche", q, sent)
+    assert not span_fits("holder", "Moscou", q, "Un responsable à Moscou a parlé.")
+    kirby = "Le porte-parole John Kirby a affirmé que les lettres étaient superficielles."
+    assert span_fits("holder", "John Kirby", q, kirby)
+    # "quelle alliance réunit ses chefs" asks an alliance, not a chief
+    assert asked("Quelle alliance réunit ses chefs de la défense près d'Oslo ?") != "holder"
+
+
+@pytest.mark.parametrize(
+    "question, span, refused",
+    [
+        ("Quel est le nom de la mer où est retombé le missile ?", "eaux orientales", True),
+        ("Quel est le nom de la mer où est retombé le missile ?", "la mer du Japon", False),
+        ("Comment s'appelle le porte-parole du Kremlin ?", "le porte-parole", True),
+        ("Comment s'appelle le porte-parole du Kremlin ?", "Dmitri Peskov", False),
+        ("What is the name of the city where NATO met?", "the capital", True),
+        ("Sous quel nom de code s'est déroulée la démonstration ?", "une démonstration", True),
+        # things that common nouns name: "l'élément 119", "un nom commun" (PIAF)
+        ("Quel est le nom de l'élément 119 ?", "ununennium", False),
+        ("Quel nom commun Médine n'aime-t-il pas ?", "le chien", False),
+        ("Où est retombé le missile ?", "eaux orientales", False),
+    ],
+)
+def test_a_name_asked_is_answered_by_a_name(question, span, refused):
+    from qa.answertype import unnamed
+
+    assert unnamed(question, span) is refused
 
 
 def test_a_clause_or_a_part_is_not_the_kind_asked():

@@ -26,6 +26,7 @@ from qa.passagecheck import (
     unreported_choice,
     unstated_birth,
     unstated_condition,
+    unstated_pledge,
     words_asked_of,
 )
 
@@ -496,6 +497,10 @@ def test_a_meetings_result_is_not_read_from_its_preview():
         ("Quel porte-avions américain a pris part à la démonstration ?", "un bombardier", True),
         ("Which aircraft carrier sailed?", "Le porte-avions Ronald Reagan est arrivé.", False),
         ("Quel sous-marin a été lancé ?", "Le sous-marin Hero Kim Kun Ok a été lancé.", False),
+        # a theme given, not a topic
+        ("Quel thème officiel l'Otan a-t-elle donné au sommet ?", "Stoltenberg a plaidé.", True),
+        ("What slogan did the summit adopt?", "Le slogan du sommet est « Unis ».", False),
+        ("Quel autre thème dominera les discussions ?", "Les munitions.", False),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
@@ -540,3 +545,17 @@ def test_a_birth_is_answered_by_a_sentence_that_says_one():
     # "ne" of a denial, and a thing "given birth to", ask no one's birth
     assert not unstated_birth("Pourquoi Stoltenberg ne confirme-t-il pas les rumeurs ?", spoke)
     assert not unstated_birth("Quel conflit a donné naissance à cet ordre ?", spoke)
+
+
+def test_a_pledge_is_answered_by_a_sentence_that_tells_one():
+    q = "Combien de drones d'attaque l'Iran s'est-il engagé à livrer à la Russie ?"
+    delivered = "L'armée russe avait pris livraison de centaines de drones iraniens."
+    assert unstated_pledge(q, delivered)
+    assert not unstated_pledge(q, "L'Iran a promis de livrer 200 drones d'ici la fin de l'année.")
+    assert not unstated_pledge(q, "Téhéran compte livrer des centaines de drones.")
+    assert unstated_pledge("How many F-16 jets has Denmark pledged to Ukraine?", delivered)
+    # deployed troops and a committee are no promise
+    assert not unstated_pledge(
+        "Combien de soldats sont engagés dans la contre-offensive ?", delivered
+    )
+    assert not unstated_pledge("How many members sit on NATO's Military Committee?", delivered)
