@@ -1435,7 +1435,10 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
         return False
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
-    near = q[m.start() : m.end()] + " " + " ".join(q[m.end() :].split()[:after])
+    rest = q[m.end() :].split()
+    if rest[:1] and re.fullmatch(r"de|du|des|d'\S*|of", rest[0]):
+        after = max(after, 4)  # "quelle ville de l'Extrême-Orient russe"
+    near = q[m.start() : m.end()] + " " + " ".join(rest[:after])
     if kind == "holder" and (c := _COMPLEMENT.match(q[m.end() :])):
         near += " " + c.group("c")  # "le chef d'état-major de l'armée nord-coréenne"
     asked = places.any_nations(near)

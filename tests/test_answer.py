@@ -740,6 +740,9 @@ def test_porte_parole_names_no_nation():
         ("Who commands the US forces stationed in Korea?", "person", "Paul LaCamera", "", True),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Téhéran", "", False),
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
+        # the nation may qualify a complement of the place asked
+        ("Dans quelle ville de l'Extrême-Orient russe ?", "city", "Pyongyang", "", False),
+        ("Dans quelle ville de l'Extrême-Orient russe ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
         (
             "Qui était le Premier ministre pakistanais en 1995 ?",
