@@ -28,7 +28,8 @@ type" checks):
   septembre", nor "Russie" "quelle agence de presse", nor an aid package "à
   combien s'élève le budget", nor "le président russe" "quelle responsable
   nord-coréenne", nor "La Maison Blanche" "par train ou par bateau", nor "le
-  président Joe Biden" "which senator";
+  président Joe Biden" "which senator", nor "Maison Blanche" "which US
+  official";
 - a speaker check: the source of a quote ("…, a déclaré Kirby") answers only
   "who said it" (`only_speakers`), and an attribution ("d'après l'armée
   sud-coréenne") only a question asking the source (`only_source`), and
@@ -51,7 +52,10 @@ type" checks):
 - a purpose check: "qu'a offert Kim à Poutine" asks what, which a purpose
   ("pour discuter d'un accord") does not answer (`only_purpose`);
 - a described-country check: "le pays qui a envoyé du personnel en Crimée
-  a aussi entraîné qui ?" is not answered by that country (`only_described`).
+  a aussi entraîné qui ?" is not answered by that country (`only_described`);
+- a name check: "quel est le nom de la mer", "comment s'appelle le
+  porte-parole" are answered by a name, which "eaux orientales" is not
+  (`unnamed`).
 
 Whether the passage or its sentence is about what the question asks (its
 actor, its day, its reason…) is qa/passagecheck.py's to say.

@@ -208,3 +208,18 @@ def test_a_region_adjective_and_a_subject_are_answers_and_an_unheld_role_abstain
     # no seed passage presents anyone as a diplomat: John Kirby was quoted for it
     q = "Quel diplomate russe a défendu Moscou au Conseil de sécurité de l'ONU ?"
     assert extractive_answer(q, real_retriever).abstained
+
+
+def test_a_complement_begins_at_a_word_and_a_name_or_a_promise_is_asked(real_retriever):
+    # "devait … de l'Alliance" was read as the minister's complement ("de…")
+    q = (
+        "Quel ministre ukrainien devait exposer les besoins urgents de ses troupes aux "
+        "ministres de l'Alliance ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and "Reznikov" in ans.span
+    # "eaux orientales" names no sea; "centaines de drones" were delivered, not promised
+    q = "Quel est le nom de la mer dans laquelle est retombé le missile tiré par Pyongyang ?"
+    assert extractive_answer(q, real_retriever).abstained
+    q = "Combien de drones d'attaque l'Iran s'est-il engagé à livrer à la Russie cette année ?"
+    assert extractive_answer(q, real_retriever).abstained
