@@ -869,9 +869,9 @@ def _without_named_people(span: str, question: str) -> str:
 _NAME_Q = re.compile(
     r"\b(quel est (le|son|leur) nom|quel nom|sous quel(le)?s? ([\w-]+ )?noms?|"
     r"comment s.appel\w*|what (is|was) (the|its|their|his|her) name|by what ([\w-]+ )?name|"
-    r"under what name)\b(?P<of>\W+(\w+\W+){0,3}?)"
-    rf"(?P<noun>{PERSON_NOUNS}|mer|ocean|fleuve|riviere|ville|lac|ile|sea|river|city|lake|"
-    r"island)s?\b|\b(nom de code|code name)\b"
+    r"under what name)\b\W+(\w+\W+){0,3}?"
+    rf"({PERSON_NOUNS}|mer|ocean|fleuve|riviere|ville|lac|ile|sea|river|city|lake|island)s?\b|"
+    r"\b(nom de code|code name)\b"
 )
 
 
@@ -1440,7 +1440,7 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     rest = q[m.end() :].split()
-    if rest[:1] and re.fullmatch(r"de|du|des|d'\S*|of", rest[0]):
+    if rest[:1] and re.fullmatch(r"de|du|des|d['’]\S*|of", rest[0]):
         after = max(after, 4)  # "quelle ville de l'Extrême-Orient russe"
     near = q[m.start() : m.end()] + " " + " ".join(rest[:after])
     if kind == "holder" and (c := _COMPLEMENT.match(q[m.end() :])):

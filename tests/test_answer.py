@@ -742,6 +742,7 @@ def test_porte_parole_names_no_nation():
         ("Dans quelle ville russe se trouve l'usine ?", "city", "Vladivostok", "", True),
         # the nation may qualify a complement of the place asked
         ("Dans quelle ville de l'Extrême-Orient russe ?", "city", "Pyongyang", "", False),
+        ("Dans quelle ville d’Extrême-Orient russe ?", "city", "Pyongyang", "", False),
         ("Dans quelle ville de l'Extrême-Orient russe ?", "city", "Vladivostok", "", True),
         # a name that only looks like a nation ("Bhutto", Bhutan) is none
         (
