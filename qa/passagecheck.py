@@ -871,12 +871,15 @@ _PLEDGE_Q = re.compile(
 )
 _PLEDGE = re.compile(
     r"\b(promi\w*|promet\w*|engag\w*|pledg\w*|commit\w*|vow\w*|annonc\w*|announc\w*|"
-    r"offr\w*|offer\w*|prevo\w*|compte\w*|va|vont|allait|allaient|will|would|plans?|"
+    r"offr\w*|offer\w*|prevo\w*|compte\w*|allait|allaient|plans?|"
     r"accord\w*|agree\w*|debloqu\w*|adopt\w*)\b"
 )
 
 
 def unstated_pledge(question: str, sentence: str) -> bool:
     """The question asks what was promised, and the sentence tells no
-    promise, plan or announcement."""
-    return bool(_PLEDGE_Q.search(straight(question))) and not _PLEDGE.search(straight(sentence))
+    promise, plan or announcement, nor anything to come (`_FUTURE`)."""
+    if not _PLEDGE_Q.search(straight(question)):
+        return False
+    text = straight(sentence)
+    return not (_PLEDGE.search(text) or _FUTURE.search(text))
