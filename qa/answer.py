@@ -368,6 +368,13 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             ),
         ),
         ("motive", lambda: passagecheck.unreported_choice(query, sentence)),
+        ("topic", lambda: passagecheck.unstated_topic(query, sentence)),
+        (
+            "yes-no names",
+            lambda: (
+                answertype.asks_yes_no(query) and passagecheck.unnamed_in_passage(query, passage())
+            ),
+        ),
         ("lag", lambda: passagecheck.other_lag(query, span, sentence)),
         ("description", lambda: passagecheck.unrelated_qualifier(query, sentence)),
         (

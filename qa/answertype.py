@@ -1212,8 +1212,10 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "paid":
         return bool(_MONEY.search(span)) and _new_number(span, question)
     if kind == "sort":  # anything but countries or a quantity alone ("des millions")
-        return any(
-            len(w) > 3 for w in _words(places.without_countries(span))
+        rest = places.without_countries(span)
+        # an acronym is a word however short ("des PME")
+        return (
+            any(len(w) > 3 for w in _words(rest)) or bool(re.search(r"\b[A-Z]{2,}\b", rest))
         ) and not _QUANTITY_ONLY.match(s.strip())
     if kind == "thing":
         return not (

@@ -766,6 +766,7 @@ _NAMED_KINDS = {
     r"traites?|treat(y|ies)": r"traite|treat(y|ies)",
     r"lois?|laws?": r"lois?|laws?|legislation",
     r"resolutions?": r"resolution",
+    r"accords?|agreements?|deals?|pactes?|pacts?": r"accord|agreement|deal|pacte|pact|traite|treat",
     r"porte-avions|(aircraft )?carriers?": r"porte-avions|carrier",
     r"sous-marins?|submarines?": r"sous-marin|submarine",
     # a theme given ("thème officiel"), not a topic ("quel autre thème dominera…")
@@ -883,3 +884,67 @@ def unstated_pledge(question: str, sentence: str) -> bool:
         return False
     text = straight(sentence)
     return not (_PLEDGE.search(text) or _FUTURE.search(text))
+
+
+# --- a stance's topic -------------------------------------------------------------------
+#
+# "Quelle est la position de la Corée du Nord sur une éventuelle adhésion de
+# l'Ukraine à l'Otan ?": the reaction check finds North Korea in the quoted
+# sentence ("La Corée du Nord pourrait … accroître l'approvisionnement
+# russe"); what the stance is on must be there too.
+_STANCE_Q = re.compile(
+    r"\b(?:quel(?:le)?s?|what)\s+(?:\S+\s+){0,3}?"
+    r"(?:positions?|opinions?|points? de vue|avis|stances?|views?)\b[^?]{0,60}?"
+    r"\b(?:sur|concernant|quant a|a propos d(?:e|u|es)|on|regarding|about|over)\s+(?P<topic>[^?]+)"
+)
+# words that qualify the topic before its noun ("une éventuelle adhésion")
+_TOPIC_QUALIFIERS = frozenset(
+    "eventuel eventuelle eventuels eventuelles futur future futurs futures possible possibles "
+    "prochain prochaine prochains prochaines nouveau nouvelle nouveaux nouvelles potential "
+    "possible future eventual".split()
+)
+
+
+def unstated_topic(question: str, sentence: str) -> bool:
+    """A question on someone's stance on something, quoted from a sentence
+    that does not hold the noun naming that something."""
+    m = _STANCE_Q.search(straight(question))
+    if not m or detect_language(question) != detect_language(sentence):
+        return False
+    nouns = [
+        w
+        for w in re.findall(r"[^\W\d_]{4,}", fold(m.group("topic")))
+        if w not in STOPWORDS and w not in _TOPIC_QUALIFIERS
+    ]
+    return bool(nouns) and nouns[0][:5] not in content_stems(sentence)
+
+
+# --- the names of a yes/no question -----------------------------------------------------
+_ATTRIBUTION = re.compile(r"\b(?:selon|d'apr[eè]s|according to)\b[^,?]*", re.I)
+
+
+def unnamed_in_passage(question: str, passage: str) -> bool:
+    """A French yes/no question naming something (a place, a person, a body)
+    that the passage quoted never names."""
+    if detect_language(question) != "fr":
+        return False
+    q = _ATTRIBUTION.sub(" ", question.replace("’", "'"))
+    words = _words(passage)
+    have = set(words)
+    for m in re.finditer(r"(?<![\w-])[A-ZÀ-Ý][\w-]+", q):
+        if m.start() == len(q) - len(q.lstrip()):
+            continue  # the question's first word
+        w = fold(m.group())
+        if w in places.GENERIC_WORDS or w in STOPWORDS or len(w) < 3:
+            continue
+        codes = {
+            c
+            for c in places.word_nations(w) | places.city_nations(w) | places.countries(w)
+            if c.isalpha() and c not in places.NOT_ACTORS
+        }
+        if codes:
+            if not any(names_actors({c}, passage) for c in codes):
+                return True
+        elif not any(h.startswith(w[:4]) for h in have):
+            return True
+    return False

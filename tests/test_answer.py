@@ -842,6 +842,9 @@ def test_a_description_a_sort_and_the_questions_own_person():
     q = "Quel type de roquettes la Russie achetait-elle à la Corée du Nord ?"
     assert not span_fits(asked(q), "des millions", q)
     assert span_fits(asked(q), "des roquettes Grad", q)
+    q = "What types of defence-industry firms were invited to meet NATO ministers?"
+    assert span_fits(asked(q), "PME", q)  # an acronym is a word however short
+    assert not span_fits(asked(q), "la Russie", q)
     q = "According to Stoltenberg, who is conducting a large-scale counteroffensive?"
     assert not span_fits(asked(q), "Jens Stoltenberg", q)
     assert span_fits(asked(q), "Les forces ukrainiennes", q)

@@ -223,3 +223,20 @@ def test_a_complement_begins_at_a_word_and_a_name_or_a_promise_is_asked(real_ret
     assert extractive_answer(q, real_retriever).abstained
     q = "Combien de drones d'attaque l'Iran s'est-il engagé à livrer à la Russie cette année ?"
     assert extractive_answer(q, real_retriever).abstained
+
+
+def test_a_stance_a_yes_or_no_and_an_agreement_need_what_they_name(real_retriever):
+    # the recognition of Donetsk and Lougansk says nothing of Crimea
+    q = "La Corée du Nord a-t-elle aussi reconnu l'annexion de la Crimée par la Russie ?"
+    assert extractive_answer(q, real_retriever).abstained
+    q = "Quelle est la position de Pyongyang sur une future adhésion de l'Ukraine à l'Otan ?"
+    assert extractive_answer(q, real_retriever).abstained
+    q = "Quel accord de coopération militaire la Corée du Nord et l'Iran ont-ils conclu ?"
+    assert extractive_answer(q, real_retriever).abstained
+    # "PME" was no sort of firm: too short a word
+    q = (
+        "What types of defence-industry companies were invited to meet NATO ministers after "
+        "the Ramstein group meeting?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and "PME" in ans.span

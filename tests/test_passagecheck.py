@@ -23,10 +23,12 @@ from qa.passagecheck import (
     reactors,
     reports_words_of,
     says_kind,
+    unnamed_in_passage,
     unreported_choice,
     unstated_birth,
     unstated_condition,
     unstated_pledge,
+    unstated_topic,
     words_asked_of,
 )
 
@@ -501,6 +503,13 @@ def test_a_meetings_result_is_not_read_from_its_preview():
         ("Quel thème officiel l'Otan a-t-elle donné au sommet ?", "Stoltenberg a plaidé.", True),
         ("What slogan did the summit adopt?", "Le slogan du sommet est « Unis ».", False),
         ("Quel autre thème dominera les discussions ?", "Les munitions.", False),
+        # an agreement is named with its word
+        (
+            "Quel accord de coopération militaire la Corée du Nord et l'Iran ont-ils conclu ?",
+            "La Corée du Nord a cherché à resserrer ses relations avec la Russie.",
+            True,
+        ),
+        ("Which deal did Moscow seek?", "Moscou cherchait un accord sur des munitions.", False),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
@@ -559,3 +568,39 @@ def test_a_pledge_is_answered_by_a_sentence_that_tells_one():
         "Combien de soldats sont engagés dans la contre-offensive ?", delivered
     )
     assert not unstated_pledge("How many members sit on NATO's Military Committee?", delivered)
+
+
+def test_a_stance_is_quoted_from_a_sentence_naming_what_it_is_on():
+    q = "Quelle est la position de Pyongyang sur une éventuelle adhésion de l'Ukraine à l'Otan ?"
+    # Ukraine and NATO are there, the membership is not
+    assert unstated_topic(
+        q,
+        "La Corée du Nord pourrait accroître l'approvisionnement russe pour la guerre en Ukraine.",
+    )
+    assert not unstated_topic(q, "Pyongyang s'oppose à toute adhésion de l'Ukraine à l'Otan.")
+    # the word a stance is described with asks no stance
+    assert not unstated_topic(
+        "Quel mot Milley emploie-t-il pour décrire son opinion sur la capacité de l'aide ?",
+        "« Est-ce que cela va changer énormément la donne ? Je doute », a-t-il dit.",
+    )
+    # a position held is a post
+    assert not unstated_topic(
+        "What position does Seth Jones hold?", "Seth Jones est vice-président."
+    )
+
+
+def test_a_yes_no_question_is_quoted_from_a_passage_naming_what_it_names():
+    q = "La Corée du Nord a-t-elle également reconnu l'annexion de la Crimée par Moscou ?"
+    recognised = (
+        "En juillet, la Corée du Nord est devenue la seule nation, à part la Russie et la Syrie, "
+        "à reconnaître l'indépendance des territoires – Donetsk et Lougansk."
+    )
+    assert unnamed_in_passage(q, recognised)
+    assert not unnamed_in_passage(q, recognised + " Pyongyang a aussi reconnu la Crimée russe.")
+    # a source is not what the question asks about; a capital stands for its country
+    assert not unnamed_in_passage(
+        "D'après la dépêche d'Oslo, Moscou a-t-il reconnu les accusations de la Corée du Sud ?",
+        "La Russie a rejeté les accusations sud-coréennes.",
+    )
+    # English questions name things in another language than the passages
+    assert not unnamed_in_passage("Did North Korea recognise Crimea?", recognised)
