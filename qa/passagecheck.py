@@ -901,7 +901,7 @@ _STANCE_Q = re.compile(
 _TOPIC_QUALIFIERS = frozenset(
     "eventuel eventuelle eventuels eventuelles futur future futurs futures possible possibles "
     "prochain prochaine prochains prochaines nouveau nouvelle nouveaux nouvelles potential "
-    "possible future eventual".split()
+    "eventual upcoming".split()
 )
 
 
@@ -920,6 +920,15 @@ def unstated_topic(question: str, sentence: str) -> bool:
 
 
 # --- the names of a yes/no question -----------------------------------------------------
+#
+# "La Corée du Nord a-t-elle également reconnu l'annexion de la Crimée par
+# Moscou ?" was answered by the sentence on its recognition of Donetsk and
+# Lougansk: a yes/no question is answered by a sentence, not a span of the
+# kind asked, so no span check refuses the sentence on the nearest act. A
+# passage that answers it names what the question names; the source it is
+# asked of ("selon Fox News", "d'après la dépêche d'Oslo") may be named
+# elsewhere. French questions only: an English one names things in another
+# language than the passages.
 _ATTRIBUTION = re.compile(r"\b(?:selon|d'apr[eè]s|according to)\b[^,?]*", re.I)
 
 
@@ -929,8 +938,7 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
     if detect_language(question) != "fr":
         return False
     q = _ATTRIBUTION.sub(" ", question.replace("’", "'"))
-    words = _words(passage)
-    have = set(words)
+    have = set(_words(passage))
     for m in re.finditer(r"(?<![\w-])[A-ZÀ-Ý][\w-]+", q):
         if m.start() == len(q) - len(q.lstrip()):
             continue  # the question's first word
