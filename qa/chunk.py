@@ -79,6 +79,11 @@ def _split_overlong(text: str, spans, hard_limit: int) -> list[tuple[int, int]]:
     return out
 
 
+def chunk_hash(text: str, context: str = "") -> str:
+    """The embedding cache's key: what the chunk's vector is computed from."""
+    return hashlib.sha1((f"{context}\n{text}" if context else text).encode()).hexdigest()
+
+
 def chunk(doc: Document, max_chars: int = 600, overlap: int = 1) -> list[Chunk]:
     sents = split_sentences(doc.text)
     if not sents:
@@ -105,7 +110,7 @@ def chunk(doc: Document, max_chars: int = 600, overlap: int = 1) -> list[Chunk]:
                 text=text,
                 start=start,
                 end=end,
-                hash=hashlib.sha1(text.encode()).hexdigest(),
+                hash=chunk_hash(text),
                 title=doc.title,
                 date=doc.date,
                 source=doc.source,

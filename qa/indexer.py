@@ -34,6 +34,7 @@ from . import sentences as sentence_vectors
 from . import store
 from .chunk import chunk
 from .config import Settings
+from .context import CONTEXT, with_context
 from .dedup import find_duplicates
 from .embed import Embedder, load_embedder
 from .ingest import CLEANING, IngestError, iter_files, read_file
@@ -126,7 +127,8 @@ def scan_file(
             docs.append(ScannedDoc(record, None))
             continue
         try:
-            docs.append(ScannedDoc(record, tuple(chunk(d, chunk_chars, chunk_overlap))))
+            chunks = with_context(d, chunk(d, chunk_chars, chunk_overlap))
+            docs.append(ScannedDoc(record, tuple(chunks)))
         except Exception as e:
             log.info("skipped %s", d.doc_id, exc_info=True)
             docs.append(ScannedDoc(record, None, f"{d.doc_id}: cannot chunk ({e})"))
@@ -231,7 +233,7 @@ def embed_missing(
             vectors[i] = v
     if todo:
         bar = _progress(len(todo), "Embedding", progress)
-        vectors[todo] = embed([searchable[i].text for i in todo], bar.update)
+        vectors[todo] = embed([searchable[i].indexed_text for i in todo], bar.update)
         bar.close()
     return vectors, len(todo)
 
@@ -242,9 +244,10 @@ def embed_missing(
 def _load_previous(
     st: Store, settings: Settings, embedder: Embedder, report: IndexReport, full: bool
 ) -> Snapshot | None:
-    if st.current() is None:
-        return None
     try:
+        # a store of an older format says so already here (Milvus's meta row)
+        if st.current() is None:
+            return None
         prev = st.load(verify=settings.verify_checksums)
     except store.IndexError_ as e:
         if not full:  # add/remove: rebuilding from the files named would drop the others
@@ -318,6 +321,8 @@ def build_index(
             "splitter": "pysbd-fr",
             # what cleaning keeps of an article: a change re-chunks everything
             "cleaning": CLEANING,
+            # what a chunk carries into retrieval besides its text (qa/context.py)
+            "context": CONTEXT,
         }
         same_chunking = prev is not None and prev.manifest.get("chunking") == chunking
         if prev is not None and not same_chunking:

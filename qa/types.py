@@ -32,10 +32,17 @@ class Chunk:
     text: str
     start: int  # character offsets of the chunk inside Document.text
     end: int
-    hash: str  # sha1 of the text: keys the embedding cache
+    hash: str  # sha1 of what is embedded (context and text): keys the embedding cache
     title: str = ""
     date: str = ""
     source: str = ""
+    # the speakers it quotes without naming them ("a-t-il ajouté"): qa/context.py
+    context: str = ""
+
+    @property
+    def indexed_text(self) -> str:
+        """What retrieval reads (BM25 and the embedder): the context, then the text."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -40,6 +40,10 @@ Q_MANY_CANDIDATES = (
     "Sous la conduite de quel pays le Groupe de contact pour l'Ukraine est-il placé ?",
     "Dans quelle ville le groupe de contact piloté par Washington doit-il se réunir avant "
     "les ministres de l’Alliance ?",
+    "Face à quels obstacles, selon le patron de l'Otan, les forces ukrainiennes doivent-elles "
+    "s'attendre à subir des pertes ?",
+    "Qui dirige le Groupe de contact de défense ukrainien ?",
+    "Qu’est-ce que Jens Stoltenberg assure que l’Alliance aura à Vilnius ?",
 )
 # off topic; the reader abstains far below its threshold (confidence ~0.1). The
 # Coupe de France question used before gets "Milley" from the averaged reader

@@ -240,3 +240,14 @@ def test_a_stance_a_yes_or_no_and_an_agreement_need_what_they_name(real_retrieve
     )
     ans = extractive_answer(q, real_retriever)
     assert not ans.abstained and "PME" in ans.span
+
+
+def test_a_passage_quoting_by_a_pronoun_is_found_by_its_speakers_name(real_retriever):
+    # "'…une contre-offensive de grande envergure…', a souligné le secrétaire
+    # général de l'Otan", then "'Personne ne peut prédire…'": the passage never
+    # names him, and carries "Jens Stoltenberg" into retrieval
+    q = "Selon Stoltenberg, à quel stade en est la contre-offensive ukrainienne ?"
+    hits = real_retriever.search(q, k=3)
+    quoting = [h.chunk for h in hits if "contre-offensive de grande envergure" in h.chunk.text]
+    assert quoting and quoting[0].context == "Jens Stoltenberg"
+    assert "Stoltenberg" not in quoting[0].text

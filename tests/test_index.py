@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import store
+from qa.context import CONTEXT
 from qa.indexer import build_index
 from qa.retrieve import Retriever
 
@@ -19,6 +20,7 @@ def test_build_and_load(settings, seed_copy):
     assert m["format_version"] == store.FORMAT_VERSION
     assert m["embedder"] == {"name": "test/fake-hash-256", "dim": 256}
     assert m["chunking"]["max_chars"] == settings.chunk_chars
+    assert m["chunking"]["context"] == CONTEXT  # a change re-chunks and re-embeds
     assert set(m["documents"]) == set(r.added) and "faiss-cpu" in m["versions"]
     assert data.faiss.ntotal == data.n_searchable == m["counts"]["searchable"]
 

@@ -95,7 +95,7 @@ def test_hnsw_grows_in_place_when_documents_are_only_added(settings, seed_copy, 
 
     emb = load_embedder(s.embedder, s.embed_batch_size)
     n = data.n_searchable
-    want = emb.embed_passages([c.text for c in data.chunks[:n]])
+    want = emb.embed_passages([c.indexed_text for c in data.chunks[:n]])
     got = data.faiss.reconstruct_n(0, n)
     assert np.allclose(got, want, atol=1e-5)
 

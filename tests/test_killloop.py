@@ -281,7 +281,7 @@ class _Checker:
             range(data.n_searchable), min(25, data.n_searchable)
         )
         for i in rows:  # FAISS row i is chunk i's vector
-            q = self.fake.embed_queries([data.chunks[i].text])
+            q = self.fake.embed_queries([data.chunks[i].indexed_text])
             scores, ids = data.faiss.search(q, 1)
             assert data.chunks[int(ids[0][0])].hash == data.chunks[i].hash
             assert scores[0][0] > 0.999

@@ -315,3 +315,23 @@ def test_a_milvus_lite_file_gets_a_second_connection_try(monkeypatch):
     with pytest.raises(RuntimeError):  # a server URI: its errors are the user's to see
         milvus._connect(Flaky, "http://localhost:19530", "", 1.0)
     assert calls == ["http://localhost:19530"]
+
+
+def test_a_milvus_index_of_an_older_format_is_refused_then_rebuilt(
+    tmp_path, seed_copy, settings, fake_embedder
+):
+    from qa.retrieve import Retriever
+    from qa.store import IndexError_
+    from qa.stores import open_store
+
+    s = settings.replace(store="milvus", milvus_uri=str(tmp_path / "m.db"))
+    _index(s, [seed_copy], fake_embedder)
+    st = open_store(s)
+    cur = st._current()
+    st._set_current({**cur, "format_version": 1})  # written before chunks kept their context
+    with pytest.raises(IndexError_, match="index format 1, this qa reads 2"):
+        Retriever(s, embedder=fake_embedder)
+    report = _index(s, [seed_copy], fake_embedder)
+    assert "previous index was unusable: rebuilt from scratch" in report.notes
+    r = Retriever(s, embedder=fake_embedder)
+    assert any(c.context for c in r.data.chunks)  # the unnamed speakers are kept

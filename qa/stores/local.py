@@ -51,7 +51,10 @@ def build_bm25(chunks: list[Chunk]):
     import bm25s
 
     bm25 = bm25s.BM25(k1=BM25["k1"], b=BM25["b"])
-    corpus = [analyze(f"{c.title}\n{c.text}" if c.title else c.text) or [""] for c in chunks]
+    corpus = [
+        analyze(f"{c.title}\n{c.indexed_text}" if c.title else c.indexed_text) or [""]
+        for c in chunks
+    ]
     bm25.index(corpus, show_progress=False)
     return bm25
 

@@ -60,7 +60,8 @@ from .sparse import (
 log = logging.getLogger(__name__)
 
 FORMAT = "qa-news-milvus"
-FORMAT_VERSION = 1
+# 2: chunks keep the speakers they quote without naming (`context`, qa/context.py)
+FORMAT_VERSION = 2
 BATCH = 256  # rows per insert/upsert call
 CHUNK_FIELDS = [
     "chunk_id",
@@ -73,6 +74,7 @@ CHUNK_FIELDS = [
     "title",
     "date",
     "source",
+    "context",
     "dup_of",
     "seq",
 ]
@@ -300,7 +302,9 @@ class MilvusStore:
             self._loaded.add(name)
         return name
 
-    def _current(self) -> dict | None:
+    def _current(self, any_format: bool = False) -> dict | None:
+        """The meta row; one of another format is refused unless `any_format`
+        (a full write replaces it)."""
         name = self._meta()
         if not name:
             return None
@@ -320,7 +324,7 @@ class MilvusStore:
             raise IndexError_(
                 f"{self.where}: corrupt meta row; run `qa index` again to rebuild the index"
             ) from None
-        if cur.get("format_version") != FORMAT_VERSION:
+        if cur.get("format_version") != FORMAT_VERSION and not any_format:
             raise IndexError_(
                 f"{self.where}: index format {cur.get('format_version')}, "
                 f"this qa reads {FORMAT_VERSION}; run `qa index` again"
@@ -435,10 +439,11 @@ class MilvusStore:
             raise IndexError_(
                 "QA_SENTENCE_VECTORS is kept in the local index only; unset it with QA_STORE=milvus"
             )
-        cur = self._current()
+        cur = self._current(any_format=True)
         full = (
             prev is None
             or cur is None
+            or cur.get("format_version") != FORMAT_VERSION
             or cur.get("dirty")
             or not isinstance(prev, MilvusSnapshot)
             or prev.gen != cur["gen"]
@@ -483,6 +488,7 @@ class MilvusStore:
         s.add_field("date", DataType.VARCHAR, max_length=64)
         s.add_field("source", DataType.VARCHAR, max_length=1024)
         s.add_field("source_lc", DataType.VARCHAR, max_length=1024)
+        s.add_field("context", DataType.VARCHAR, max_length=4096)
         s.add_field("dup_of", DataType.VARCHAR, max_length=1024)
         s.add_field("seq", DataType.INT64)
         s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
@@ -543,7 +549,9 @@ class MilvusStore:
                 "dense": state.vectors[i].tolist() if i < n else zero,
                 # a duplicate is never searched (dup_of filters it out)
                 "sparse": (
-                    chunk_vector(terms[i] if i in terms else chunk_terms(c.title, c.text), avgdl)
+                    chunk_vector(
+                        terms[i] if i in terms else chunk_terms(c.title, c.indexed_text), avgdl
+                    )
                     if i < n
                     else NO_DUP
                 ),
@@ -572,7 +580,7 @@ class MilvusStore:
         names = self.names(gen)
         stats = Stats()
         terms = {
-            i: chunk_terms(c.title, c.text)
+            i: chunk_terms(c.title, c.indexed_text)
             for i, c in enumerate(state.chunks[: state.n_searchable])
         }
         for t in terms.values():
@@ -637,9 +645,9 @@ class MilvusStore:
         stats = Stats(n=s["n"], total_len=s["total_len"], avgdl_ref=s["avgdl_ref"])
         for cid in deleted + [state.chunks[i].chunk_id for i in upsert]:
             if cid in old and not old[cid][1]:  # was searchable: its terms leave
-                stats.add(chunk_terms(old[cid][0].title, old[cid][0].text), -1)
+                stats.add(chunk_terms(old[cid][0].title, old[cid][0].indexed_text), -1)
         terms = {
-            i: chunk_terms(state.chunks[i].title, state.chunks[i].text)
+            i: chunk_terms(state.chunks[i].title, state.chunks[i].indexed_text)
             for i in upsert
             if i < state.n_searchable
         }
