@@ -29,14 +29,16 @@ def with_context(doc: Document, chunks: list[Chunk]) -> list[Chunk]:
     the hash of the text its vector is computed from)."""
     sents = split_sentences(doc.text)  # cached: speakers.speaker splits the same text
     starts = [s for s, _ in sents]
+    # once a sentence: chunks overlap by a sentence or more; a pronoun's
+    # speaker is looked for in the whole article before the sentence
+    said_by = [speaker(doc.text, s, e) for s, e in sents]
     out = []
     for c in chunks:
         names: list[str] = []
-        for s, e in sents[bisect.bisect_left(starts, c.start) :]:
+        first = bisect.bisect_left(starts, c.start)
+        for (_, e), who in zip(sents[first:], said_by[first:]):
             if e > c.end:
                 break
-            # the whole article: a pronoun's speaker is looked for before the sentence
-            who = speaker(doc.text, s, e)
             if who and who[0] not in c.text and who[0] not in names:
                 names.append(who[0])
         ctx = " ; ".join(names)

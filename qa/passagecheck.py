@@ -597,9 +597,14 @@ def vague_for(question: str, span: str) -> bool:
 _REASON_Q = re.compile(r"^\W*(pourquoi|why)\b|\bpour quelle raison\b|\bfor what reason\b")
 
 
+def content_words(text: str) -> list[str]:
+    """The folded words of four letters or more that are no stopword, in order."""
+    return [w for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in STOPWORDS]
+
+
 def content_stems(text: str) -> set[str]:
-    """The first five letters of each word of four letters or more that is no stopword."""
-    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in STOPWORDS}
+    """The first five letters of each of the text's `content_words`."""
+    return {w[:5] for w in content_words(text)}
 
 
 def unrelated_reason(question: str, sentence: str) -> bool:
@@ -911,11 +916,7 @@ def unstated_topic(question: str, sentence: str) -> bool:
     m = _STANCE_Q.search(straight(question))
     if not m or detect_language(question) != detect_language(sentence):
         return False
-    nouns = [
-        w
-        for w in re.findall(r"[^\W\d_]{4,}", fold(m.group("topic")))
-        if w not in STOPWORDS and w not in _TOPIC_QUALIFIERS
-    ]
+    nouns = [w for w in content_words(m.group("topic")) if w not in _TOPIC_QUALIFIERS]
     return bool(nouns) and nouns[0][:5] not in content_stems(sentence)
 
 
@@ -946,9 +947,7 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
         if w in places.GENERIC_WORDS or w in STOPWORDS or len(w) < 3:
             continue
         codes = {
-            c
-            for c in places.word_nations(w) | places.city_nations(w) | places.countries(w)
-            if c.isalpha() and c not in places.NOT_ACTORS
+            c for c in places.any_nations(m.group()) if c.isalpha() and c not in places.NOT_ACTORS
         }
         if codes:
             if not any(names_actors({c}, passage) for c in codes):
