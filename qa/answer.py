@@ -292,6 +292,7 @@ class Asks:
     preferred: str  # a kind whose spans go first (`PREFERRED`: "calibre")
     figures: frozenset[str]
     actors: frozenset[str]
+    recipients: frozenset[str]
     reactors: tuple[str, ...]
     sequence: bool
     words_of: tuple[str, ...]
@@ -312,6 +313,7 @@ def asks(query: str) -> Asks:
         preferred=preferred,
         figures=frozenset(answertype.figures(query)),
         actors=frozenset(passagecheck.actors(query)),
+        recipients=frozenset(passagecheck.recipients(query) - passagecheck.actors(query)),
         reactors=tuple(passagecheck.reactors(query)),
         sequence=passagecheck.asks_sequence(query),
         words_of=tuple(passagecheck.words_asked_of(query)),
@@ -403,6 +405,10 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         (
             "actor",
             lambda: bool(a.actors) and not passagecheck.names_actors(a.actors, passage()),
+        ),
+        (
+            "recipient",
+            lambda: bool(a.recipients) and not passagecheck.names_actors(a.recipients, passage()),
         ),
         ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
         ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),

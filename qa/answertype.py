@@ -730,6 +730,25 @@ def _told_as_interval(span: str, sentence: str) -> bool:
     return bool(_AFTER.match(after) or ahead)
 
 
+_TIMES_Q = re.compile(r"\b(combien de fois|how many times)\b")
+_TIMES = re.compile(r"\b(fois|reprises|occasions|times|once|twice)\b")
+
+
+def _told_as_times(span: str, question: str, sentence: str) -> bool:
+    """The span, or the words just after it, count times ("à deux reprises",
+    "trois fois par an") or the thing the question names ("combien de fois
+    l'Inter a-t-il remporté la Ligue" -> "trois Ligues")."""
+    folded, s = fold(sentence), fold(span)
+    at = folded.find(s)
+    after = _words(folded[at + len(s) :])[:2] if at >= 0 else []
+    stems = {w[:5] for w in _words(question) if len(w) > 3}
+    return bool(
+        _TIMES.search(s)
+        or _TIMES.search(" ".join(after))
+        or any(w[:5] in stems for w in after if len(w) > 3)
+    )
+
+
 def _counts_time(question: str) -> bool:
     """A count of units of time ("depuis combien d'années", "how many days")."""
     m = _UNIT_ASKED.search(fold(question))
@@ -1124,6 +1143,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "1 milliard de dollars" does not count countries, nor its "1"
         if sentence and not _counts_the_thing(question, sentence):
             return False
+        if _TIMES_Q.search(q) and not _told_as_times(span, question, sentence):
+            return False  # "combien de fois" -> "deux fois", not "17 appels"
         if _DURATION_Q.search(q) and not (_units(span) or _LONG.search(fold(span))):
             return False  # "17 appels" is no duration
         if _counts_time(question) and months(span) and not _units(span):
@@ -1183,6 +1204,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
+        if _MEASURE.search(s):
+            return False  # "152 mm" measures, and is no part of anything
         if not whole and _MONEY.search(span):
             return False  # "1 milliard de dollars" of a budget the question gives no sum of
         if any(c.isdigit() for c in s):
@@ -1587,20 +1610,37 @@ _TELLS = (
     r"fait etat|faire etat|evoqu|mention|revel|reveal|report|publi|communiqu|accus|nie|"
     r"deny|denied"
 )
+# "a déclaré en août", "selon un reportage de CNN mercredi": the month or
+# day it was said or reported, not when what was said happened
 _SAID_ON = re.compile(
-    rf"\b(a|ont|avait|avaient)\s+([\w-]+\s+)?{_SPOKE}\s+(?P<day>{WEEKDAY})\b|"
-    rf"\b{_SAID}(\s+on)?\s+(?P<day_en>{WEEKDAY})\b"
+    rf"\b(a|ont|avait|avaient)\s+([\w-]+\s+)?{_SPOKE}\s+((en|le|ce|in|on)\s+)?"
+    rf"(?P<day>{WEEKDAY}|{_MONTH})\b|"
+    rf"\b{_SAID}(\s+(on|in))?\s+(?P<day_en>{WEEKDAY}|{_MONTH})\b|"
+    rf"\b(selon|d'apres|according to)\s+([\w'-]+\s+){{1,5}}?(?P<source_day>{WEEKDAY})\b"
 )
+# the question's own verb: up to its inverted subject ("Quand l'Iran
+# prévoit-il de livrer…"); the rest may name a report as a thing ("les
+# missiles évoqués dans le reportage de CNN")
+_ASKING_VERB = re.compile(r"^[^?]*?\w-(t-)?(il|elle|ils|elles|on)\b(\s+[\w']+){0,2}")
 
 
 def _said_that_day(span: str, sentence: str, question: str) -> bool:
-    """The span is only the weekday on which the sentence's speaker spoke,
-    and the question does not ask about speaking."""
+    """The span is only the weekday or month on which the sentence's speaker
+    spoke or its source reported, and the question does not ask about
+    speaking."""
     day = fold(span).strip(" .,").split()
-    if not sentence or not day or not re.fullmatch(WEEKDAY, day[-1]) or len(day) > 2:
+    if not sentence or not day or not re.fullmatch(f"{WEEKDAY}|{_MONTH}", day[-1]):
         return False
-    spoke = {m.group("day") or m.group("day_en") for m in _SAID_ON.finditer(fold(sentence))}
-    q = fold(question)
+    if len(day) > 2:
+        return False
+    spoke = {
+        m.group("day") or m.group("day_en") or m.group("source_day")
+        for m in _SAID_ON.finditer(straight(sentence))
+    }
+    q = straight(question)
+    verb = _ASKING_VERB.match(q)
+    if verb:
+        q = verb.group(0)
     return day[-1] in spoke and not (_SPEECH_Q.search(q) or re.search(rf"\b({_SPOKE}|{_TELLS})", q))
 
 

@@ -119,6 +119,29 @@ def actors(question: str) -> set[str]:
     }
 
 
+# the country given to: "quel montant les États-Unis ont-ils accordé à
+# Taïwan", "how many shells were sent to Israel". A passage on what was given
+# to another (Ukraine's 325 million dollars) does not answer it.
+_CAPITALISED = r"[A-ZÀ-Ý][\w-]+((?: (?:du|de|des|of the|of))? [A-ZÀ-Ý][\w-]+){0,2}"
+_RECIPIENT = re.compile(
+    r"\b(accord|fourni|livr|offert|promis|envoy|vend|vendu|donn|c[ée]d|transf[ée]r|exp[ée]di|"
+    r"achemin|allou|vers)\w* (?:[\w'-]+ ){0,3}?(a|à|au|aux) "
+    rf"(?P<c>(la |le |les |l')?{_CAPITALISED})"
+    r"|\b(gave|given|give|sent|send|provided|provide|supplied|supply|delivered|deliver|sold|"
+    r"sell|pledged|pledge|promised|granted|grant|offered|transferred|allocated)\b "
+    rf"(?:[\w'-]+ ){{0,4}}?to (?P<d>(the )?{_CAPITALISED})"
+)
+
+
+def recipients(question: str) -> set[str]:
+    """CLDR codes of the countries the question names as given to."""
+    return {
+        code
+        for m in _RECIPIENT.finditer(question.replace("’", "'"))
+        for code in places.ends_with_country(m.group("c") or m.group("d"))
+    }
+
+
 def _ends_with_body(text: str) -> set[str]:
     """The body (`places.BODIES`: the EU, NATO, the UN) the text ends with, as
     its first name: "l'Union européenne a-t-elle promis" makes the EU act."""
@@ -181,10 +204,17 @@ _REACTION_OF = re.compile(
     rf"|\bpositions? {_OF}{_PARTY.replace('?P<c>', '?P<d>')} (sur|vis-a-vis|quant|concernant|face|"
     r"envers|a l'egard|relativement|par rapport|a propos)\b"
 )
+# "que pense Sung-Yoon Lee du projet…", "qu'en pense Moscou": an opinion is
+# a reaction, told by the one who holds it
+_THINKS = re.compile(
+    rf"\b(que|qu'en) (pense|pensent|pensait|pensaient)(-t)?(-(il|elle|ils|elles))? {_PARTY}"
+    r"( (de|du|des|d')\b|\s*\?|$)"
+)
 _NAME_EN = r"(the )?[A-Z][\w-]+( [A-Z][\w-]+){0,2}"
 _REACTED_EN = re.compile(
     rf"\b(?i:how) (did|does|has|have|will|would) (?P<c>{_NAME_EN})"
     r"( [a-z]+){0,2} (react|respond|reply|answer|receive)"
+    rf"|\b(?i:what) (did|does|do) (?P<d>{_NAME_EN}) think (of|about)\b"
 )
 _REACTION_OF_EN = re.compile(
     rf"(?P<c>\b{_NAME_EN})['’]s (official )?((reaction|response|reply)|(position|stance) "
@@ -206,6 +236,7 @@ def reactors(question: str) -> list[str]:
     found = [m.group("c") for m in _REACTED.finditer(folded)]
     found += [m.group("c") or m.group("d") for m in _REACTION_OF.finditer(folded)]
     found += [m.group("c") for m in _ANSWERED.finditer(folded)]
+    found += [m.group("c") for m in _THINKS.finditer(folded)]
     for pattern in (_REACTED_EN, _REACTION_OF_EN):
         for m in pattern.finditer(question.replace("’", "'")):
             found.append(fold(m.group("c") or m.group("d")))
@@ -931,6 +962,12 @@ def unstated_topic(question: str, sentence: str) -> bool:
 # elsewhere. French questions only: an English one names things in another
 # language than the passages.
 _ATTRIBUTION = re.compile(r"\b(?:selon|d'apr[eè]s|according to)\b[^,?]*", re.I)
+# "le partenariat entre Moscou et Pyongyang" is told as that "des deux
+# nations": a passage naming one of two countries and "the two" names both
+_THE_TWO = re.compile(
+    r"\b(les|des|aux) deux (nations|pays|etats|capitales|allies)\b|"
+    r"\bthe two (countries|nations|states)\b"
+)
 
 
 def unnamed_in_passage(question: str, passage: str) -> bool:
@@ -940,6 +977,7 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
         return False
     q = _ATTRIBUTION.sub(" ", question.replace("’", "'"))
     have = set(_words(passage))
+    countries: list[frozenset[str]] = []  # each country's codes
     for m in re.finditer(r"(?<![\w-])[A-ZÀ-Ý][\w-]+", q):
         if m.start() == len(q) - len(q.lstrip()):
             continue  # the question's first word
@@ -950,8 +988,9 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
             c for c in places.any_nations(m.group()) if c.isalpha() and c not in places.NOT_ACTORS
         }
         if codes:
-            if not any(names_actors({c}, passage) for c in codes):
-                return True
+            countries.append(frozenset(codes))
         elif not any(h.startswith(w[:4]) for h in have):
             return True
-    return False
+    missing = {codes for codes in countries if not any(names_actors({c}, passage) for c in codes)}
+    pair = len(set(countries)) == 2 and _THE_TWO.search(fold(passage))
+    return len(missing) > (1 if pair else 0)

@@ -131,7 +131,7 @@ def test_typed_questions_keep_only_sentences_of_their_type():
     )
     assert _typed([other, money], 0.97, q) == ([money], 0.95)  # the first pick had no amount
     assert _typed([other], 0.97, q) == ([], 0.0)  # on topic, no amount: abstain
-    untyped = "Que fournit l'Iran à la Russie ?"
+    untyped = "Que fournit l'Iran ?"
     assert _typed([other], 0.97, untyped) == ([other], 0.97)
 
 
@@ -647,6 +647,43 @@ def test_porte_parole_names_no_nation():
         ("Quelle part des achats étaient des roquettes ?", "share", "la moitié", "", True),
         ("Quelle proportion de l'Occident s'est retirée ?", "share", "une grande partie", "", True),
         ("How much of Russia is suffering?", "share", "tout entière", "", True),
+        # a measure is no part of anything
+        (
+            "Quelle part de sa production d'obus la Corée du Nord réserve-t-elle à la Russie ?",
+            "share",
+            "152 mm",
+            "Pyongyang fournira des obus de 152 mm.",
+            False,
+        ),
+        # how many times: counted as times, or as the thing the question names
+        (
+            "Combien de fois par an les chefs de la défense se réunissent-ils ?",
+            "count",
+            "douzaine",
+            "Une réunion d'une douzaine de dirigeants militaires aura lieu dimanche.",
+            False,
+        ),
+        (
+            "Combien de fois Poutine et Kim se sont-ils parlé au téléphone ?",
+            "count",
+            "17 appels",
+            "L'Ukraine a intercepté des appels de troupes russes – 17 appels, selon Reuters.",
+            False,
+        ),
+        (
+            "Combien de fois les ministres se sont-ils réunis ?",
+            "count",
+            "deux",
+            "Les ministres se sont réunis deux fois cette année.",
+            True,
+        ),
+        (
+            "Combien de fois l'Inter a-t-il remporté la Ligue des champions ?",
+            "count",
+            "trois",
+            "L'Inter compte à son palmarès trois Ligues des champions.",
+            True,
+        ),
         (
             "Quel est le prix unitaire d'un obus ?",
             "sum",
@@ -1710,6 +1747,14 @@ def test_the_day_someone_spoke_and_the_tense_of_when():
     assert span_fits(
         "day", "mercredi", "Quel jour la Maison Blanche a-t-elle fait état des lettres ?", told
     )
+    # the month it was said, the day a source reported it
+    august = "L'administration Biden a déclaré en août que l'armée russe avait reçu des drones."
+    assert not span_fits("when", "août", "When did Russia first use Iranian drones?", august)
+    assert span_fits("when", "août", "Quand l'administration Biden l'a-t-elle déclaré ?", august)
+    cnn = "Téhéran prévoit de fournir des missiles à la Russie, selon un reportage de CNN mercredi."
+    late = "Quand l'Iran prévoit-il de livrer les missiles évoqués dans le reportage de CNN ?"
+    assert not span_fits("when", "mercredi", late, cnn)
+    assert span_fits("day", "mercredi", "Quel jour CNN a-t-il rapporté ce projet ?", cnn)
     # a question about the past is not answered by "next week", nor the future by "last week"
     assert not span_fits("when", "la semaine prochaine", "When did Zelensky last visit Washington?")
     assert span_fits(

@@ -242,6 +242,28 @@ def test_a_stance_a_yes_or_no_and_an_agreement_need_what_they_name(real_retrieve
     assert not ans.abstained and "PME" in ans.span
 
 
+def test_times_shares_recipients_and_the_day_of_a_report(real_retriever):
+    # Ukraine's 325 million dollars were not given to Taiwan
+    q = "Quel montant d'aide militaire Washington a-t-il accordé à Taïwan ?"
+    assert extractive_answer(q, real_retriever).abstained
+    # "une douzaine de dirigeants" counts leaders, not meetings a year
+    q = "Combien de fois par an les chefs militaires de l'OTAN se réunissent-ils ?"
+    assert extractive_answer(q, real_retriever).abstained
+    # "152 mm" is no share of anything
+    q = "Quelle part de sa production d'obus Pyongyang réserve-t-elle à Moscou ?"
+    assert extractive_answer(q, real_retriever).abstained
+    # CNN reported it on Wednesday: not when Tehran delivers
+    q = "Quand l'Iran compte-t-il livrer à la Russie les missiles sol-sol évoqués par CNN ?"
+    assert extractive_answer(q, real_retriever).abstained
+    # "les deux nations" are Moscow and Pyongyang
+    q = (
+        "Selon Sung-Yoon Lee, le partenariat entre Moscou et Pyongyang va-t-il vite changer "
+        "la donne pour la Russie sur le terrain ukrainien ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and "résultats significatifs" in ans.answer
+
+
 def test_a_passage_quoting_by_a_pronoun_is_found_by_its_speakers_name(real_retriever):
     # "'…une contre-offensive de grande envergure…', a souligné le secrétaire
     # général de l'Otan", then "'Personne ne peut prédire…'": the passage never

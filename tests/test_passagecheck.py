@@ -21,6 +21,7 @@ from qa.passagecheck import (
     own_paragraph,
     places_in_sequence,
     reactors,
+    recipients,
     reports_words_of,
     says_kind,
     unnamed_in_passage,
@@ -95,6 +96,29 @@ def test_the_place_where_something_happens_is_not_the_one_reacting():
     assert names_reactor(party, "L'Ukraine a dénoncé l'envoi d'ouvriers dans le Donbass.")
     (korea,) = reactors("How did North Korea react to the drills?")
     assert not names_reactor(korea, "The drills were a show of force against North Korea.")
+
+
+def test_what_someone_thinks_is_told_by_them():
+    q = "Que pense Sung-Yoon Lee du projet d'envoyer des ouvriers nord-coréens dans le Donbass ?"
+    (lee,) = reactors(q)
+    workers = "Les Nord-Coréens ont manifesté leur intérêt à envoyer des ouvriers du bâtiment."
+    assert not names_reactor(lee, workers)
+    assert names_reactor(lee, "Sung-Yoon Lee a déclaré que le projet servirait Pyongyang.")
+    (kirby,) = reactors("What does Kirby think of the letters?")
+    assert names_reactor(kirby, "Kirby a qualifié les lettres de superficielles.")
+    assert reactors("Que pense-t-on du projet ?") == []
+
+
+def test_the_country_given_to_is_named_by_the_passage():
+    q = "Quel montant d'aide militaire les États-Unis ont-ils accordé à Taïwan ?"
+    assert recipients(q) == {"TW"}
+    ukraine = "Zelensky a conclu un accord avec le président Biden pour une aide de 325 millions."
+    assert not names_actors(recipients(q), ukraine)
+    assert names_actors(recipients(q), "Washington a accordé 80 millions de dollars à Taipei.")
+    assert recipients("How many shells did South Korea send to the United States?") == {"US"}
+    assert recipients("Combien d'obus la Corée du Nord a-t-elle livrés à la Russie ?") == {"RU"}
+    # a place where, not one given to
+    assert recipients("Combien de chefs se réunissent à Oslo ?") == set()
 
 
 def test_a_party_named_only_inside_a_quote_is_not_the_one_reacting():
@@ -604,3 +628,14 @@ def test_a_yes_no_question_is_quoted_from_a_passage_naming_what_it_names():
     )
     # English questions name things in another language than the passages
     assert not unnamed_in_passage("Did North Korea recognise Crimea?", recognised)
+    # a pair of countries told as "les deux nations"
+    pair = (
+        "Selon Sung-Yoon Lee, le partenariat entre Moscou et Pyongyang va-t-il rapidement "
+        "changer la donne pour la Russie ?"
+    )
+    lee = (
+        "Sung-Yoon Lee a déclaré que le partenariat ne produirait peut-être pas de résultats "
+        "immédiats pour la Russie, mais renforcerait la position des deux nations."
+    )
+    assert not unnamed_in_passage(pair, lee)
+    assert unnamed_in_passage(pair, lee.replace("des deux nations", "de Moscou"))
