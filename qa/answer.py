@@ -408,7 +408,13 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ),
         (
             "recipient",
-            lambda: bool(a.recipients) and not passagecheck.names_actors(a.recipients, passage()),
+            lambda: (
+                bool(a.recipients)
+                and (
+                    not passagecheck.names_actors(a.recipients, passage())
+                    or passagecheck.gives_to_others(a.recipients, sentence)
+                )
+            ),
         ),
         ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
         ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),

@@ -125,7 +125,7 @@ def actors(question: str) -> set[str]:
 _CAPITALISED = r"[A-ZÀ-Ý][\w-]+((?: (?:du|de|des|of the|of))? [A-ZÀ-Ý][\w-]+){0,2}"
 _RECIPIENT = re.compile(
     r"\b(accord|fourni|livr|offert|promis|envoy|vend|vendu|donn|c[ée]d|transf[ée]r|exp[ée]di|"
-    r"achemin|allou|vers)\w* (?:[\w'-]+ ){0,3}?(a|à|au|aux) "
+    r"achemin|allou|vers[ée])\w* (?:[\w'-]+ ){0,3}?(a|à|au|aux) "
     rf"(?P<c>(la |le |les |l')?{_CAPITALISED})"
     r"|\b(gave|given|give|sent|send|provided|provide|supplied|supply|delivered|deliver|sold|"
     r"sell|pledged|pledge|promised|granted|grant|offered|transferred|allocated)\b "
@@ -138,8 +138,23 @@ def recipients(question: str) -> set[str]:
     return {
         code
         for m in _RECIPIENT.finditer(question.replace("’", "'"))
-        for code in places.ends_with_country(m.group("c") or m.group("d"))
+        for code in _names_country(m.group("c") or m.group("d"))
     }
+
+
+def _names_country(text: str) -> set[str]:
+    """The country the words end with, by name or capital ("à Pyongyang")."""
+    last = _words(text)[-1:]
+    codes = places.ends_with_country(text) | (places.city_nations(last[0]) if last else set())
+    return {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
+
+
+def gives_to_others(need: AbstractSet[str], sentence: str) -> bool:
+    """Does the sentence tell what was given to someone, and never to a
+    country of `need` ("un gouverneur russe avait offert à Kim cinq drones"
+    for "combien de drones la Corée du Nord a-t-elle fournis à la Russie")?"""
+    given = [m.group("c") or m.group("d") for m in _RECIPIENT.finditer(sentence.replace("’", "'"))]
+    return bool(need and given) and not any(names_actors(need, g) for g in given)
 
 
 def _ends_with_body(text: str) -> set[str]:
@@ -299,6 +314,13 @@ _PLACED = re.compile(
 )
 
 
+# "la Corée du Nord est devenue la seule nation, à part la Russie et la
+# Syrie, à reconnaître…": nor is a party set aside from what is told
+_EXCEPTED = re.compile(
+    r"\b(?i:à part|a part|hormis|sauf|excepté|outre(?!-)|apart from|except|besides)\b[^,;:.]*"
+)
+
+
 def names_reactor(party: str, sentence: str) -> bool:
     """Does the sentence name the party (`reactors`): a country by name, demonym
     or time-zone city (`names_actors`), a seat of its power ("le Kremlin"),
@@ -306,7 +328,7 @@ def names_reactor(party: str, sentence: str) -> bool:
     # "Peu avant que la Maison Blanche ne publie…, Pyongyang a tiré": a party
     # named in a clause of time or concession is not the one reacting
     sentence = _SUBORDINATE.sub(" ", _speaker_part(sentence))
-    sentence = _PLACED.sub(" ", _AGAINST.sub(" ", sentence))
+    sentence = _PLACED.sub(" ", _AGAINST.sub(" ", _EXCEPTED.sub(" ", sentence)))
     folded = f" {' '.join(_words(party))} "
     codes = places.countries(party) | places.demonym_nations(party) | places.city_nations(party)
     codes |= {c for seat, c in places.SEATS.items() if f" {seat} " in folded}

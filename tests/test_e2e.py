@@ -255,6 +255,20 @@ def test_times_shares_recipients_and_the_day_of_a_report(real_retriever):
     # CNN reported it on Wednesday: not when Tehran delivers
     q = "Quand l'Iran compte-t-il livrer à la Russie les missiles sol-sol évoqués par CNN ?"
     assert extractive_answer(q, real_retriever).abstained
+    # the five drones went from a Russian governor to Kim, not the other way
+    assert extractive_answer(
+        "Combien de drones Pyongyang a-t-il fournis à Moscou ?", real_retriever
+    ).abstained
+    ans = extractive_answer(
+        "Combien de drones la Russie a-t-elle offerts à Kim Jong Un ?", real_retriever
+    )
+    assert not ans.abstained and "cinq" in ans.span
+    # Syria is named only as set aside from North Korea's recognition
+    q = (
+        "Comment la Syrie a-t-elle accueilli la reconnaissance de Donetsk et de Lougansk par "
+        "la Corée du Nord ?"
+    )
+    assert extractive_answer(q, real_retriever).abstained
     # "les deux nations" are Moscow and Pyongyang
     q = (
         "Selon Sung-Yoon Lee, le partenariat entre Moscou et Pyongyang va-t-il vite changer "

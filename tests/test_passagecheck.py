@@ -11,6 +11,7 @@ from qa.passagecheck import (
     asks_result,
     asks_sequence,
     bare_line,
+    gives_to_others,
     named_kind,
     names_actors,
     names_reactor,
@@ -88,6 +89,16 @@ def test_a_party_that_something_is_done_against_is_not_the_one_reacting():
     assert names_reactor(party, "La Russie a dénoncé un soutien accru contre elle.")
 
 
+def test_a_party_set_aside_is_not_the_one_reacting():
+    (syria,) = reactors("Comment la Syrie a-t-elle accueilli la reconnaissance par Pyongyang ?")
+    aside = (
+        "La Corée du Nord est devenue la seule nation, à part la Russie et la Syrie, à "
+        "reconnaître l'indépendance des territoires."
+    )
+    assert not names_reactor(syria, aside)
+    assert names_reactor(syria, "La Syrie a salué la reconnaissance par Pyongyang.")
+
+
 def test_the_place_where_something_happens_is_not_the_one_reacting():
     (party,) = reactors("Comment Kiev a-t-il réagi à l'offre d'ouvriers de Pyongyang ?")
     s = "Pyongyang veut envoyer des ouvriers pour reconstruire dans l'est de l'Ukraine."
@@ -119,6 +130,17 @@ def test_the_country_given_to_is_named_by_the_passage():
     assert recipients("Combien d'obus la Corée du Nord a-t-elle livrés à la Russie ?") == {"RU"}
     # a place where, not one given to
     assert recipients("Combien de chefs se réunissent à Oslo ?") == set()
+    # a capital names its country
+    assert recipients("Combien de drones Moscou prévoit-elle de livrer à Pyongyang ?") == {"KP"}
+
+
+def test_a_gift_told_the_other_way_round_answers_nothing():
+    q = "Combien de drones la Corée du Nord a-t-elle fournis à la Russie ?"
+    gift = "Un gouverneur régional russe avait offert à Kim cinq drones « kamikaze »."
+    assert gives_to_others(recipients(q), gift)
+    assert not gives_to_others(recipients(q), "Pyongyang a livré à Moscou des obus.")
+    # a sentence that tells no one given to is left to the other checks
+    assert not gives_to_others(recipients(q), "Les drones sont arrivés en Russie.")
 
 
 def test_a_party_named_only_inside_a_quote_is_not_the_one_reacting():
