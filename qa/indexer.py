@@ -331,7 +331,11 @@ def build_index(
                     "the chunk settings differ from the index's; run `qa index` on the whole "
                     "folder to re-chunk every document"
                 )
-            report.notes.append("chunk settings changed: re-chunked and re-embedded everything")
+            # the vector cache is keyed by each chunk's text (`Chunk.hash`): the
+            # summary's "N embedded" tells how many had to be embedded again
+            report.notes.append(
+                "chunk settings changed: re-chunked everything, embedded only the changed chunks"
+            )
         same_embedder = prev is not None and prev.embedder == embedder.name
         same_embedder = same_embedder and int(prev.manifest["embedder"]["dim"]) == embedder.dim
 
