@@ -1629,9 +1629,9 @@ def _said_that_day(span: str, sentence: str, question: str) -> bool:
     spoke or its source reported, and the question does not ask about
     speaking."""
     day = fold(span).strip(" .,").split()
-    if not sentence or not day or not re.fullmatch(f"{WEEKDAY}|{_MONTH}", day[-1]):
+    if not sentence or not day or len(day) > 2:
         return False
-    if len(day) > 2:
+    if not re.fullmatch(f"{WEEKDAY}|{_MONTH}", day[-1]):
         return False
     spoke = {
         m.group("day") or m.group("day_en") or m.group("source_day")

@@ -12,8 +12,13 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   a-t-il annoncé", "l'aide promise par la Belgique") is answered only from a
   passage that names it (`actors`, `names_actors`), by name, demonym or
   time-zone city;
+- a recipient check: "quel montant les États-Unis ont-ils accordé à
+  Taïwan" is answered only from a passage naming the country given to, by a
+  sentence that tells no gift to anyone else (`recipients`,
+  `gives_to_others`);
 - a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
-  position de l'Inde" are answered only by a sentence naming that party
+  position de l'Inde", "que pense Lee du projet" are answered only by a
+  sentence naming that party, other than as set aside ("à part la Syrie")
   (`reactors`, `names_reactor`);
 - a sequence check: "avant de rejoindre", "qui doit succéder", "the next
   meeting" are answered only by a sentence with a word of sequence in it
@@ -50,7 +55,11 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   by a sentence that says a birth (`unstated_birth`);
 - a pledge check: "combien de drones l'Iran s'est-il engagé à livrer",
   "how many jets has Denmark pledged" are answered only by a sentence that
-  tells a promise, a plan or an announcement (`unstated_pledge`).
+  tells a promise, a plan or an announcement (`unstated_pledge`);
+- a stance-topic check: "quelle est la position de X sur Y" is answered
+  only by a sentence holding Y's first noun (`unstated_topic`);
+- a yes/no names check: a French yes/no question is answered only from a
+  passage naming what it names, outside its source (`unnamed_in_passage`).
 
 Patterns are French and English, written from general usage and checked on
 PIAF's validation questions; docs/answers.md gives their effect on the
