@@ -417,6 +417,14 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             ),
         ),
         ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
+        (
+            "reacting",
+            lambda: (
+                bool(a.reactors)
+                and passagecheck.asks_reacting(query)
+                and not passagecheck.tells_reaction(sentence)
+            ),
+        ),
         ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),
         (
             "words of",

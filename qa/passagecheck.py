@@ -19,7 +19,9 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 - a reaction check: "comment le Kremlin a-t-il réagi", "quelle est la
   position de l'Inde", "que pense Lee du projet" are answered only by a
   sentence naming that party, other than as set aside ("à part la Syrie")
-  (`reactors`, `names_reactor`);
+  (`reactors`, `names_reactor`); a reaction asked by its verb, only by a
+  sentence that reports words or a reaction (`asks_reacting`,
+  `tells_reaction`);
 - a sequence check: "avant de rejoindre", "qui doit succéder", "the next
   meeting" are answered only by a sentence with a word of sequence in it
   (`asks_sequence`, `places_in_sequence`);
@@ -328,6 +330,41 @@ _PLACED = re.compile(
 _EXCEPTED = re.compile(
     r"\b(?i:à part|a part|hormis|sauf|excepté|outre(?!-)|apart from|except|besides)\b[^,;:.]*"
 )
+
+
+# "Comment Kiev a-t-il réagi aux révélations de Kirby ?" was answered by a
+# sentence naming Ukraine as where the shells go: a reaction asked by its
+# verb is told by words reported or a verb of reacting. The list is wide on
+# purpose (any "appel", "soutien", "concern" will do): it refuses only the
+# sentences that report nobody's reaction.
+_REACTS = re.compile(
+    r"\b(reag|repon|rejet|rejett|dement|condamn|salu|denon|accueil|critiqu|protest|exprim|"
+    r"qualifi|ni[ea]|nie|refus|menac|averti|promi|appel|exhort|react|respon|repl|reject|"
+    r"den(y|ie)|condemn|welcom|critici|protest|express|dismiss|warn|threat|call|urg|refus|vow|"
+    r"optimis|pessimis|inquiet|preoccup|concern|satisf|soutien|soutenu|oppos|favorable)\w*"
+)
+
+
+def asks_reacting(question: str) -> bool:
+    """Is a reaction asked by its verb ("comment X a-t-il réagi", "how did X
+    respond", "que pense X"), not as a position or a reaction named?"""
+    folded = straight(question)
+    return bool(
+        _REACTED.search(folded)
+        or _ANSWERED.search(folded)
+        or _THINKS.search(folded)
+        or _REACTED_EN.search(question.replace("’", "'"))
+    )
+
+
+def tells_reaction(sentence: str) -> bool:
+    """Does the sentence report words or a reaction: a verb of speech, a quote,
+    or a verb or noun of reacting ("a démenti", "a salué", "son optimisme")?"""
+    return (
+        _before_speech(sentence) is not None
+        or bool(re.match(r"\W*[«“\"]", sentence.strip()))
+        or bool(_REACTS.search(straight(sentence)))
+    )
 
 
 def names_reactor(party: str, sentence: str) -> bool:

@@ -269,6 +269,12 @@ def test_times_shares_recipients_and_the_day_of_a_report(real_retriever):
         "la Corée du Nord ?"
     )
     assert extractive_answer(q, real_retriever).abstained
+    # a passage naming Ukraine as where the shells go reports no reaction of Kyiv
+    q = (
+        "Comment Kiev a-t-il réagi aux révélations de Kirby sur les obus nord-coréens "
+        "envoyés à la Russie ?"
+    )
+    assert extractive_answer(q, real_retriever).abstained
     # "les deux nations" are Moscow and Pyongyang
     q = (
         "Selon Sung-Yoon Lee, le partenariat entre Moscou et Pyongyang va-t-il vite changer "

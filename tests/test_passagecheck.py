@@ -8,6 +8,7 @@ from qa.passagecheck import (
     another_day,
     asks_negated,
     asks_outcome,
+    asks_reacting,
     asks_result,
     asks_sequence,
     bare_line,
@@ -25,6 +26,7 @@ from qa.passagecheck import (
     recipients,
     reports_words_of,
     says_kind,
+    tells_reaction,
     unnamed_in_passage,
     unreported_choice,
     unstated_birth,
@@ -87,6 +89,19 @@ def test_a_party_that_something_is_done_against_is_not_the_one_reacting():
     s = "Il plaide pour un soutien accru aux forces ukrainiennes contre la Russie."
     assert not names_reactor(party, s)
     assert names_reactor(party, "La Russie a dénoncé un soutien accru contre elle.")
+
+
+def test_a_reaction_asked_by_its_verb_is_told_by_words_or_a_reaction():
+    assert asks_reacting("Comment Kiev a-t-il réagi aux révélations de John Kirby ?")
+    assert asks_reacting("How did Donald Trump react to the proposal?")
+    assert asks_reacting("Que pense Sung-Yoon Lee du projet ?")
+    # a position or a reaction named may be an act ("sa reconnaissance de Donetsk")
+    assert not asks_reacting("Quelle est la position de Pyongyang sur la guerre ?")
+    shipped = "La Corée du Nord expédie un « nombre important » d'obus vers la Russie et l'Ukraine."
+    assert not tells_reaction(shipped)
+    assert tells_reaction("Kiev a dénoncé ces livraisons.")
+    assert tells_reaction("« C'est inacceptable », a déclaré le ministre ukrainien.")
+    assert tells_reaction("Moscou a exprimé son optimisme quant à la coopération.")
 
 
 def test_a_party_set_aside_is_not_the_one_reacting():
