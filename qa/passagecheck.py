@@ -338,10 +338,10 @@ _EXCEPTED = re.compile(
 # purpose (any "appel", "soutien", "concern" will do): it refuses only the
 # sentences that report nobody's reaction.
 _REACTS = re.compile(
-    r"\b(reag|repon|rejet|rejett|dement|condamn|salu|denon|accueil|critiqu|protest|exprim|"
-    r"qualifi|ni[ea]|nie|refus|menac|averti|promi|appel|exhort|react|respon|repl|reject|"
-    r"den(y|ie)|condemn|welcom|critici|protest|express|dismiss|warn|threat|call|urg|refus|vow|"
-    r"optimis|pessimis|inquiet|preoccup|concern|satisf|soutien|soutenu|oppos|favorable)\w*"
+    r"\b(reag|repon|rejet|dement|condamn|salu|denon|accueil|critiqu|protest|exprim|qualifi|"
+    r"ni[ea]|refus|menac|averti|promi|appel|exhort|react|respon|repl|reject|den(y|ie)|condemn|"
+    r"welcom|critici|express|dismiss|warn|threat|call|urg|vow|optimis|pessimis|inquiet|"
+    r"preoccup|concern|satisf|soutien|soutenu|oppos|favorable)\w*"
 )
 
 
