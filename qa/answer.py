@@ -294,6 +294,7 @@ class Asks:
     actors: frozenset[str]
     recipients: frozenset[str]
     reactors: tuple[str, ...]
+    reacting: bool  # the reaction is asked by its verb (`passagecheck.asks_reacting`)
     sequence: bool
     words_of: tuple[str, ...]
     complement: answertype.Complement | None
@@ -307,14 +308,16 @@ class Asks:
 def asks(query: str) -> Asks:
     kind, asked = answertype.expected(query), answertype.asked(query)
     preferred = asked if asked in PREFERRED else ""
+    actors, reactors = passagecheck.actors(query), tuple(passagecheck.reactors(query))
     return Asks(
         kind=kind,
         asked="" if preferred else asked,
         preferred=preferred,
         figures=frozenset(answertype.figures(query)),
-        actors=frozenset(passagecheck.actors(query)),
-        recipients=frozenset(passagecheck.recipients(query) - passagecheck.actors(query)),
-        reactors=tuple(passagecheck.reactors(query)),
+        actors=frozenset(actors),
+        recipients=frozenset(passagecheck.recipients(query) - actors),
+        reactors=reactors,
+        reacting=bool(reactors) and passagecheck.asks_reacting(query),
         sequence=passagecheck.asks_sequence(query),
         words_of=tuple(passagecheck.words_asked_of(query)),
         complement=answertype.role_complement(query),
@@ -419,11 +422,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("reaction", lambda: not all(passagecheck.names_reactor(r, sentence) for r in a.reactors)),
         (
             "reacting",
-            lambda: (
-                bool(a.reactors)
-                and passagecheck.asks_reacting(query)
-                and not passagecheck.tells_reaction(sentence)
-            ),
+            lambda: a.reacting and not passagecheck.tells_reaction(sentence),
         ),
         ("sequence", lambda: a.sequence and not passagecheck.places_in_sequence(sentence)),
         (

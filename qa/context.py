@@ -20,7 +20,8 @@ from .speakers import speaker
 from .types import Chunk, Document
 
 # What `with_context` adds to a chunk, in the index manifest's chunking: a
-# change re-chunks and re-embeds everything. 1: the unnamed speakers.
+# change re-chunks everything, and re-embeds the chunks whose context
+# changed (`Chunk.hash` covers it). 1: the unnamed speakers.
 CONTEXT = 1
 
 

@@ -331,7 +331,7 @@ def build_index(
                     "the chunk settings differ from the index's; run `qa index` on the whole "
                     "folder to re-chunk every document"
                 )
-            # the vector cache is keyed by each chunk's text (`Chunk.hash`): the
+            # the vector cache is keyed by each chunk's text and context (`Chunk.hash`): the
             # summary's "N embedded" tells how many had to be embedded again
             report.notes.append(
                 "chunk settings changed: re-chunked everything, embedded only the changed chunks"
