@@ -309,6 +309,8 @@ def asks(query: str) -> Asks:
     kind, asked = answertype.expected(query), answertype.asked(query)
     preferred = asked if asked in PREFERRED else ""
     actors, reactors = passagecheck.actors(query), tuple(passagecheck.reactors(query))
+    if asked in ("count", "paid", "sum", "share") or kind == "money":
+        actors |= passagecheck.givers(query)  # "le montant de l'aide norvégienne"
     return Asks(
         kind=kind,
         asked="" if preferred else asked,

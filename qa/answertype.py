@@ -133,7 +133,9 @@ _GATES: list[tuple[str, re.Pattern]] = [
             # "pa[yi]" but not "pays": "combien de pays" asks for a count
             # "quel est le montant total des réductions": money too (blind7, g48)
             r"\b(quel (prix|montant|co[uû]t)|quelle somme|"
-            r"quel(le)? (est|[ée]tait) (le |la )?(prix|montant|co[uû]t|somme)|combien .{0,40}\b"
+            r"quel(le)? (est|[ée]tait|a [ée]t[ée]|avait [ée]t[ée]) (le |la )?"
+            r"(prix|montant|co[uû]t|somme)|"
+            r"combien .{0,40}\b"
             r"(pa(y[eéè]|i[eé])\w*|co[uû]t\w*|versée?s?\b|dépens\w*)|"
             r"how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
             r"what (price|amount of money)|quelle (est la |etait la |était la )?valeur|"
@@ -372,7 +374,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "sum",
         re.compile(
-            r"\b(a combien s.elev\w*|quel (est|etait) (le |la )?(\w+ )?(cout|budget|montant)|"
+            r"\b(a combien s.elev\w*|"
+            r"quel (est|etait|a ete|avait ete) (le |la )?(\w+ )?(cout|budget|montant)|"
             # "quelle somme X apporte-t-il à la ligne d'un milliard": not that milliard
             r"quel(le)?s? (montant|somme|budget|cout)s?\b|what (sum|amount)\b(?! of)|"
             r"quel (est|etait) le prix (unitaire|moyen|d.une?)|"
@@ -385,7 +388,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "share",
         re.compile(
-            r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion)|how much of)\b"
+            r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion)|how much of|"
+            r"quel (est le |etait le )?pourcentage|what (is |was )?(the )?percentage)\b"
         ),
     ),
     # a sum paid, earned or worth: "centaines" (of drones) is none
@@ -524,7 +528,7 @@ _ROLES = {
     "chef|head": "chef|head",
     "dirigeant|leader": "dirige|leader",
     "responsable|official": "respon|offici",
-    "depute|lawmaker|parlementaire": "depute|lawmak|parlem|elu",
+    "depute|lawmaker|parlementaire|elu": "depute|lawmak|parlem|elu",
     "senateur|senator": "senat",
     "directeur|director": "direct",
     # who wrote the piece: the byline ("Publié par : …") names no role. Not
@@ -536,6 +540,8 @@ _ROLES = {
     "envoye|envoy|emissaire|emissary": "envoy|emissa",
     "maire|mayor": "maire|mayor",
     "officier|officer": "offici|genera|amiral|admiral",
+    # "l'homologue russe de Lloyd Austin": someone of that nation with a role
+    "homologue|counterpart": "homolog|counterpart",
 }
 # Roles that say no more than "someone who leads": any new name answers them
 # ("quel dirigeant américain" -> "Biden"); an official has a title to show.
@@ -700,6 +706,8 @@ _BETWEEN_Q = re.compile(
     r"months|hours|years)))\b[^?]*\b(apres|avant(?! de\b)|entre|after|before|between)\b"
 )
 
+# "combien de temps a duré la rencontre entre A et B": a length, whatever "entre" says
+_LASTED_Q = re.compile(r"\bdure(e|es|r|ra|rait|rent|ait|nt)?\b|\blasted\b|\blast\W*$")
 _INTERVAL_Q = re.compile(
     r"\b(apres|avant|entre|depuis|ecoul\w*|separ\w*|plus tard|after|before|between|since|"
     r"later|elapsed|passed|delai|dans combien|d'ici|how soon|until|in how)\b"
@@ -1149,9 +1157,13 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "17 appels" is no duration
         if _counts_time(question) and months(span) and not _units(span):
             return False  # "30 août 2023" is no number of years
-        if (_DURATION_Q.search(q) or _counts_time(question)) and _only_interval(span, q, sentence):
+        if (_DURATION_Q.search(q) or _counts_time(question)) and (
+            _only_interval(span, q, sentence)
+            or (_LASTED_Q.search(q) and _told_as_interval(span, sentence))
+        ):
             return False  # "quelques semaines seulement après" is no visit's length
-        if _BETWEEN_Q.search(q) and sentence and not _told_as_interval(span, sentence):
+        between = _BETWEEN_Q.search(q) and not _LASTED_Q.search(q)
+        if between and sentence and not _told_as_interval(span, sentence):
             return False  # "le voyage de six jours" is no time between two events
         if _EXACT_Q.search(q) and not re.search(r"\d", s) and _VAGUE.search(s):
             return False  # "combien d'heures exactement" -> not "quelques heures"
@@ -1204,6 +1216,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)
+        if _PERCENT_Q.search(q) and not (_PERCENT.search(s) or _PART.search(s)):
+            return False  # "quel pourcentage" -> "15 %", "la moitié"; not "8,5 milliards"
         if _MEASURE.search(s):
             return False  # "152 mm" measures, and is no part of anything
         if not whole and _MONEY.search(span):
@@ -1285,6 +1299,8 @@ _PART = re.compile(
     r"fifths?|tenths?|majority|minority|most|all|none|whole|entire)\b"
 )
 # "des millions", "centaines", "plusieurs milliers de": how many, not what sort
+_PERCENT_Q = re.compile(r"\b(pourcentage|percentage)\b")
+_PERCENT = re.compile(r"%|\b(pour ?cents?|pourcent|percent|per cent|points?)\b")
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
@@ -1412,7 +1428,9 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
 
 # Roles any official holds besides a title: "quel responsable" -> "le
 # secrétaire d'État Antony Blinken"
-_GENERIC_ROLES = frozenset(("responsable", "official", "chef", "head", "officier", "officer"))
+_GENERIC_ROLES = frozenset(
+    ("responsable", "official", "chef", "head", "officier", "officer", "homologue", "counterpart")
+)
 
 
 def _presented_nations(span: str, sentence: str) -> set[str]:

@@ -114,6 +114,35 @@ _AGENT = re.compile(
 )
 
 
+# the giver of aid named beside it: "l'aide militaire de la Norvège", "aid
+# from Japan", "la dernière aide norvégienne", "Norwegian military aid"
+_AID = r"(aide|assistance|soutien|contribution|paquet|enveloppe|aid|support|package)"
+_AID_KIND = (
+    r"(militaire|financiere|humanitaire|economique|military|financial|humanitarian|economic)"
+)
+_GIVER = re.compile(
+    rf"\b{_AID}( {_AID_KIND})? (de la |du |des |de l['’]|d['’]|from (the )?)"
+    r"(?P<c>[A-ZÀ-Ý][\w-]+( (du|de|des) [A-ZÀ-Ý][\w-]+)?)"
+)
+_GIVER_ADJ = (
+    re.compile(rf"\b{_AID}( {_AID_KIND})? (?P<a>[a-zà-ÿ-]{{4,}})\b"),
+    re.compile(rf"\b(?P<a>[A-Z][a-z-]{{3,}})( {_AID_KIND})? {_AID}\b"),
+)
+
+
+def givers(question: str) -> set[str]:
+    """The countries the question names as giving the aid it asks about: an
+    actor when the question asks the aid's amount (qa/answer.py), not when
+    it asks what someone said of "l'assistance nord-coréenne", which a
+    passage may tell without naming the giver again."""
+    q = question.replace("’", "'")
+    codes = {c for m in _GIVER.finditer(q) for c in places.ends_with_country(m.group("c"))}
+    for m in (m for pattern in _GIVER_ADJ for m in pattern.finditer(q)):
+        named = places.demonym_nations(m.group("a"))
+        codes |= named if len(named) == 1 else set()  # "américaine": the US or its Samoa
+    return {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
+
+
 def actors(question: str) -> set[str]:
     """CLDR codes of the countries the question asks about as the actor."""
     return {
@@ -1037,6 +1066,15 @@ _THE_TWO = re.compile(
     r"\bthe two (countries|nations|states)\b"
 )
 
+# the houses of Congress sit in the Capitol: "se rendra au Capitole" answers
+# "doit-il se rendre au Congrès ?"
+_SAME_PLACE = {
+    "congres": ("capitole",),
+    "congress": ("capitol",),
+    "capitole": ("congres",),
+    "capitol": ("congress", "congres"),
+}
+
 
 def unnamed_in_passage(question: str, passage: str) -> bool:
     """A French yes/no question naming something (a place, a person, a body)
@@ -1057,7 +1095,7 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
         }
         if codes:
             countries.append(frozenset(codes))
-        elif not any(h.startswith(w[:4]) for h in have):
+        elif not any(h.startswith((w[:4], *_SAME_PLACE.get(w, ()))) for h in have):
             return True
     missing = {codes for codes in countries if not any(names_actors({c}, passage) for c in codes)}
     pair = len(set(countries)) == 2 and _THE_TWO.search(fold(passage))

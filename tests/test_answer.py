@@ -655,6 +655,54 @@ def test_porte_parole_names_no_nation():
             "Pyongyang fournira des obus de 152 mm.",
             False,
         ),
+        # a percentage is told as one, or as a part; a sum of money is none
+        (
+            "Quel pourcentage des républicains du Congrès s'oppose à l'aide ?",
+            "share",
+            "8,5 milliards de dollars",
+            "Biden a proposé 8,5 milliards de dollars en aide humanitaire.",
+            False,
+        ),
+        ("What percentage of Republicans oppose the aid?", "share", "40 %", "", True),
+        ("Quel pourcentage des républicains s'y oppose ?", "share", "la moitié", "", True),
+        # how long something lasted is no time left before an event
+        (
+            "Combien de temps a duré la rencontre entre les industriels et les ministres ?",
+            "count",
+            "un mois",
+            "A un mois du sommet de Vilnius, plusieurs sujets divisent l'Alliance.",
+            False,
+        ),
+        (
+            "Combien de temps a duré la rencontre entre les industriels et les ministres ?",
+            "count",
+            "deux heures",
+            "La rencontre a duré deux heures.",
+            True,
+        ),
+        # an elected official, a counterpart of a nation: roles
+        (
+            "Quel élu républicain mène l'opposition à l'aide ?",
+            "holder",
+            "Volodymyr Zelensky",
+            "Le président ukrainien Volodymyr Zelensky se rendra au Capitole.",
+            False,
+        ),
+        (
+            "Who is the Russian counterpart of Lloyd Austin?",
+            "holder",
+            "Kim Jong Un",
+            "Le président russe Vladimir Poutine et le dirigeant nord-coréen Kim Jong Un ont "
+            "échangé des lettres.",
+            False,
+        ),
+        (
+            "Qui est l'homologue russe de Lloyd Austin ?",
+            "holder",
+            "Sergueï Choïgu",
+            "Le ministre russe de la Défense Sergueï Choïgu a rencontré Kim.",
+            True,
+        ),
         # how many times: counted as times, or as the thing the question names
         (
             "Combien de fois par an les chefs de la défense se réunissent-ils ?",

@@ -12,6 +12,7 @@ from qa.passagecheck import (
     asks_result,
     asks_sequence,
     bare_line,
+    givers,
     gives_to_others,
     named_kind,
     names_actors,
@@ -676,3 +677,21 @@ def test_a_yes_no_question_is_quoted_from_a_passage_naming_what_it_names():
     )
     assert not unnamed_in_passage(pair, lee)
     assert unnamed_in_passage(pair, lee.replace("des deux nations", "de Moscou"))
+    # the houses of Congress sit in the Capitol
+    congress = "Lors de son passage aux États-Unis, Zelensky doit-il aussi se rendre au Congrès ?"
+    visit = (
+        "Zelensky se rendra à la Maison Blanche et au Capitole lors de son passage aux États-Unis."
+    )
+    assert not unnamed_in_passage(congress, visit)
+    assert unnamed_in_passage(congress, visit.replace(" et au Capitole", ""))
+
+
+def test_the_giver_of_aid_named_beside_it_is_an_actor_of_its_amount():
+    assert givers("Quel a été le montant de la dernière aide militaire norvégienne ?") == {"NO"}
+    assert givers("Quel est le montant de l'aide militaire de la Norvège à l'Ukraine ?") == {"NO"}
+    assert givers("How much Norwegian military aid went to Ukraine?") == {"NO"}
+    assert givers("How much aid from Japan reached Kyiv?") == {"JP"}
+    assert givers("Quelle aide nord-coréenne la Russie reçoit-elle ?") == {"KP"}
+    # "américaine" is the United States or its Samoa: no actor rather than a wrong one
+    assert givers("Quel est le montant de l'aide américaine ?") == set()
+    assert givers("Quel montant l'aide à l'Ukraine atteint-elle ?") == set()
