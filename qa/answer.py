@@ -295,6 +295,7 @@ class Asks:
     recipients: frozenset[str]
     reactors: tuple[str, ...]
     reacting: bool  # the reaction is asked by its verb (`passagecheck.asks_reacting`)
+    aim: bool  # "dans quel but / to what end" (`answertype.asks_aim`)
     sequence: bool
     words_of: tuple[str, ...]
     complement: answertype.Complement | None
@@ -320,6 +321,7 @@ def asks(query: str) -> Asks:
         recipients=frozenset(passagecheck.recipients(query) - actors),
         reactors=reactors,
         reacting=bool(reactors) and passagecheck.asks_reacting(query),
+        aim=answertype.asks_aim(query),
         sequence=passagecheck.asks_sequence(query),
         words_of=tuple(passagecheck.words_asked_of(query)),
         complement=answertype.role_complement(query),
@@ -365,6 +367,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
         ("reason", lambda: passagecheck.unrelated_reason(query, sentence)),
+        ("aim", lambda: a.aim and not answertype.told_as_aim(span, sentence)),
         ("condition", lambda: passagecheck.unstated_condition(query, sentence)),
         ("birth", lambda: passagecheck.unstated_birth(query, sentence)),
         (

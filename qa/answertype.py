@@ -1836,6 +1836,36 @@ def only_purpose(question: str, span: str) -> bool:
     return bool(_WHAT_Q.search(fold(question))) and bool(_PURPOSE.search(fold(span)))
 
 
+# "Dans quel but…", "à quelle fin…", "to what end…" ask an aim, which a cause
+# ("en raison de leurs programmes nucléaires") is not: the span is told as an
+# aim when it opens with one ("pour…", "afin de…") or a word of aiming comes
+# shortly before it ("dans une tentative d'encourager le dirigeant à
+# abandonner…", "afin de durer…"). "Pourquoi" asks either.
+_AIM_Q = re.compile(
+    r"\b(dans (quel|quels) (but|objectifs?)|a quelles? fins?|"
+    r"for what purposes?|to what end|with what (aim|purpose|goal)|what for)\b"
+)
+_AIM = re.compile(
+    r"\b(pour|afin|but|vue|visant|vise|viser|objectif|destine\w*|tentative|to|order|aim\w*|"
+    r"purpose|goal|intended|attempt|effort|bid|so as|so that)\b"
+)
+_AIM_WINDOW = 80  # characters before the span: "une tentative infructueuse d'encourager X à"
+
+
+def asks_aim(question: str) -> bool:
+    return bool(_AIM_Q.search(fold(question)))
+
+
+def told_as_aim(span: str, sentence: str) -> bool:
+    """Does the sentence tell the span as an aim? A span not found in it is
+    left to the other checks."""
+    s, folded = fold(span), fold(sentence)
+    if _AIM.match(s.lstrip(" '\"«“")):
+        return True
+    at = folded.find(s)
+    return at < 0 or bool(_AIM.search(folded[max(0, at - _AIM_WINDOW) : at]))
+
+
 # "Le pays qui a envoyé du personnel en Crimée a aussi entraîné qui ?", "what
 # did the country that Kirby says is disguising its shipments fire…?": the
 # question describes a country to ask something else of it, and the reader
@@ -1889,7 +1919,12 @@ _COMPARED = re.compile(
 # un accord de 325 millions de dollars": a figure in a clause that tells who
 # is meant belongs to another fact than the one asked, often of another passage
 _DESCRIBED = re.compile(
-    rf"\b({PERSON_NOUNS}|{COUNTRY_NOUNS})\w*( [\w-]+){{0,2}}\s*,?\s+(qui|dont|who|whose)\b[^?]*"
+    rf"\b({PERSON_NOUNS}|{COUNTRY_NOUNS})\w*( [\w-]+){{0,2}}\s*,?\s+"
+    r"((avec|pour|chez|contre|with|for|against) )?(qui|dont|who|whose|whom|lequel|laquelle)\b[^?]*|"
+    # or which article is meant: "according to the Fox News Digital piece
+    # that mentions the $325 million deal"
+    r"\b(article|piece|report|story|dispatch|depeche|reportage|papier)s?( [\w-]+){0,2}\s*,?\s+"
+    r"(qui|dont|ou|that|which|where)\b[^?]*"
 )
 
 

@@ -902,6 +902,11 @@ _NAMED_KINDS = {
     r"accords?|agreements?|deals?|pactes?|pacts?": r"accord|agreement|deal|pacte|pact|traite|treat",
     r"porte-avions|(aircraft )?carriers?": r"porte-avions|carrier",
     r"sous-marins?|submarines?": r"sous-marin|submarine",
+    r"iles?|islands?": r"iles?|islands?|insulaire|archipel\w*",
+    # a site: "quelles installations militaires Kim a-t-il visitées"
+    r"installations?|usines?|facilit(y|ies)|factor(y|ies)": (
+        r"installation|usine|facilit|factor|site|base|cosmodrome|chantier|arsenal|complexe|complex"
+    ),
     # a theme given ("thème officiel"), not a topic ("quel autre thème dominera…")
     r"themes? officiels?|official themes?|slogans?|mottos?": r"theme|slogan|motto|mot d'ordre",
 }

@@ -2089,3 +2089,39 @@ def test_a_yes_no_answer_leads_with_the_sentence_not_a_fact_of_it():
     assert answer.span == "152 mm"  # the JSON keeps the reader's span and its offsets
     calibre = "Quel calibre d'obus Pyongyang fournirait-il ?"
     assert compose(calibre, "fr", [pick], [hit], calibre, 0.9).answer.startswith("152 mm — ")
+
+
+def test_an_aim_is_told_as_one_and_a_cause_is_not():
+    from qa.answertype import asks_aim, told_as_aim
+
+    q = "Dans quel but l'Iran a-t-il envoyé du personnel en Crimée ?"
+    assert asks_aim(q) and asks_aim("To what end are Putin and Zelensky seeking support?")
+    assert not asks_aim("Pourquoi l'Iran a-t-il envoyé du personnel en Crimée ?")
+    isolated = (
+        "La Corée du Nord et l'Iran sont isolés en raison de leurs programmes nucléaires et de "
+        "leur bilan en matière de droits de l'homme."
+    )
+    assert not told_as_aim("leurs programmes nucléaires", isolated)
+    sent = "L'Iran a envoyé du personnel en Crimée pour fournir un soutien technique aux drones."
+    assert told_as_aim("fournir un soutien technique aux drones", sent)
+    assert told_as_aim("pour fournir un soutien technique aux drones", sent)
+    trump = (
+        "Trump a échangé des lettres avec Kim dans une tentative infructueuse d'encourager le "
+        "dirigeant nord-coréen à abandonner son programme d'armes nucléaires."
+    )
+    assert told_as_aim("abandonner son programme d'armes nucléaires", trump)
+
+
+def test_a_figure_naming_the_article_or_the_one_described_is_not_the_passages():
+    from qa.answertype import figures
+
+    assert figures("Combien de drones, selon l'article qui évoque les 325 millions ?") == set()
+    assert not figures(
+        "How many calls did Kyiv intercept, according to the Fox News Digital piece that "
+        "mentions the $325 million deal?"
+    )
+    assert not figures(
+        "Combien d'aide humanitaire a proposé le président avec lequel Zelensky a conclu un "
+        "accord d'aide de 325 millions de dollars ?"
+    )
+    assert figures("Que comprend l'aide de 325 millions de dollars ?") == {"325"}

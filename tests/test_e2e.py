@@ -293,3 +293,37 @@ def test_a_passage_quoting_by_a_pronoun_is_found_by_its_speakers_name(real_retri
     quoting = [h.chunk for h in hits if "contre-offensive de grande envergure" in h.chunk.text]
     assert quoting and quoting[0].context == "Jens Stoltenberg"
     assert "Stoltenberg" not in quoting[0].text
+
+
+def test_roles_sites_aims_givers_and_the_article_a_question_names(real_retriever):
+    abstains = [
+        # Zelensky is no elected Republican
+        "Quel élu républicain s'oppose à l'aide supplémentaire pour Kiev ?",
+        # the 13.1 billion dollars are Washington's, not Norway's
+        "Quel a été le montant de l'aide militaire norvégienne à l'Ukraine ?",
+        # no passage says which factory or site
+        "Quelles usines d'armement Kim a-t-il visitées en Russie ?",
+        # "le secrétaire américain" is no Russian counterpart
+        "Qui est l'homologue russe de Lloyd Austin ?",
+        # "Asie Mineure" is no island
+        "Which island does the country backing Putin alongside Iran claim?",
+    ]
+    for q in abstains:
+        assert extractive_answer(q, real_retriever).abstained, q
+    # the Capitol is where Congress sits
+    ans = extractive_answer(
+        "Zelensky ira-t-il au Congrès pendant son séjour aux États-Unis ?", real_retriever
+    )
+    assert not ans.abstained and "Capitole" in ans.answer
+    # the $325 million name the article, not the passage that answers
+    q = (
+        "How many calls did Ukraine intercept, according to the piece that mentions the "
+        "$325 million deal?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and "17" in ans.span
+    # an aim is told as one
+    ans = extractive_answer(
+        "Dans quel but l'Iran a-t-il envoyé du personnel en Crimée ?", real_retriever
+    )
+    assert not ans.abstained and "soutien technique" in ans.span

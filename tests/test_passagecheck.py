@@ -572,6 +572,15 @@ def test_a_meetings_result_is_not_read_from_its_preview():
             True,
         ),
         ("Which deal did Moscow seek?", "Moscou cherchait un accord sur des munitions.", False),
+        # an island, a site: named with their word
+        ("Which island does China claim?", "Poutine s'est tourné vers l'Asie Mineure.", True),
+        ("Quelle île la Chine revendique-t-elle ?", "l'île autonome de Taïwan", False),
+        (
+            "Quelles installations militaires Kim a-t-il visitées ?",
+            "La Corée du Nord recevrait des vivres en échange de munitions.",
+            True,
+        ),
+        ("Which factory did Kim visit?", "Kim a visité le cosmodrome Vostotchny.", False),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
