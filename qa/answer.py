@@ -138,8 +138,9 @@ _WEEK = re.compile(r"\b(jour) de la semaine\b|\b(day) of the week\b", re.I)
 
 def for_reader(query: str) -> str:
     """The question as the reader reads it: without words that only restate
-    the kind of answer and lure it to a look-alike ("de la semaine")."""
-    return _WEEK.sub(lambda m: m.group(1) or m.group(2), query)
+    the kind of answer and lure it to a look-alike ("de la semaine"), nor
+    the outlet it is asked of (`passagecheck.without_outlet`)."""
+    return _WEEK.sub(lambda m: m.group(1) or m.group(2), passagecheck.without_outlet(query))
 
 
 def read_passages(reader, query: str, hits: list[Hit], settings: Settings):

@@ -1298,9 +1298,10 @@ _PART = re.compile(
     r"essentiel|plupart|parties?|tous|toutes|tout|entier|entiere|aucune?|half|third|quarters?|"
     r"fifths?|tenths?|majority|minority|most|all|none|whole|entire)\b"
 )
-# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
+# "quel pourcentage" is told as one or as a part ("la moitié"), not as a sum
 _PERCENT_Q = re.compile(r"\b(pourcentage|percentage)\b")
 _PERCENT = re.compile(r"%|\b(pour ?cents?|pourcent|percent|per cent|points?)\b")
+# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
@@ -1846,10 +1847,12 @@ _AIM_Q = re.compile(
     r"for what purposes?|to what end|with what (aim|purpose|goal)|what for)\b"
 )
 _AIM = re.compile(
-    r"\b(pour|afin|but|vue|visant|vise|viser|objectif|destine\w*|tentative|to|order|aim\w*|"
-    r"purpose|goal|intended|attempt|effort|bid|so as|so that)\b"
+    r"\b(pour|afin|(le|pour|un) but|en vue|visant|vise|viser|objectif|destine\w*|tentative|"
+    r"in order|aim\w*|purpose|goal|intended|attempt|effort|bid|so as|so that)\b"
 )
 _AIM_WINDOW = 80  # characters before the span: "une tentative infructueuse d'encourager X à"
+# English "to" is everywhere: only right before the span ("… to boost its defence base")
+_TO = re.compile(r"\bto\s*$")
 
 
 def asks_aim(question: str) -> bool:
@@ -1860,10 +1863,11 @@ def told_as_aim(span: str, sentence: str) -> bool:
     """Does the sentence tell the span as an aim? A span not found in it is
     left to the other checks."""
     s, folded = fold(span), fold(sentence)
-    if _AIM.match(s.lstrip(" '\"«“")):
+    if _AIM.match(s.lstrip(" '\"«“")) or re.match(r"\W*to\b", s):
         return True
     at = folded.find(s)
-    return at < 0 or bool(_AIM.search(folded[max(0, at - _AIM_WINDOW) : at]))
+    before = folded[max(0, at - _AIM_WINDOW) : at]
+    return at < 0 or bool(_AIM.search(before) or _TO.search(before))
 
 
 # "Le pays qui a envoyé du personnel en Crimée a aussi entraîné qui ?", "what

@@ -2110,6 +2110,11 @@ def test_an_aim_is_told_as_one_and_a_cause_is_not():
         "dirigeant nord-coréen à abandonner son programme d'armes nucléaires."
     )
     assert told_as_aim("abandonner son programme d'armes nucléaires", trump)
+    # English "to" only right before the span; "but" is no aim there
+    sent = "Moscow is seeking more shells to boost its defence industrial base."
+    assert told_as_aim("boost its defence industrial base", sent)
+    sent = "Both are isolated, but mostly because of their nuclear programmes."
+    assert not told_as_aim("their nuclear programmes", sent)
 
 
 def test_a_figure_naming_the_article_or_the_one_described_is_not_the_passages():

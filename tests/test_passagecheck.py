@@ -34,6 +34,7 @@ from qa.passagecheck import (
     unstated_condition,
     unstated_pledge,
     unstated_topic,
+    without_outlet,
     words_asked_of,
 )
 
@@ -704,3 +705,31 @@ def test_the_giver_of_aid_named_beside_it_is_an_actor_of_its_amount():
     # "américaine" is the United States or its Samoa: no actor rather than a wrong one
     assert givers("Quel est le montant de l'aide américaine ?") == set()
     assert givers("Quel montant l'aide à l'Ukraine atteint-elle ?") == set()
+
+
+def test_the_reader_reads_a_question_without_the_outlet_it_is_asked_of():
+    from qa.answer import for_reader
+
+    assert without_outlet("Selon la dépêche d’Oslo, qui a averti les Alliés ?") == (
+        "qui a averti les Alliés ?"
+    )
+    assert without_outlet("Quel pays, selon Fox News Digital, a entraîné des troupes ?") == (
+        "Quel pays a entraîné des troupes ?"
+    )
+    q = (
+        "How many calls did Kyiv intercept, according to the Fox News Digital piece that "
+        "mentions the $325 million deal?"
+    )
+    assert without_outlet(q) == "How many calls did Kyiv intercept ?"
+    # a person or a body is named by the passage; a question may ask the outlet
+    for q in (
+        "Dans quel but l'Iran a-t-il envoyé du personnel, selon l'administration Biden ?",
+        "Selon Milley, que cherche la Russie ?",
+        "Selon quelle agence l'Ukraine a-t-elle intercepté des appels ?",
+        "D'après quel média Téhéran livrerait-il des missiles ?",
+        "Selon qui la Corée du Nord est-elle désespérée ?",
+    ):
+        assert without_outlet(q) == q
+    assert for_reader("D'après News18, quel jour de la semaine Kim est-il arrivé ?") == (
+        "quel jour Kim est-il arrivé ?"
+    )
