@@ -11,7 +11,8 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 - an actor check: a question that makes a country act ("le Danemark
   a-t-il annoncé", "l'aide promise par la Belgique") is answered only from a
   passage that names it (`actors`, `names_actors`), by name, demonym or
-  time-zone city;
+  time-zone city; so is one asking the amount of a country's aid ("l'aide
+  militaire norvégienne", `givers`);
 - a recipient check: "quel montant les États-Unis ont-ils accordé à
   Taïwan" is answered only from a passage naming the country given to, by a
   sentence that tells no gift to anyone else (`recipients`,
@@ -58,6 +59,8 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 - a pledge check: "combien de drones l'Iran s'est-il engagé à livrer",
   "how many jets has Denmark pledged" are answered only by a sentence that
   tells a promise, a plan or an announcement (`unstated_pledge`);
+- the outlet a question is asked of ("selon Fox News Digital") is in no
+  passage: the reader reads the question without it (`without_outlet`);
 - a stance-topic check: "quelle est la position de X sur Y" is answered
   only by a sentence holding Y's first noun (`unstated_topic`);
 - a yes/no names check: a French yes/no question is answered only from a
