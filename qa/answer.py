@@ -91,6 +91,11 @@ ALTERNATIVE_GAP = 2.0
 # dernière". For the other kinds a next span of the asked kind answered more
 # unanswerable questions than it saved (docs/answers.md, thirty-sixth round).
 GIVES_WAY = frozenset({"count", "when"})
+# The kinds a sentence states in words a pattern finds ("jeudi", "en mars",
+# "23h23"): when the reader's span is another fact of a sentence that states
+# one such, that one is the span (`_stated`; the outlet of "quelle chaîne a
+# rapporté…" too). A date or a year has its own ways (`_relative_year`).
+STATED = frozenset({"day", "month", "time"})
 # A question that joins two facts (qa/joins.py) looks for the span both its
 # halves read among each half's best spans, of all its passages, this many.
 JOIN_SPANS = 12
@@ -500,22 +505,43 @@ def _relative_year(p: Pick) -> Pick | None:
     return replace(p, span=text[start:end], start=start, end=end, others=())
 
 
+def _one_in_sentence(p: Pick, found: list[tuple[int, int]]) -> Pick | None:
+    """The pick with the one place `found` in its sentence (start, end) as its
+    span; None when there are several or none."""
+    at = p.hit.chunk.text.find(p.sentence) if len(found) == 1 else -1
+    if at < 0:
+        return None
+    start, end = at + found[0][0], at + found[0][1]
+    return replace(p, span=p.hit.chunk.text[start:end], start=start, end=end, others=())
+
+
 def _measured(p: Pick, kind: str, query: str) -> Pick:
     """A calibre question answered from a sentence that holds one new measure
     although the reader's span is another fact: the measure is the span
     ("155 mm", not "1 milliard de dollars" from "Une ligne de crédits de 1
     milliard de dollars … pour des munitions de 155 mm")."""
     found = [
-        m
+        (m.start(), m.start() + len(m.group(0).rstrip()))
         for m in answertype.measures(p.sentence)
         if answertype.span_fits(kind, m.group(0).strip(), query)
     ]
-    at = p.hit.chunk.text.find(p.sentence) if len(found) == 1 else -1
-    if at < 0:
-        return p
-    span = found[0].group(0).strip()
-    start = at + found[0].start()
-    return replace(p, span=span, start=start, end=start + len(span), others=())
+    return _one_in_sentence(p, found) or p
+
+
+def _stated(p: Pick, kind: str, query: str) -> Pick | None:
+    """A day asked of a sentence that writes one, although the reader's span
+    is another fact ("un mois" of "à un mois du sommet" in a sentence about
+    Thursday's meeting): that day is the span. So is the month, the time, or
+    the outlet the sentence cites when the question asks which outlet
+    reported ("selon un reportage de CNN", not "la Russie")."""
+    sentence = p.sentence
+    found = (
+        answertype.outlets_in(sentence) if kind == "body" else answertype.dates_in(kind, sentence)
+    )
+    fitting = [
+        (a, b) for a, b in found if answertype.span_fits(kind, sentence[a:b], query, sentence)
+    ]
+    return _one_in_sentence(p, fitting)
 
 
 def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], float]:
@@ -553,6 +579,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             return subject  # "qui a supposé…" -> "Les experts", not "Les experts ont émis…"
         if a.asked == "year" and (dated := _relative_year(p)) and passes(dated):
             return dated  # "1 milliard de dollars … adoptée cette année": "cette année"
+        stated_kind = a.asked in STATED or (a.asked == "body" and answertype.asks_media(query))
+        if stated_kind and (stated := _stated(p, a.asked, query)) and passes(stated):
+            return stated  # "quel jour", a sentence of Thursday's meeting: "jeudi"
         # "outre X, quel…": not X; a count or a time of the wrong kind: the
         # passage's next span that passes
         if set_aside or _refused_for_kind_alone(p, query, a):

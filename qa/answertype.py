@@ -291,6 +291,26 @@ def _asks_media(folded_question: str) -> bool:
     return bool(body and _MEDIA_Q.search(folded_question[body.start() : body.end() + 12]))
 
 
+# an outlet named as the source of a report: "selon un reportage de CNN",
+# "a rapporté l'agence Yonhap", "according to Reuters"
+_REPORTED_BY = re.compile(
+    r"\b(?:selon|d['’]apr[eè]s|rapport[ée]e? par|cit[ée]e? par|a rapport[ée]|according to|"
+    r"reported by|told|quoted by) (?:un reportage d[ue] |un article d[ue] |l['’]agence |"
+    r"le journal |la cha[iî]ne |le quotidien |the )?(?P<outlet>[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})"
+)
+
+
+def outlets_in(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence names an outlet as its report's source (start, end)."""
+    return [
+        m.span("outlet") for m in _REPORTED_BY.finditer(sentence) if _media_name(m.group("outlet"))
+    ]
+
+
+def asks_media(question: str) -> bool:
+    return _asks_media(fold(question))
+
+
 def _media_name(span: str) -> bool:
     acronyms = set(re.findall(r"\b[A-Z]{2,5}\b", span)) - _NOT_MEDIA
     return bool(acronyms or _MEDIA_WORD.search(fold(span)))
@@ -1100,6 +1120,15 @@ def _names_the_sum(question: str, sentence: str) -> bool:
     return all(re.search(rf"\b({stems})", fold(sentence)) for stems in need)
 
 
+def dates_in(kind: str, sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence writes a date of the kind ("jeudi" for "day"), as
+    (start, end) in its own characters; none when folding changes its length."""
+    folded = fold(sentence)
+    if kind not in _SPAN_DATE or len(folded) != len(sentence):
+        return []
+    return [m.span() for m in _SPAN_DATE[kind].finditer(folded)]
+
+
 def measures(sentence: str) -> list[re.Match]:
     """The measures written in the sentence ("155 mm", "30 km"), in its own
     characters."""
@@ -1353,9 +1382,13 @@ def presents_role(question: str, span: str, passage: str) -> bool:
         return True
     role = holder.group("role")
     names = [w for w in re.findall(r"[^\W\d_][\w-]*", span) if w[:1].isupper()]
-    if role in _ANYONE or role in _GENERIC_ROLES or not names:
+    stems = _ROLE_STEMS.get(role, "")
+    if role in ("homologue", "counterpart"):
+        stems = _counterpart_role(fold(question)[holder.end() :])
+    elif role in _ANYONE or role in _GENERIC_ROLES:
+        stems = ""
+    if not stems or not names:
         return True
-    stems = _ROLE_STEMS[role]
     return any(
         re.search(rf"\b({stems})", fold(passage[max(0, m.start() - 60) : m.end() + 60]))
         for m in re.finditer(re.escape(names[-1]), passage)
@@ -1432,6 +1465,26 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
 _GENERIC_ROLES = frozenset(
     ("responsable", "official", "chef", "head", "officier", "officer", "homologue", "counterpart")
 )
+
+# "l'homologue ukrainien que les ministres de la Défense devaient rencontrer",
+# "the counterpart of the defence secretaries": the counterpart holds their
+# role (a minister is a secretary's counterpart); "l'homologue russe de Lloyd
+# Austin" names no role, and anyone of that nation with one answers it
+_COUNTERPARTS = {"minist": "minist|secret", "secret": "minist|secret"}
+_OTHER_ROLE = re.compile(
+    r"\b("
+    + "|".join(sorted((w for w in _ROLE_STEMS if w not in _GENERIC_ROLES), key=len, reverse=True))
+    + r")s?\b"
+)
+
+
+def _counterpart_role(rest: str) -> str:
+    """The stems of the role whose counterpart the question asks, or ""."""
+    m = _OTHER_ROLE.search(rest)
+    if not m:
+        return ""
+    stems = _ROLE_STEMS[m.group(1)]
+    return _COUNTERPARTS.get(stems, stems)
 
 
 def _presented_nations(span: str, sentence: str) -> set[str]:

@@ -101,6 +101,11 @@ _INVERTED = re.compile(
     r"sera|seront|va|vont|doit|doivent|compte|comptent|compterait|peut|peuvent|pourrait|"
     r"devrait|veut|souhaite|envisage|prevoit)(-t)?-(il|elle|ils|elles)\b"
 )
+# any other verb inverted: "quelle position l'Estonie défend-elle" (a country only:
+# "le secrétaire général de l'Alliance revenait-il" is a person)
+_INVERTED_ANY = re.compile(
+    r"(?P<c>(?:[\w'’-]+ ){0,3}[\w'’-]+) [a-z]{3,}(-t)?-(il|elle|ils|elles)\b"
+)
 _AUXILIARY = re.compile(
     r"\b(has|have|had|did|does|do|will|would|could|should|can|is|was) (?P<c>(the )?"
     r"[A-Z][\w-]+( [A-Z][\w-]+){0,2}) [a-z]+"
@@ -159,6 +164,10 @@ def actors(question: str) -> set[str]:
         )
         for m in pattern.finditer(text)
         for code in places.ends_with_country(m.group("c")) | _ends_with_body(m.group("c"))
+    } | {
+        code
+        for m in _INVERTED_ANY.finditer(fold(question))
+        for code in places.ends_with_country(m.group("c"))
     }
 
 
@@ -912,9 +921,18 @@ _NAMED_KINDS = {
     ),
     # a theme given ("thème officiel"), not a topic ("quel autre thème dominera…")
     r"themes? officiels?|official themes?|slogans?|mottos?": r"theme|slogan|motto|mot d'ordre",
+    # a named building or site: "à quel aéroport", "which hotel" ("Holmenkollen"
+    # is a ski resort, no airport)
+    r"aeroports?|airports?|aerodromes?|airfields?": r"aeroport|airport|aerodrome|airfield|"
+    r"base aerienne|air base",
+    r"hotels?": r"hotel",
+    r"hopita(l|ux)|hospitals?": r"hopita|hospital",
+    r"stadiums?": r"stade|stadium",  # not "à quel stade en est…" (a stage)
+    r"ecoles?|schools?": r"ecole|school",
 }
 _KIND_ASKED = re.compile(
-    r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|\w+\s+)?"
+    r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|(est|etait|sont|etaient|is|was|were)"
+    r"\s+(le|la|les|l'|the)\s*|\w+\s+)?"
     rf"(?P<kind>{'|'.join(f'(?:{k})' for k in _NAMED_KINDS)})\b"
 )
 

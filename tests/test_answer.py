@@ -481,6 +481,16 @@ def test_the_passage_presents_the_name_with_the_role_asked():
     # a later mention by the surname alone is presented by the first one
     later = passage + " Kirby a ajouté que Washington surveillait les livraisons."
     assert presents_role("Quel porte-parole américain a parlé ?", "Kirby", later)
+    # a counterpart holds the role of those whose counterpart they are
+    counterpart = "Qui est l'homologue ukrainien que les ministres de la Défense ont reçu ?"
+    zelensky = "le président ukrainien Volodymyr Zelensky se rendra à Washington"
+    assert not presents_role(counterpart, "Volodymyr Zelensky", zelensky)
+    assert presents_role(counterpart, "Reznikov", "Le ministre (Oleksiy) Reznikov et les chefs")
+    austin = "Who is the Russian counterpart of the US defence secretary?"
+    assert presents_role(austin, "Choïgu", "le ministre russe de la Défense Sergueï Choïgu")
+    assert presents_role(
+        "Qui est l'homologue russe de Lloyd Austin ?", "Volodymyr Zelensky", zelensky
+    )
     # generic roles and spans with no name are left to the other checks
     assert presents_role("Quel responsable russe a parlé ?", "Sergueï Choïgu", passage)
     assert presents_role(spokesman, "le ministre", passage)
@@ -1450,6 +1460,36 @@ def test_a_calibre_is_read_from_the_sentence_when_the_span_is_another_fact():
     assert got.span == "155 mm" and text[got.start : got.end] == "155 mm"
     # a measure the question already states is none: no calibre, no answer
     assert _typed([credit], 0.9, "Quel calibre, autre que 155 mm, vise la ligne ?") == ([], 0.0)
+
+
+def test_a_day_or_an_outlet_is_read_from_the_sentence_when_the_span_is_another_fact():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    def pick(sentence: str, span: str) -> Pick:
+        text = "Stoltenberg a parlé. " + sentence
+        hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+        return Pick(hit=hit, sentence=sentence, span=span, confidence=0.9)
+
+    meeting = pick("À un mois du sommet, les ministres se réunissent jeudi à Bruxelles.", "un mois")
+    (got,), _ = _typed([meeting], 0.9, "Quel jour de la semaine les ministres se réunissent-ils ?")
+    assert got.span == "jeudi" and got.hit.chunk.text[got.start : got.end] == "jeudi"
+    # two days in the sentence: which one is not for the gate to guess
+    both = pick(
+        "Ils se réunissent jeudi, puis vendredi à Bruxelles, à un mois du sommet.", "un mois"
+    )
+    assert _typed([both], 0.9, "Quel jour les ministres se réunissent-ils ?") == ([], 0.0)
+    cnn = pick(
+        "Téhéran prévoit de fournir des armes à la Russie, selon un reportage de CNN.", "la Russie"
+    )
+    (got,), _ = _typed([cnn], 0.9, "Quelle chaîne a rapporté que Téhéran fournira des armes ?")
+    assert got.span == "CNN"
+    # a country is not a channel, and a sentence citing none answers nothing
+    plain = pick("Téhéran prévoit de fournir des armes à la Russie.", "la Russie")
+    assert _typed([plain], 0.9, "Quelle chaîne a rapporté que Téhéran fournira des armes ?") == (
+        [],
+        0.0,
+    )
 
 
 def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():

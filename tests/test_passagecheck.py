@@ -49,6 +49,9 @@ from qa.passagecheck import (
         ("What is the name of Japan's defence chief?", {"JP"}),
         ("Qui représente la France au sein du groupe ?", {"FR"}),
         ("Qui représente les États-Unis au sein du groupe ?", {"US"}),
+        # any verb inverted after its subject; a person is no country
+        ("Quelle position l'Estonie défend-elle sur les garanties ?", {"EE"}),
+        ("D'où le secrétaire général de l'Alliance revenait-il ?", set()),
         # places, beneficiaries and a meeting are no actors
         ("Quand se tient le sommet en Lituanie ?", set()),
         ("Quelle aide Biden propose-t-il pour l'Ukraine ?", set()),
@@ -582,6 +585,19 @@ def test_a_meetings_result_is_not_read_from_its_preview():
             True,
         ),
         ("Which factory did Kim visit?", "Kim a visité le cosmodrome Vostotchny.", False),
+        # a building: a ski resort is no airport
+        (
+            "At which airport did Milley land in Norway?",
+            "Les chefs se réuniront au domaine skiable de Holmenkollen.",
+            True,
+        ),
+        (
+            "À quel aéroport Kim est-il arrivé ?",
+            "Kim est arrivé à l'aéroport de Vladivostok.",
+            False,
+        ),
+        ("Quel était le thème officiel de la session ?", "Zelensky se rendra au Capitole.", True),
+        ("À quel stade en est la contre-offensive ?", "Elle avance lentement.", False),
     ],
 )
 def test_a_kind_named_with_its_word_needs_a_passage_that_says_it(question, passage, unnamed):
