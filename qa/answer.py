@@ -156,7 +156,7 @@ def read_passages(reader, query: str, hits: list[Hit], settings: Settings):
     if listed:
         return listed, _stands_on(listed)
     # the only questions `_typed` reads others for
-    with_others = answertype.sets_aside(query) or answertype.asked(query) in GIVES_WAY
+    with_others = answertype.sets_aside(query) or answertype.asked(query) in (*GIVES_WAY, "why")
     picks: list[Pick] = []
     for i in order:
         r = readings[i]
@@ -544,6 +544,23 @@ def _stated(p: Pick, kind: str, query: str) -> Pick | None:
     return _one_in_sentence(p, fitting)
 
 
+def _closer_reason(p: Pick, query: str) -> Pick | None:
+    """For a why-question, another span the reader read in the pick's
+    passage, in a sentence that shares more of the question's words than the
+    pick's does ("Pourquoi a-t-on fait évoluer les variétés de choux ?": the
+    sentence on the varieties, not the one beside it); None when there is
+    none. +2 cited over the sets and PIAF, none lost (forty-seventh round)."""
+    asked = passagecheck.content_stems(query)
+
+    def shared(o: Pick) -> int:
+        return len(asked & passagecheck.content_stems(o.sentence))
+
+    best = max(p.others, key=shared, default=None)
+    if best is None or best.sentence == p.sentence or shared(best) <= shared(p):
+        return None
+    return best
+
+
 def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], float]:
     """A question that names the kind of fact it wants keeps only the picks
     that give one; none left means the passages are on topic without
@@ -573,6 +590,8 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
     set_aside = answertype.sets_aside(query)
 
     def kept_for(p: Pick) -> Pick | None:
+        if a.asked == "why" and (closer := _closer_reason(p, query)) and passes(closer):
+            return closer
         if not set_aside and passes(p):
             return p
         if a.asked == "person" and (subject := _subject(p)) and passes(subject):

@@ -1437,7 +1437,10 @@ def role_complement(question: str) -> Complement | None:
     qualifiers = tuple(w for w in _words(folded[at : at + m.start("c")]) if w.startswith("adjoint"))
     if not names and not qualifiers:
         return None
-    return Complement(qualifiers, names, frozenset(places.countries(original)))
+    # "du ministère japonais de la Défense": the nation an adjective names too
+    demonyms = (places.demonym_nations(w) for w in _words(original))
+    nations = set(places.countries(original)) | {n for d in demonyms if len(d) == 1 for n in d}
+    return Complement(qualifiers, names, frozenset(nations))
 
 
 def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:

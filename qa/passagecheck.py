@@ -1050,10 +1050,13 @@ def unstated_pledge(question: str, sentence: str) -> bool:
 # "Quelle est la position de la Corée du Nord sur une éventuelle adhésion de
 # l'Ukraine à l'Otan ?": the reaction check finds North Korea in the quoted
 # sentence ("La Corée du Nord pourrait … accroître l'approvisionnement
-# russe"); what the stance is on must be there too.
+# russe"); what the stance is on must be there too. So for what someone said
+# on something: "Qu'a déclaré le chef d'état-major britannique sur l'aide…"
 _STANCE_Q = re.compile(
-    r"\b(?:quel(?:le)?s?|what)\s+(?:\S+\s+){0,3}?"
-    r"(?:positions?|opinions?|points? de vue|avis|stances?|views?)\b[^?]{0,60}?"
+    r"(?:\b(?:quel(?:le)?s?|what)\s+(?:\S+\s+){0,3}?"
+    r"(?:positions?|opinions?|points? de vue|avis|stances?|views?)\b|"
+    r"\b(?:qu'a|qu'ont|qu'avait|what (?:did|does|has|have|had))\s+(?:\S+\s+){0,4}?"
+    r"(?:dit|declare|affirme|say|said|state|stated)\b)[^?]{0,60}?"
     r"\b(?:sur|concernant|quant a|a propos d(?:e|u|es)|on|regarding|about|over)\s+(?P<topic>[^?]+)"
 )
 # words that qualify the topic before its noun ("une éventuelle adhésion")

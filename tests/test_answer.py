@@ -879,6 +879,11 @@ def test_the_role_s_complement_must_be_named():
     c = role_complement("Qui est le président de la Corée du Sud, pays visé ?")
     trump = "Le président Donald Trump avait écrit à Kim, dirigeant de la Corée du Nord."
     assert not names_complement(c, trump, trump)
+    # the nation an adjective of the complement names: Kirby is no Japanese spokesman
+    c = role_complement("Quel porte-parole du ministère japonais de la Défense a parlé ?")
+    assert not names_complement(c, kirby, kirby)
+    ito = "Le porte-parole du ministère japonais de la Défense, Kenji Ito, a déclaré."
+    assert names_complement(c, ito, ito)
     # a person of the complement may be named in the passage only
     c = role_complement("Qui est le directeur de la nouvelle équipe de Jean Stablinski ?")
     passage = "Jean Stablinski rejoint Saint-Raphaël. Il y retrouve Raoul Rémy, son directeur."
@@ -1490,6 +1495,31 @@ def test_a_day_or_an_outlet_is_read_from_the_sentence_when_the_span_is_another_f
         [],
         0.0,
     )
+
+
+def test_a_why_question_takes_the_reader_s_span_in_the_sentence_closer_to_it():
+    from qa.answer import Pick, _typed
+    from qa.types import Chunk, Hit
+
+    text = (
+        "L'envoi d'armes du Nord violerait l'embargo des Nations unies. "
+        "L'envoi de travailleurs violerait une résolution sur les travailleurs étrangers."
+    )
+    hit = Hit(Chunk("d#0", "d", 0, text, 0, len(text), "h"), 1.0, 1)
+    first, second = text.split(". ")
+
+    def pick(sentence: str, span: str, margin: float, others=()) -> Pick:
+        at = text.find(span)
+        return Pick(hit, sentence, span, at, at + len(span), 0.9, margin, others)
+
+    workers = pick(second, "violerait une résolution", 2.0)
+    arms = pick(first + ".", "violerait l'embargo", 3.0, (workers,))
+    q = "Pourquoi l'envoi de travailleurs serait-il illégal ?"
+    (got,), _ = _typed([arms], 0.9, q)
+    assert got.span == "violerait une résolution" and text[got.start : got.end] == got.span
+    # a question sharing as many words with both keeps the reader's best
+    (got,), _ = _typed([arms], 0.9, "Pourquoi un tel envoi serait-il illégal ?")
+    assert got.span == "violerait l'embargo"
 
 
 def test_allies_and_governments_are_countries_and_a_kind_of_firm_is_no_one():

@@ -337,3 +337,31 @@ def test_roles_sites_aims_givers_and_the_article_a_question_names(real_retriever
     )
     ans = extractive_answer(q, real_retriever)
     assert not ans.abstained and "Milley" in ans.span
+
+
+def test_days_outlets_counterparts_and_inverted_verbs(real_retriever):
+    # "jeudi" is the day its sentence states; the reader read "un mois" of it
+    ans = extractive_answer(
+        "Quel jour de la semaine a lieu la dernière réunion des ministres de la Défense de "
+        "l'Alliance avant Vilnius ?",
+        real_retriever,
+    )
+    assert not ans.abstained and ans.span == "jeudi"
+    # the outlet the sentence cites: "selon un reportage de CNN"
+    ans = extractive_answer(
+        "Quelle chaîne américaine a rapporté que Téhéran veut fournir plus d'armes à Moscou ?",
+        real_retriever,
+    )
+    assert not ans.abstained and ans.span == "CNN"
+    abstains = [
+        # Zelensky is the president, no defence minister's counterpart
+        "Qui est l'homologue ukrainien que les ministres de la Défense de l'Alliance devaient "
+        "rencontrer jeudi ?",
+        # no passage names Estonia
+        "Quelle position l'Estonie défend-elle sur les garanties de sécurité pour l'Ukraine ?",
+        # Milley's words are no British chief's, and say nothing of the aid
+        "Qu'a déclaré le chef d'état-major britannique sur l'aide que Pyongyang pourrait "
+        "apporter à Moscou ?",
+    ]
+    for q in abstains:
+        assert extractive_answer(q, real_retriever).abstained, q

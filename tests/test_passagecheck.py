@@ -675,6 +675,10 @@ def test_a_stance_is_quoted_from_a_sentence_naming_what_it_is_on():
     assert not unstated_topic(
         "What position does Seth Jones hold?", "Seth Jones est vice-président."
     )
+    # what someone said on something: the sentence says that something
+    said = "Qu'a déclaré le chef d'état-major britannique sur l'aide militaire de Pyongyang ?"
+    assert unstated_topic(said, "Le chef d'état-major a déclaré que les combats sont acharnés.")
+    assert not unstated_topic(said, "Il a déclaré que l'aide de Pyongyang ne changera rien.")
 
 
 def test_a_yes_no_question_is_quoted_from_a_passage_naming_what_it_names():
