@@ -544,6 +544,11 @@ def _stated(p: Pick, kind: str, query: str) -> Pick | None:
     return _one_in_sentence(p, fitting)
 
 
+def _from(p: Pick, at: int) -> Pick:
+    """The pick with its span's first `at` characters cut."""
+    return replace(p, span=p.span[at:], start=p.start + at, others=())
+
+
 def _closer_reason(p: Pick, query: str) -> Pick | None:
     """For a why-question, another span the reader read in the pick's
     passage, in a sentence that shares more of the question's words than the
@@ -598,6 +603,9 @@ def _typed(picks: list[Pick], conf: float, query: str) -> tuple[list[Pick], floa
             return subject  # "qui a supposé…" -> "Les experts", not "Les experts ont émis…"
         if a.asked == "year" and (dated := _relative_year(p)) and passes(dated):
             return dated  # "1 milliard de dollars … adoptée cette année": "cette année"
+        # "what does Russia hope to strengthen": "pour renforcer X" -> "X"
+        if (at := answertype.purpose_object(query, p.span)) and passes(obj := _from(p, at)):
+            return obj
         stated_kind = a.asked in STATED or (a.asked == "body" and answertype.asks_media(query))
         if stated_kind and (stated := _stated(p, a.asked, query)) and passes(stated):
             return stated  # "quel jour", a sentence of Thursday's meeting: "jeudi"

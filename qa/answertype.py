@@ -1888,6 +1888,29 @@ _PURPOSE = re.compile(
 )
 
 
+# "What does Russia hope to strengthen…", "que cherche à renforcer Moscou":
+# the question asks the object of an intended act, which a purpose clause
+# holds after its verb ("pour renforcer sa base industrielle de défense")
+_INTENT_Q = re.compile(
+    r"\b(hop\w*|want\w*|seek\w*|sought|aim\w*|tr(y|ies|ied)|plan\w*|intend\w*|look\w*) to \w+|"
+    r"\b(cherch\w*|veu\w*|voul\w*|esper\w*|souhait\w*|compt\w*|vis\w*|tent\w*|entend\w*) "
+    r"(a |d')?\w+(er|ir|re)\b"
+)
+
+
+def purpose_object(question: str, span: str) -> int:
+    """Where, in a purpose span answering a what-question (`only_purpose`),
+    the object of its verb begins when the question asks the object of an
+    intended act; 0 when it does not."""
+    if not (_WHAT_Q.search(fold(question)) and _INTENT_Q.search(fold(question))):
+        return 0
+    m = _PURPOSE.search(fold(span))
+    if not m or len(fold(span)) != len(span):
+        return 0
+    rest = span[m.end() :]
+    return m.end() + len(rest) - len(rest.lstrip()) if rest.strip() else 0
+
+
 def only_purpose(question: str, span: str) -> bool:
     """Is the span a purpose ("pour discuter…") answering a what-question?"""
     return bool(_WHAT_Q.search(fold(question))) and bool(_PURPOSE.search(fold(span)))

@@ -1239,6 +1239,28 @@ def test_a_purpose_does_not_answer_what(question, span, purpose):
     assert only_purpose(question, span) is purpose
 
 
+def test_the_object_of_an_intended_act_is_read_after_the_purpose_s_verb():
+    from qa.answer import Pick, _typed
+    from qa.answertype import purpose_object
+    from qa.types import Chunk, Hit
+
+    span = "pour renforcer sa base industrielle de défense"
+    q = "What does Kirby say Russia hopes to strengthen by buying shells?"
+    assert span[purpose_object(q, span) :] == "sa base industrielle de défense"
+    assert span[purpose_object("Que cherche à renforcer Moscou ?", span) :].startswith("sa base")
+    # no intended act asked: the purpose stays refused, whole
+    assert purpose_object("Qu'a offert Kim Jong Un à Poutine ?", span) == 0
+    assert purpose_object("Pourquoi Moscou cherche-t-il à acheter des obus ?", span) == 0
+    sentence = f"Kirby a affirmé que la Russie recherchait des obus {span}."
+    hit = Hit(Chunk("d#0", "d", 0, sentence, 0, len(sentence), "h"), 1.0, 1)
+    at = sentence.find(span)
+    pick = Pick(hit, sentence, span, at, at + len(span), 0.9, 3.0)
+    (got,), _ = _typed([pick], 0.9, q)
+    assert (
+        got.span == "sa base industrielle de défense" and sentence[got.start : got.end] == got.span
+    )
+
+
 @pytest.mark.parametrize(
     "span, question, echo",
     [
