@@ -39,8 +39,10 @@ type" checks):
   digits or more ("152 mm", "2022": `names_numbers`), unless the question
   compares or joins two facts ("lequel est le plus élevé", "différent des
   obus de 152 mm");
-- a complement check: whose role is asked ("le porte-parole du Pentagone")
-  must be named (`role_complement`, `names_complement`);
+- a complement check: whose role is asked ("le porte-parole du Pentagone",
+  "du ministère japonais") must be named (`role_complement`,
+  `names_complement`), and a counterpart holds the role of those it is the
+  counterpart of (`presents_role`);
 - a set-aside check: for "outre / besides X", a span that only repeats X
   gives way to the passage's next span (`sets_aside`, `echoes`);
 - a representative check: "qui représente les Pays-Bas" is not answered by
@@ -50,7 +52,9 @@ type" checks):
 - a choice check: "lequel des deux pays, la Chine ou l'Iran, …" is answered
   by one of the options, not by "Asie" (`not_an_option`);
 - a purpose check: "qu'a offert Kim à Poutine" asks what, which a purpose
-  ("pour discuter d'un accord") does not answer (`only_purpose`);
+  ("pour discuter d'un accord") does not answer (`only_purpose`); "what
+  does Russia hope to strengthen" is answered by what follows its verb
+  (`purpose_object`);
 - a described-country check: "le pays qui a envoyé du personnel en Crimée
   a aussi entraîné qui ?" is not answered by that country (`only_described`);
 - a name check: "quel est le nom de la mer", "comment s'appelle le

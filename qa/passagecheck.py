@@ -9,7 +9,8 @@ reason, the person whose words are asked. A pick that fails one is set
 aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
 
 - an actor check: a question that makes a country act ("le Danemark
-  a-t-il annoncé", "l'aide promise par la Belgique") is answered only from a
+  a-t-il annoncé", "l'aide promise par la Belgique", "quelle position
+  l'Estonie défend-elle") is answered only from a
   passage that names it (`actors`, `names_actors`), by name, demonym or
   time-zone city; so is one asking the amount of a country's aid ("l'aide
   militaire norvégienne", `givers`);
@@ -47,7 +48,8 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   the event the lag dates, the sentence before it (`other_lag`);
 - the article's own lines (byline, update stamp, syndication note) answer
   only questions about the article (`about_the_article`);
-- a named-kind check: "quel ministère", "which shipyard" are answered only
+- a named-kind check: "quel ministère", "which shipyard", "à quel
+  aéroport" are answered only
   from a passage that says the kind's word (`named_kind`, `says_kind`);
 - a condition check: "à quelles conditions", "under what conditions" are
   answered only by a sentence that states one (`unstated_condition`);
@@ -61,8 +63,9 @@ aside, and the answer abstains when none is left (`_typed` in qa/answer.py):
   tells a promise, a plan or an announcement (`unstated_pledge`);
 - the outlet a question is asked of ("selon Fox News Digital") is in no
   passage: the reader reads the question without it (`without_outlet`);
-- a stance-topic check: "quelle est la position de X sur Y" is answered
-  only by a sentence holding Y's first noun (`unstated_topic`);
+- a stance-topic check: "quelle est la position de X sur Y", "qu'a
+  déclaré X sur Y" are answered only by a sentence holding Y's first noun
+  (`unstated_topic`);
 - a yes/no names check: a French yes/no question is answered only from a
   passage naming what it names, outside its source (`unnamed_in_passage`).
 
