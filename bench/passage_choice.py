@@ -14,7 +14,7 @@ with w cross-fitted by article (fit on half the articles, scored on the
 other half, and the reverse), so no question scores a weight fitted on it.
 
     .venv/bin/python bench/passage_choice.py [--index-dir runs/piaf/index] [--out runs/choice]
-    .venv/bin/python bench/passage_choice.py --sets eval/seed_questions.jsonl,...  (seed index)
+    .venv/bin/python bench/passage_choice.py --sets eval/a.jsonl,eval/b.jsonl --index-dir DIR
 """
 
 from __future__ import annotations
@@ -113,7 +113,10 @@ def piaf_questions(index_dir: str) -> tuple[list[dict], object]:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--index-dir", default=str(ROOT / "runs" / "piaf" / "index"))
+    p.add_argument(
+        "--index-dir",
+        help="the index to read (default: runs/piaf/index; with --sets, QA_INDEX_DIR's)",
+    )
     p.add_argument("--sets", default="", help="project JSONL sets on the seeds instead of PIAF")
     p.add_argument("--out", default=str(ROOT / "runs" / "choice"))
     a = p.parse_args(argv)
@@ -130,10 +133,13 @@ def main(argv=None) -> int:
                     questions.append({**q, "article": (q.get("doc_ids") or ["?"])[0]})
         questions = [q for q in questions if q.get("answerable", True)]
         settings, name = load_settings(), "seeds"
+        if a.index_dir:
+            settings = settings.replace(index_dir=a.index_dir)
     else:
-        if not (Path(a.index_dir) / "CURRENT").exists():
-            sys.exit(f"{a.index_dir}: no PIAF index; run bench/piaf_eval.py first")
-        questions, settings = piaf_questions(a.index_dir)
+        index_dir = a.index_dir or str(ROOT / "runs" / "piaf" / "index")
+        if not (Path(index_dir) / "CURRENT").exists():
+            sys.exit(f"{index_dir}: no PIAF index; run bench/piaf_eval.py first")
+        questions, settings = piaf_questions(index_dir)
         name = "piaf"
     rows = collect(questions, settings)
     (out / f"{name}.json").write_text(json.dumps(rows))
