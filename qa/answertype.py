@@ -1442,8 +1442,7 @@ def role_complement(question: str) -> Complement | None:
     if not names and not qualifiers:
         return None
     # "du ministère japonais de la Défense": the nation an adjective names too
-    demonyms = (places.demonym_nations(w) for w in _words(original))
-    nations = set(places.countries(original)) | {n for d in demonyms if len(d) == 1 for n in d}
+    nations = places.countries(original) | places.sure_demonym_nations(original)
     return Complement(qualifiers, names, frozenset(nations))
 
 
@@ -1906,10 +1905,11 @@ def purpose_object(question: str, span: str) -> int:
     """Where, in a purpose span answering a what-question (`only_purpose`),
     the object of its verb begins when the question asks the object of an
     intended act; 0 when it does not."""
-    if not (_WHAT_Q.search(fold(question)) and _INTENT_Q.search(fold(question))):
+    q, s = fold(question), fold(span)
+    if not (_WHAT_Q.search(q) and _INTENT_Q.search(q)):
         return 0
-    m = _PURPOSE.search(fold(span))
-    if not m or len(fold(span)) != len(span):
+    m = _PURPOSE.search(s)
+    if not m or len(s) != len(span):
         return 0
     rest = span[m.end() :]
     return m.end() + len(rest) - len(rest.lstrip()) if rest.strip() else 0

@@ -149,8 +149,7 @@ def givers(question: str) -> set[str]:
     q = question.replace("’", "'")
     codes = {c for m in _GIVER.finditer(q) for c in places.ends_with_country(m.group("c"))}
     for m in (m for pattern in _GIVER_ADJ for m in pattern.finditer(q)):
-        named = places.demonym_nations(m.group("a"))
-        codes |= named if len(named) == 1 else set()  # "américaine": the US or its Samoa
+        codes |= places.sure_demonym_nations(m.group("a"))
     return {c for c in codes if c.isalpha() and c not in places.NOT_ACTORS}
 
 

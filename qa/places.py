@@ -380,6 +380,15 @@ def demonym_nations(text: str) -> set[str]:
     }
 
 
+def sure_demonym_nations(text: str) -> set[str]:
+    """The countries named by the text's demonyms that each name one
+    ("japonais", "sud-coréen"), not those that may name two ("américaine":
+    the US or American Samoa; "coréen")."""
+    words = _words(text)
+    sure = (side(word_nations(w), words, i) for i, w in enumerate(words) if _DEMONYM.search(w))
+    return {c for codes in sure if len(codes) == 1 for c in codes}
+
+
 def city_nations(text: str) -> set[str]:
     t = f" {' '.join(_words(text))} "
     return {code for code, cities in zone_cities().items() if any(c in t for c in cities)}

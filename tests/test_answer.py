@@ -865,6 +865,17 @@ def test_countries_are_named_in_french_or_english():
     assert countries("Il est né à La Réunion, pas en France") == {"RE", "FR"}
 
 
+def test_a_demonym_that_names_one_nation_is_sure():
+    from qa.places import sure_demonym_nations
+
+    assert sure_demonym_nations("du ministère japonais de la Défense") == {"JP"}
+    # the side said beside it picks one Korea
+    assert sure_demonym_nations("le ministère sud-coréen") == {"KR"}
+    # "américaine" may be the US or American Samoa, "coréen" either Korea
+    assert sure_demonym_nations("la chaîne américaine") == set()
+    assert sure_demonym_nations("le ministère coréen") == set()
+
+
 def test_the_role_s_complement_must_be_named():
     from qa.answertype import names_complement, role_complement
 
