@@ -23,7 +23,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from . import answertype, dating, enumeration, hops, joins, passagecheck, scorer, speakers
+from . import (
+    answertype,
+    dating,
+    descriptions,
+    enumeration,
+    hops,
+    joins,
+    passagecheck,
+    scorer,
+    speakers,
+)
 from .analyze import analyze, fold
 from .chunk import split_sentences
 from .config import Settings
@@ -812,6 +822,15 @@ def extractive_answer(
     if second is not None:
         hop_got, hop_picks, hop_conf, hop_query = second
         return compose(question, lang, hop_picks, hop_got.hits[:k], hop_query, hop_conf)
+    # a description the second hop could not ask on its own is dropped: read
+    # with it, the answer came from the description's passage (blind50)
+    short = descriptions.reduced(query)
+    if short is not None:
+        short_got, short_picks, short_conf = read(short.question)
+        if short_picks and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text):
+            return compose(
+                question, lang, short_picks, short_got.hits[:k], short.question, short_conf
+            )
     got, picks, conf = read(query)
     if picks:
         joined = _joined(query, picks, settings, spans_of)

@@ -365,3 +365,24 @@ def test_days_outlets_counterparts_and_inverted_verbs(real_retriever):
     ]
     for q in abstains:
         assert extractive_answer(q, real_retriever).abstained, q
+
+
+def test_a_description_from_another_article_is_read_without(real_retriever):
+    # North Korea named by Milley's expectation (another article): read with
+    # it, the answer came from Milley's passage ("Moscou")
+    ans = extractive_answer(
+        "Vers quelles régions le pays dont Milley attend des obus de 152 mm de l'ère soviétique "
+        "cherche-t-il à faire croire que ses expéditions sont destinées ?",
+        real_retriever,
+    )
+    assert not ans.abstained and "Moyen-Orient" in ans.span
+    assert "Moyen-Orient" in ans.citations[0].hit.chunk.text
+    abstains = [
+        # the summit before Vilnius's is not Vilnius's
+        "Dans quelle ville s'est tenu le sommet de l'Otan qui a précédé celui de Vilnius ?",
+        # no passage speaks of Kim's delegation
+        "Combien de personnes composaient la délégation qui accompagnait Kim Jong Un lors de "
+        "son séjour en Russie ?",
+    ]
+    for q in abstains:
+        assert extractive_answer(q, real_retriever).abstained, q
