@@ -377,6 +377,11 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("representative", lambda: answertype.represents_another(query, span, sentence)),
         ("start", lambda: answertype.no_start(query, span, sentence)),
         ("choice", lambda: answertype.not_an_option(query, span)),
+        ("place for a thing", lambda: answertype.place_for_thing(query, span)),
+        (
+            "unsigned",
+            lambda: answertype.asks_author(query) and not answertype.signs(span, passage()),
+        ),
         ("name", lambda: answertype.unnamed(query, span)),
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
         ("described", lambda: answertype.only_described(query, span)),

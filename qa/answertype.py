@@ -2028,3 +2028,73 @@ def figures(question: str) -> set[str]:
 def names_numbers(need: set[str], passage: str) -> bool:
     """Does the passage hold every figure in `need` (the question's `figures`)?"""
     return not need or need <= set(re.findall(r"\d+", _THOUSANDS.sub("", passage)))
+
+
+# --- a thing asked, a place answered ---------------------------------------------------
+#
+# "Quelles infrastructures les ouvriers aideraient-ils à reconstruire…" read
+# "la Russie" of "les territoires occupés par la Russie"; "quelles options de
+# riposte…" read "Pyongyang". A country or a city alone names a place, an
+# actor, or an event held there ("le sommet de Vilnius"), not a thing.
+_THING_Q = re.compile(
+    r"^\W*(?:(?:selon|d'apres|according to)[^,]*,\s*)?(?:quel(?:le)?s?|which|what)\s+"
+    r"(?P<words>[\w-]+(?:\s+[\w-]+){0,2})"
+)
+_BE = frozenset("est sont etait etaient sera seront fut is are was were will".split())
+_PLACE_OR_ACTOR = re.compile(
+    r"(?:pays|etats?|nations?|capitales?|villes?|regions?|lieux?|endroits?|allies?|partenaires?|"
+    r"voisins?|fournisseurs?|acheteurs?|clients?|destinations?|membres?|puissances?|camps?|"
+    r"regimes?|gouvernements?|territoires?|republiques?|cotes?|origines?|provenances?|sites?|"
+    r"bases?|zones?|fronts?|frontieres?|soutiens?|acteurs?|belligerants?|adversaires?|ennemis?|"
+    r"rivaux|rival|beneficiaires?|donateurs?|contributeurs?|intermediaires?|signataires?|"
+    r"exportateurs?|importateurs?|equipes?|noms?|localites?|emplacements?|sieges?|quartiers?|"
+    r"sommets?|reunions?|rencontres?|conferences?|forums?|groupes?|formats?|accords?|traites?|"
+    r"countr(?:y|ies)|states?|capitals?|cit(?:y|ies)|places?|locations?|allies|ally|partners?|"
+    r"neighbou?rs?|suppliers?|buyers?|members?|powers?|sides?|governments?|territor(?:y|ies)|"
+    r"supporters?|backers?|venues?|hosts?|areas?|towns?|ports?|actors?|teams?|names?|"
+    r"summits?|meetings?|conferences?|groups?|talks|agreements?|treat(?:y|ies)|"
+    r"parties|party|participants?|protagonistes?|organisations?|organizations?|institutions?|"
+    r"iles?|islands?|evenements?|events?)$"
+)
+
+
+def place_for_thing(question: str, span: str) -> bool:
+    """Is the span only countries or cities, for a question that asks which
+    thing ("quelles infrastructures", "quelles options")?"""
+    m = _THING_Q.match(straight(question))
+    if m is None:
+        return False
+    words = m.group("words").split()
+    if words[0] in _BE or any(_PLACE_OR_ACTOR.match(w) for w in words):
+        return False
+    return places.only_countries(span) or places.only_places(span)
+
+
+# "Qui est l'auteur de l'article révélant…" read "John Kirby", whom the
+# article quotes: who wrote it is in a byline ("Par X", "By X") or nowhere.
+_AUTHOR_Q = re.compile(
+    r"\b(?:(?:auteure?|autrice|redact(?:eur|rice)|authors?|writers?)\s+(?:de l'|du|de la|of the)\s*"
+    r"(?:article|texte|depeche|papier|reportage|piece|story|report|dispatch)|"
+    r"(?:a|ont) (?:ecrit|redige) (?:l'|le|la|cet|ce|cette)\s*(?:article|texte|depeche|papier)|"
+    r"wrote the (?:article|piece|story|report))"
+)
+_BYLINE = (
+    r"(?:par|by|signe par|written by|publiee? par|published by|posted by|"
+    r"de notre (?:envoyee?|correspondante?))\s*:?\s+"
+)
+
+
+def asks_author(question: str) -> bool:
+    """Does the question ask who wrote the article?"""
+    return bool(_AUTHOR_Q.search(straight(question)))
+
+
+def signs(span: str, passage: str) -> bool:
+    """Does the passage sign its article with the span ("Par X", "X,
+    journaliste")?"""
+    s = re.escape(straight(span).strip())
+    return bool(
+        re.search(
+            rf"{_BYLINE}{s}|{s},?\s+(?:journaliste|reporter|correspondant)", straight(passage)
+        )
+    )

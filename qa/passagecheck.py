@@ -1069,10 +1069,20 @@ _TOPIC_QUALIFIERS = frozenset(
 )
 
 
+# "Qu'a dit le général Milley du tir de missile": "du" after a name is the topic's
+_SAID_OF = re.compile(
+    r"\b(?i:qu'a|qu'ont|qu'avait)(?:-t-\w+)?\s+(?:dit|declare|affirme)\s+[^?]*?"
+    r"(?<![\w'-])[A-Z][\w-]+\s+(?:du|des|de la|de l')\s*(?P<topic>[^?]+)"
+)
+
+
 def unstated_topic(question: str, sentence: str) -> bool:
     """A question on someone's stance on something, quoted from a sentence
     that does not hold the noun naming that something."""
-    m = _STANCE_Q.search(straight(question))
+    q = question.replace("’", "'")
+    m = _STANCE_Q.search(straight(question)) or _SAID_OF.search(
+        "".join(c if c.isupper() else f for c, f in zip(q, straight(q)))
+    )
     if not m or detect_language(question) != detect_language(sentence):
         return False
     nouns = [w for w in content_words(m.group("topic")) if w not in _TOPIC_QUALIFIERS]

@@ -147,6 +147,12 @@ def only_institutions(span: str) -> bool:
     return bool(_words(span)) and words <= _INSTITUTION_WORDS | _BETWEEN_PLACES
 
 
+def only_countries(span: str) -> bool:
+    """The span names countries and nothing else ("la Russie", "les
+    Etats-Unis et la Chine")."""
+    return bool(countries(span)) and set(_words(without_countries(span))) <= _BETWEEN_PLACES
+
+
 def only_places(span: str) -> bool:
     """The span names cities (CLDR time-zone cities) and countries and nothing
     else ("Moscou", "Pyongyang et Téhéran"); "St Thomas de Londres" is a

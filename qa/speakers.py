@@ -18,7 +18,8 @@ from .chunk import split_sentences
 
 # "qui a déclaré", "quel expert estime", "which official said", "selon qui"
 _ASKS = re.compile(
-    r"^\W*(qui (a|avait|aurait) (\w+ )?|qui |quel(le)?s? [\w-]+( [\w-]+)? (a |avait )?|"
+    r"^\W*((selon|d'apres|according to) [^,?]+,\s*)?"  # "Selon News18, quelle armée a signalé"
+    r"(qui (a|avait|aurait) (\w+ )?|qui |quel(le)?s? [\w-]+( [\w-]+)? (a |avait )?|"
     r"who (has |had )?|which [\w-]+( [\w-]+)? (has |had )?)"
     r"(declar\w*|dit|dire|affirm\w*|estim\w*|jug\w*|qualifi\w*|decri\w*|assur\w*|averti\w*|"
     r"prevenu|soulign\w*|ajout\w*|expliqu\w*|insist\w*|rappel\w*|confie|parl\w*|evoqu\w*|"
@@ -26,7 +27,8 @@ _ASKS = re.compile(
     r"speaks?|spoke|believes?|thinks?|thought|insisted|insists?|claimed|claims?|stated?|states|"
     r"suggested|suggests?|noted|notes?|"
     # who revealed or made public: who told it
-    r"revel\w*|rendu\w* public\w*|annonc\w*|reveal\w*|announc\w*|made public|disclos\w*)\b"
+    r"revel\w*|rendu\w* public\w*|annonc\w*|reveal\w*|announc\w*|made public|disclos\w*|"
+    r"signal\w*)\b"
     r"|\bselon qui\b|\baccording to whom\b"
 )
 # French verbs of speech, folded past participles (answertype's checks read them too)

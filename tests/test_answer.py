@@ -2233,3 +2233,27 @@ def test_a_figure_naming_the_article_or_the_one_described_is_not_the_passages():
         "accord d'aide de 325 millions de dollars ?"
     )
     assert figures("Que comprend l'aide de 325 millions de dollars ?") == {"325"}
+
+
+def test_a_place_alone_does_not_name_a_thing_asked():
+    from qa.answertype import place_for_thing
+
+    infra = "Quelles infrastructures les ouvriers nord-coréens aideraient-ils à reconstruire ?"
+    assert place_for_thing(infra, "la Russie")
+    assert place_for_thing("Quelles options de riposte Washington étudiait-il ?", "Pyongyang")
+    assert not place_for_thing(infra, "des routes")
+    # places, actors and events held somewhere are named by a place
+    assert not place_for_thing("Quel pays a livré des obus ?", "la Corée du Nord")
+    assert not place_for_thing("Quel sommet doit se tenir en juillet ?", "Vilnius")
+    assert not place_for_thing("Which Middle Eastern state recognised Donetsk?", "la Syrie")
+    assert not place_for_thing("Quels sont les pays limitrophes de la Grèce ?", "la Turquie")
+
+
+def test_who_wrote_the_article_is_in_its_byline():
+    from qa.answertype import asks_author, signs
+
+    assert asks_author("Qui est l'auteur de l'article révélant que Pyongyang expédie des obus ?")
+    assert not signs("John Kirby", "Le porte-parole John Kirby a déclaré mercredi…")
+    assert signs("Jane Doe", "Par Jane Doe. Le porte-parole John Kirby a déclaré…")
+    # an author of something else is not asked here
+    assert not asks_author("Qui est l'auteur du logo du club ?")

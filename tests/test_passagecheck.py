@@ -679,6 +679,14 @@ def test_a_stance_is_quoted_from_a_sentence_naming_what_it_is_on():
     said = "Qu'a déclaré le chef d'état-major britannique sur l'aide militaire de Pyongyang ?"
     assert unstated_topic(said, "Le chef d'état-major a déclaré que les combats sont acharnés.")
     assert not unstated_topic(said, "Il a déclaré que l'aide de Pyongyang ne changera rien.")
+    # "du / des / de la" after a name introduces the topic too
+    of = "Qu'a dit le général Milley du tir de missile balistique vers les eaux orientales ?"
+    assert unstated_topic(of, "Le général Mark Milley s'est dit « sceptique » sur l'aide.")
+    assert not unstated_topic(of, "Milley a jugé le tir de missile sans portée.")
+    # but "du" inside whom it asks of names no topic
+    assert not unstated_topic(
+        "Qu'a dit le porte-parole du Conseil sur les lettres ?", "Kirby a dit que les lettres…"
+    )
 
 
 def test_a_yes_no_question_is_quoted_from_a_passage_naming_what_it_names():

@@ -63,6 +63,9 @@ def test_a_surname_is_given_in_full_when_the_passage_gave_it_before():
         ("Which agency made public the letters between Putin and Kim?", True),
         ("Quel ministre ukrainien doit informer l'Otan ?", False),
         ("Qu'a déclaré Kirby sur les obus ?", False),
+        # who reported it, asked of an outlet
+        ("Selon News18, quelle armée a signalé le tir de missile balistique ?", True),
+        ("Quel média rapporte que l'Ukraine a intercepté des appels ?", False),
         # words that only begin like a verb of speech ("stat-ut", "confi-rmée")
         ("Quel est le statut du royaume ibadite ?", False),
         ("Quelle hypothèse est confirmée par Michel Cadot ?", False),
