@@ -827,16 +827,18 @@ def extractive_answer(
     if second is not None:
         hop_got, hop_picks, hop_conf, hop_query = second
         return compose(question, lang, hop_picks, hop_got.hits[:k], hop_query, hop_conf)
-    # a description the second hop could not ask on its own is dropped: read
-    # with it, the answer came from the description's passage (blind50)
+    got, picks, conf = read(query)
+    # a description the second hop could not ask on its own: the question is
+    # read without it too, and the reading the reader is surer of answers
+    # (read with it, blind50's answers came from the description's passage)
     short = descriptions.reduced(query)
     if short is not None:
         short_got, short_picks, short_conf = read(short.question)
-        if short_picks and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text):
+        fits = short_picks and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text)
+        if fits and (not picks or short_conf > conf):
             return compose(
                 question, lang, short_picks, short_got.hits[:k], short.question, short_conf
             )
-    got, picks, conf = read(query)
     if picks:
         joined = _joined(query, picks, settings, spans_of)
         picks, conf = joined or (picks, conf)
