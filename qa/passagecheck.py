@@ -1069,20 +1069,29 @@ _TOPIC_QUALIFIERS = frozenset(
 )
 
 
-# "Qu'a dit le général Milley du tir de missile": "du" after a name is the topic's
+# "Qu'a dit le général Milley du tir de missile": "du" after a name opens the
+# topic ("du Conseil" after "le porte-parole" belongs to whom it is asked of),
+# so the pattern reads the question folded but with its capitals
 _SAID_OF = re.compile(
     r"\b(?i:qu'a|qu'ont|qu'avait)(?:-t-\w+)?\s+(?:dit|declare|affirme)\s+[^?]*?"
     r"(?<![\w'-])[A-Z][\w-]+\s+(?:du|des|de la|de l')\s*(?P<topic>[^?]+)"
 )
 
 
+def _straight_with_capitals(text: str) -> str:
+    """`straight(text)` with the text's capital letters kept ("" if folding
+    changed its length, as "œ" does)."""
+    text = text.replace("’", "'")
+    folded = straight(text)
+    if len(folded) != len(text):
+        return ""
+    return "".join(c if c.isupper() else f for c, f in zip(text, folded))
+
+
 def unstated_topic(question: str, sentence: str) -> bool:
     """A question on someone's stance on something, quoted from a sentence
     that does not hold the noun naming that something."""
-    q = question.replace("’", "'")
-    m = _STANCE_Q.search(straight(question)) or _SAID_OF.search(
-        "".join(c if c.isupper() else f for c, f in zip(q, straight(q)))
-    )
+    m = _STANCE_Q.search(straight(question)) or _SAID_OF.search(_straight_with_capitals(question))
     if not m or detect_language(question) != detect_language(sentence):
         return False
     nouns = [w for w in content_words(m.group("topic")) if w not in _TOPIC_QUALIFIERS]
