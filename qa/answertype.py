@@ -2049,10 +2049,10 @@ _PLACE_OR_ACTOR = re.compile(
     r"rivaux|rival|beneficiaires?|donateurs?|contributeurs?|intermediaires?|signataires?|"
     r"exportateurs?|importateurs?|equipes?|noms?|localites?|emplacements?|sieges?|quartiers?|"
     r"sommets?|reunions?|rencontres?|conferences?|forums?|groupes?|formats?|accords?|traites?|"
-    r"countr(?:y|ies)|states?|capitals?|cit(?:y|ies)|places?|locations?|allies|ally|partners?|"
+    r"countr(?:y|ies)|states?|capitals?|cit(?:y|ies)|places?|locations?|ally|partners?|"
     r"neighbou?rs?|suppliers?|buyers?|members?|powers?|sides?|governments?|territor(?:y|ies)|"
     r"supporters?|backers?|venues?|hosts?|areas?|towns?|ports?|actors?|teams?|names?|"
-    r"summits?|meetings?|conferences?|groups?|talks|agreements?|treat(?:y|ies)|"
+    r"summits?|meetings?|groups?|talks|agreements?|treat(?:y|ies)|"
     r"parties|party|participants?|protagonistes?|organisations?|organizations?|institutions?|"
     r"iles?|islands?|evenements?|events?)$"
 )
