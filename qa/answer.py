@@ -384,6 +384,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ),
         ("name", lambda: answertype.unnamed(query, span)),
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
+        ("aim for a why-not", lambda: passagecheck.why_not_aim(query, span)),
         ("described", lambda: answertype.only_described(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),

@@ -1915,6 +1915,11 @@ def purpose_object(question: str, span: str) -> int:
     return m.end() + len(rest) - len(rest.lstrip()) if rest.strip() else 0
 
 
+def is_aim_span(span: str) -> bool:
+    """Does the span open with an aim ("pour discuter…", "in order to…")?"""
+    return bool(_PURPOSE.search(fold(span)))
+
+
 def only_purpose(question: str, span: str) -> bool:
     """Is the span a purpose ("pour discuter…") answering a what-question?"""
     return bool(_WHAT_Q.search(fold(question))) and bool(_PURPOSE.search(fold(span)))

@@ -82,7 +82,7 @@ from collections.abc import Set as AbstractSet
 from . import places
 from .analyze import STOPWORDS, fold
 from .analyze import words as _words
-from .answertype import SPEECH_VERB, WEEKDAY, months, new_names, straight
+from .answertype import SPEECH_VERB, WEEKDAY, is_aim_span, months, new_names, straight
 from .lang import detect_language
 
 # --- the actor check -------------------------------------------------------------
@@ -578,18 +578,35 @@ _NEGATES = re.compile(
 # "Pourquoi Poutine et Kim n'ont-ils signé aucun accord ?", "why did Kirby
 # refuse to…": the reason for what did not happen is told where it is said
 # not to have happened; the reader answered with the purpose of the visit.
-_WHY_NOT_Q = re.compile(
+_WHY_NOTHING = (
     r"^\W*(pourquoi|why|pour quelle raison|for what reason)\b[^?]*"
     r"(\bn'\w+(-t)?(-?(il|elle|ils|elles))? (\w+ )?(pas|jamais|aucune?|rien)\b"
-    r"|\bne \w+ (pas|jamais)\b|\b(not|never)\b|n't\b|\brefus\w*|\bdeclin\w*|\brejet\w*)"
+    r"|\bne \w+ (pas|jamais)\b|\b(not|never)\b|n't\b"
 )
+_WHY_NOT_Q = re.compile(rf"{_WHY_NOTHING}|\brefus\w*|\bdeclin\w*|\brejet\w*)")
+# "Pourquoi Poutine et Kim n'ont-ils signé aucun accord ?" read "pour discuter
+# d'un éventuel accord", the trip's aim: an aim tells why someone acted
+# (refusing included), not why something did not happen
+_WHY_NOTHING_Q = re.compile(rf"{_WHY_NOTHING})")
+
+
+def _main_clause(question: str) -> str:
+    """The question before what was said in it ("… a reconnu qu'on ne savait
+    pas…" ends before "qu'")."""
+    return re.split(r"\b(qu'|que|that|whether|si|if)\b", straight(question), maxsplit=1)[0]
+
+
+def why_not_aim(question: str, span: str) -> bool:
+    """Is the span an aim ("pour discuter…"), for a question on why something
+    did not happen?"""
+    return bool(_WHY_NOTHING_Q.search(_main_clause(question))) and is_aim_span(span)
 
 
 def asks_negated(question: str) -> bool:
     """Does the question ask which one, or who, did not, or why something did
     not happen? Not a "not" in what was said ("quel responsable a reconnu
     qu'on ne savait pas…" asks who said it)."""
-    main = re.split(r"\b(qu'|que|that|whether|si|if)\b", straight(question), maxsplit=1)[0]
+    main = _main_clause(question)
     return bool(_NEGATED_Q.search(main) or _WHY_NOT_Q.search(main))
 
 

@@ -761,3 +761,16 @@ def test_the_reader_reads_a_question_without_the_outlet_it_is_asked_of():
     assert for_reader("D'après News18, quel jour de la semaine Kim est-il arrivé ?") == (
         "quel jour Kim est-il arrivé ?"
     )
+
+
+def test_an_aim_tells_no_reason_for_what_did_not_happen():
+    from qa.passagecheck import why_not_aim
+
+    q = "Pourquoi Poutine et Kim Jong Un n'ont-ils signé aucun accord formel ?"
+    assert why_not_aim(q, "pour discuter d'un éventuel accord d'armement")
+    assert not why_not_aim(q, "les négociations n'étaient pas achevées")
+    # a refusal is an act, which an aim may explain
+    assert not why_not_aim(
+        "Pourquoi Kirby a-t-il refusé de détailler ses sources ?", "pour protéger les sources"
+    )
+    assert not why_not_aim("Pourquoi Milley s'est-il rendu à Oslo ?", "pour discuter de l'aide")
