@@ -835,7 +835,7 @@ def extractive_answer(
     short = descriptions.reduced(query)
     if short is not None:
         short_got, short_picks, short_conf = read(short.question)
-        fits = short_picks and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text)
+        fits = bool(short_picks) and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text)
         if fits and (not picks or short_conf > conf):
             return compose(
                 question, lang, short_picks, short_got.hits[:k], short.question, short_conf
