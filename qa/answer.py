@@ -385,6 +385,12 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("name", lambda: answertype.unnamed(query, span)),
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
         ("aim for a why-not", lambda: passagecheck.why_not_aim(query, span)),
+        ("joined to the asked", lambda: passagecheck.joined_to_asked(query, span, sentence)),
+        (
+            "another speaker",
+            lambda: passagecheck.another_speaker(passagecheck.according_to(query), sentence),
+        ),
+        ("acronym", lambda: passagecheck.not_expanding(query, span)),
         ("described", lambda: answertype.only_described(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
         ("another day", lambda: passagecheck.another_day(query, sentence)),
@@ -470,6 +476,12 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         (
             "role",
             lambda: a.asked == "holder" and not answertype.presents_role(query, span, passage()),
+        ),
+        (
+            "nation",
+            lambda: (
+                answertype.nation_asked(a.asked, query) and answertype.names_no_nation(passage())
+            ),
         ),
         (
             "complement",

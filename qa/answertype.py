@@ -142,7 +142,9 @@ _GATES: list[tuple[str, re.Pattern]] = [
             r"combien .{0,40}\b"
             r"(pa(y[eéè]|i[eé])\w*|co[uû]t\w*|versée?s?\b|dépens\w*)|"
             r"how much .{0,40}\b(pa(y|id)|cost|spen[dt]|worth)\b|"
-            r"what (price|amount of money)|quelle (est la |etait la |était la )?valeur|"
+            r"what (price|amount of money)|"
+            # "quelle valeur Biden cite-t-il entre la souveraineté et la liberté" asks a principle
+            r"quelle (est la |etait la |était la )valeur|quelle valeur (totale|en|de|du|des|d['’])|"
             r"what (is|was) the (total )?(value|cost|price))",
             re.I,
         ),
@@ -573,14 +575,14 @@ _ANYONE = frozenset(("dirigeant", "leader"))
 _ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
 _HOLDER = re.compile(
     r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
-    r"comment s.appel\w* (le |la |les |l['’])|"
+    r"comment s.appel\w* (le |la |les |l['’])|(what|which) (is|was) the name of (the )?|"
     # the words before the role qualify it ("which Fox News Digital reporter");
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder
     r"who (is|was|are|were) (the |[\w-]+['’]s ))"
     r"((?!(does|did|do|is|was|are|were|has|have|had|le|la|les|l|un|une|des|du|the|a|an|"
     r"son|sa|ses|leur|leurs|its|their)\b)"
-    r"[\w-]+ ){0,3}?"
+    r"[\w-]+(['’]s)? ){0,3}?"
     r"(?P<role>" + "|".join(sorted(_ROLE_STEMS, key=len, reverse=True)) + r")s?\b"
 )
 _ANY_ROLE = re.compile(
@@ -1148,6 +1150,28 @@ def _new_region(span: str, question: str) -> bool:
     return any(not _in_question(w, qwords) for w in places.region_words(span))
 
 
+# "Sung-Yoon Lee, chercheur au Woodrow Wilson International Center": the span
+# after a role and "au / du / at" is whom someone works for, not who acted
+_PROFESSION = re.compile(
+    r"\b(chercheu\w*|expert\w*|analyste?s?|professeu\w*|membres?|employ\w*|"
+    r"researchers?|fellows?|analysts?|professors?|members?|scholars?)\s*$",
+    re.I,
+)
+_AFFILIATED = re.compile(r"\b(au|aux|du|des|de la|de l'|a la|a l'|at|at the|of the)\s*$")
+
+
+def _affiliation(span: str, sentence: str) -> bool:
+    """Does a role or a profession and "au / du / at the" come right before
+    the span in the sentence?"""
+    at = sentence.find(span) if span and sentence else -1
+    if at <= 0:
+        return False
+    before = straight(sentence[max(0, at - 40) : at])
+    m = _AFFILIATED.search(before)
+    role = before[: m.start()].split(",")[-1] if m else ""
+    return bool(_ANY_ROLE.search(role) or _PROFESSION.search(role))
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -1274,6 +1298,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "according to Stoltenberg, who…" -> not "Jens Stoltenberg"
         if all(w in _NOT_A_NAME for w in _words(span)):
             return False  # "des PME" is a kind of firm, no one in particular
+        if _affiliation(span, sentence):
+            return False  # "chercheur au Woodrow Wilson … Center": where someone works
         return not CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)
@@ -1439,10 +1465,10 @@ def role_complement(question: str) -> Complement | None:
         if w not in places.GENERIC_WORDS and w not in ("etat", "major")
     )
     qualifiers = tuple(w for w in _words(folded[at : at + m.start("c")]) if w.startswith("adjoint"))
-    if not names and not qualifiers:
-        return None
     # "du ministère japonais de la Défense": the nation an adjective names too
     nations = places.countries(original) | places.sure_demonym_nations(original)
+    if not names and not qualifiers and not nations:
+        return None
     return Complement(qualifiers, names, frozenset(nations))
 
 
@@ -1536,10 +1562,38 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
     question's role or city ("which North Korean official", "Norway's defence
     minister", "quelle ville russe"), in the `after` words after it for a body
     ("quelle agence de renseignement américaine")."""
+    if not named:
+        return False
+    asked = _asked_nations(kind, question, after)
+    return bool(asked) and not (asked & named)
+
+
+def nation_asked(kind: str, question: str) -> bool:
+    """Does the question qualify the role, body or city it asks by a nation
+    ("quelle agence de presse officielle nord-coréenne")?"""
+    if kind not in ("holder", "body", "city", "part"):
+        return False
+    return bool(_asked_nations(kind, question, 3 if kind == "body" else 1))
+
+
+def names_no_nation(passage: str) -> bool:
+    """Does the passage name no nation at all, nor a seat of power ("… fil
+    d'agence de presse syndiqué – PTI")? One naming some nation may leave the
+    asked one implicit ("Which US general" -> "le général Mark Milley")."""
+    folded = f" {' '.join(_words(passage))} "
+    return not (
+        any(f" {seat} " in folded for seat in places.SEATS)
+        or places.any_nations(passage)
+        or places.city_nations(passage)
+    )
+
+
+def _asked_nations(kind: str, question: str, after: int) -> set[str]:
+    """The nations that qualify the question's role, body or city."""
     q = fold(question)
     m = (_HOLDER if kind == "holder" else _KIND_Q[kind]).search(q)
-    if not m or not named:
-        return False
+    if not m:
+        return set()
     # the words of the match ("which north korean official") and the one
     # after ("quelle ville russe"; not "quelle ville les Portugais …")
     rest = q[m.end() :].split()
@@ -1551,7 +1605,7 @@ def _other_nation(kind: str, question: str, named: set[str], after: int = 1) -> 
     asked = places.any_nations(near)
     if len(q) == len(question):  # fold kept the length: "US" read in the original case
         asked |= places.initials(question[m.start() : m.end()])
-    return bool(asked) and not (asked & named)
+    return asked
 
 
 # "Outre la Corée du Nord, quels pays…", "besides supplying drones, what else":
@@ -2042,7 +2096,8 @@ def names_numbers(need: set[str], passage: str) -> bool:
 # riposte…" read "Pyongyang". A country or a city alone names a place, an
 # actor, or an event held there ("le sommet de Vilnius"), not a thing.
 _THING_Q = re.compile(
-    r"^\W*(?:(?:selon|d'apres|according to)[^,]*,\s*)?(?:quel(?:le)?s?|which|what)\s+"
+    r"^\W*(?:(?:selon|d'apres|according to)[^,]*,\s*)?"
+    r"(?:(?:a|au|aux|dans|en|sur|at|in|on|to|from|into)\s+)?(?:quel(?:le)?s?|which|what)\s+"
     r"(?P<words>[\w-]+(?:\s+[\w-]+){0,2})"
 )
 _BE = frozenset("est sont etait etaient sera seront fut is are was were will".split())

@@ -602,6 +602,51 @@ def why_not_aim(question: str, span: str) -> bool:
     return bool(_WHY_NOTHING_Q.search(_main_clause(question))) and is_aim_span(span)
 
 
+# "Pourquoi les soldats manquaient-ils de fournitures ?" read "lourdes pertes"
+# of "se plaignaient des lourdes pertes et du manque de fournitures": what
+# the sentence joins to the thing asked about is beside it, not its cause.
+_AND = r"(?:et|ni|ou|and|or|nor)\s+(?:du |de la |des |de l'|d'|de |le |la |les |l'|the )?"
+_JOINED_AFTER = re.compile(rf"^\W{{0,2}}\s*{_AND}(?P<w>[^\W\d_]{{4,}})")
+_JOINED_BEFORE = re.compile(rf"(?P<w>[^\W\d_]{{4,}})\s+{_AND}\W{{0,2}}$")
+_WHY_Q = re.compile(r"^\W*(?:[^,?]*,\s*)?(?:pourquoi|why)\b")
+
+
+def joined_to_asked(question: str, span: str, sentence: str) -> bool:
+    """For a why-question, does the sentence join the span by "et / and" to
+    a word of the question (by its first five letters)?"""
+    q, s = straight(fold(question)), straight(fold(sentence))
+    at = s.find(straight(fold(span))) if span else -1
+    if not _WHY_Q.match(q) or at < 0:
+        return False
+    stems = {w[:5] for w in _words(q) if len(w) > 3 and w not in STOPWORDS}
+    after = _JOINED_AFTER.match(s[at + len(straight(fold(span))) :])
+    before = _JOINED_BEFORE.search(s[:at])
+    return any(m is not None and m.group("w")[:5] in stems for m in (after, before))
+
+
+# "Que signifie le sigle PTI ?", "What does IST stand for?": the words the
+# letters stand for, one initial each
+_EXPANDS_Q = re.compile(
+    r"\b(?:que (?:signifie|veut dire)|what does|what do)\s+"
+    r"(?:le sigle |l'acronyme |l'abr[eé]viation |the (?:acronym|abbreviation|initials) )?"
+    r"(?P<a>(?-i:[A-Z]{2,6}))\b|"
+    r"\b(?P<b>(?-i:[A-Z]{2,6})) (?:stands?|standing) for\b",
+    re.I,
+)
+
+
+def not_expanding(question: str, span: str) -> bool:
+    """Is the span not what the asked acronym stands for: are its words'
+    initials not the acronym's letters in order?"""
+    m = _EXPANDS_Q.search(question.replace("’", "'"))
+    if m is None:
+        return False
+    letters = (m.group("a") or m.group("b")).lower()
+    initials = "".join(w[0] for w in _words(span))
+    it = iter(initials)
+    return not (initials[:1] == letters[0] and all(c in it for c in letters))
+
+
 def asks_negated(question: str) -> bool:
     """Does the question ask which one, or who, did not, or why something did
     not happen? Not a "not" in what was said ("quel responsable a reconnu
@@ -635,6 +680,13 @@ _WORDS_OF = (
         r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
     ),
 )
+# "Selon Stoltenberg, les forces de Kiev gagnent-elles du terrain ?" asks his
+# words, not the admiral's; an outlet, a country or a body opening the
+# question is no speaker (`according_to`)
+_ACCORDING_TO = re.compile(
+    r"^\W*(?:[Ss]elon|[Dd]['’]apr[eè]s|[Aa]ccording to) (?:le |la |l['’]|the )?(?:[a-zé]+ ){0,2}?"
+    r"(?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})\s*,"
+)
 _QUOTE_MARK = re.compile(r"[«»“”\"]")
 # titles a question puts before the name ("General Milley", "Admiral Bauer")
 _TITLES = frozenset("general admiral president minister secretary senator mr mrs ms dr".split())
@@ -649,6 +701,44 @@ def words_asked_of(question: str) -> list[str]:
             if words:
                 out.append(" ".join(words))
     return out
+
+
+def according_to(question: str) -> str:
+    """The person a question opens with as its source ("Selon Stoltenberg,"),
+    or "": not an outlet, a country, a city or a body."""
+    m = _ACCORDING_TO.match(question)
+    if not m or not _a_person(m.group("c")):
+        return ""
+    return " ".join(w for w in _words(m.group("c")) if w not in _TITLES)
+
+
+_QUOTED_BEFORE = re.compile(r"[»”\"'’]\W*$")
+_SPEAKER_AFTER = re.compile(r"\w+-(t-)?(il|elle|ils|elles)\b")
+
+
+def another_speaker(name: str, sentence: str) -> bool:
+    """Does the sentence name a speaker before its verb of speech, who is not
+    the person named ("L'amiral Rob Bauer … a déclaré" for "Selon
+    Stoltenberg")? A narration or a quote with a pronoun ("a-t-il ajouté")
+    may be theirs."""
+    before = _before_speech(sentence)
+    if not name or before is None:
+        return False
+    if _QUOTED_BEFORE.search(before) or _SPEAKER_AFTER.match(sentence[len(before) :]):
+        return False  # "…', a souligné le secrétaire général", "…, a-t-il indiqué"
+    named = [w for w in new_names(before, "") if fold(w) not in STOPWORDS]
+    return bool(named) and not set(_words(before)) & set(name.split())
+
+
+def _a_person(name: str) -> bool:
+    """Could the name be someone's: no outlet, country, city or body?"""
+    return not (
+        _OUTLET_WORD.search(name)
+        or re.search(r"\b[A-Z]{2,}\b", name)
+        or places.any_nations(name)
+        or any(places.word_nations(w) for w in _words(name))  # "Washington"
+        or places.only_institutions(name)
+    )
 
 
 def reports_words_of(name: str, sentence: str, passage: str) -> bool:

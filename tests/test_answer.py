@@ -460,6 +460,19 @@ def test_the_span_must_be_of_the_kind_asked(kind, question, span, ok):
             "Un responsable a nié que la Russie ait reçu des drones.",
             False,
         ),
+        # "the name of X's minister" asks the holder, of X's nation
+        (
+            "What is the name of North Korea's defence minister?",
+            "Sergueï Choïgu",
+            "Le ministre russe de la Défense Sergueï Choïgu s'est rendu à Pyongyang.",
+            False,
+        ),
+        (
+            "What is the name of Russia's defence minister?",
+            "Sergueï Choïgu",
+            "Le ministre russe de la Défense Sergueï Choïgu s'est rendu à Pyongyang.",
+            True,
+        ),
     ],
 )
 def test_the_holder_of_a_role_is_a_person_next_to_the_role(question, span, sentence, ok):
@@ -895,6 +908,10 @@ def test_the_role_s_complement_must_be_named():
     assert not names_complement(c, kirby, kirby)
     ito = "Le porte-parole du ministère japonais de la Défense, Kenji Ito, a déclaré."
     assert names_complement(c, ito, ito)
+    # a complement that names only a nation is one too
+    c = role_complement("Comment s’appelle le porte-parole de la diplomatie ukrainienne ?")
+    assert c is not None and c.countries == {"UA"}
+    assert not names_complement(c, kirby, kirby)
     # a person of the complement may be named in the passage only
     c = role_complement("Qui est le directeur de la nouvelle équipe de Jean Stablinski ?")
     passage = "Jean Stablinski rejoint Saint-Raphaël. Il y retrouve Raoul Rémy, son directeur."
@@ -2247,6 +2264,44 @@ def test_a_place_alone_does_not_name_a_thing_asked():
     assert not place_for_thing("Quel sommet doit se tenir en juillet ?", "Vilnius")
     assert not place_for_thing("Which Middle Eastern state recognised Donetsk?", "la Syrie")
     assert not place_for_thing("Quels sont les pays limitrophes de la Grèce ?", "la Turquie")
+    # a preposition may open the question
+    depot = "At which Russian depot are the North Korean shells stored once they arrive?"
+    assert place_for_thing(depot, "la Corée du Nord")
+    assert place_for_thing("À quel stade en est la contre-offensive ?", "la Russie")
+    assert not place_for_thing("Dans quelle ville le sommet a-t-il lieu ?", "Vilnius")
+
+
+def test_a_value_is_money_only_of_something():
+    assert expected("Quelle est la valeur de l'aide militaire apportée par la Chine ?") == "money"
+    assert expected("Quelle valeur totale ont les armes livrées ?") == "money"
+    q = "Quelle valeur Biden cite-t-il entre la souveraineté et la liberté ?"
+    assert expected(q) != "money"
+
+
+def test_whom_someone_works_for_is_not_who_acted():
+    sentence = (
+        "Sung-Yoon Lee, chercheur au Woodrow Wilson International Center for Scholars, "
+        "a déclaré à Fox News Digital que le partenariat durerait."
+    )
+    q = "Who commands US Forces Korea, which Lee says Kim could provoke?"
+    assert not span_fits("person", "Woodrow Wilson International Center for Scholars", q, sentence)
+    assert span_fits("person", "Sung-Yoon Lee", "Qui a parlé à Fox News Digital ?", sentence)
+    house = "La Maison Blanche a affirmé mercredi disposer de nouveaux renseignements."
+    assert span_fits("person", "La Maison Blanche", "Who said it had new intelligence?", house)
+
+
+def test_a_nation_asked_of_a_passage_that_names_none():
+    from qa.answertype import names_no_nation, nation_asked
+
+    q = "Quelle agence de presse officielle nord-coréenne a relayé le démenti ?"
+    assert nation_asked("body", q)
+    assert not nation_asked("body", "Quelle agence a relayé le démenti ?")
+    assert nation_asked("holder", "Which US general said it?")
+    assert names_no_nation("(Cette histoire est publiée à partir d’un fil d’agence – PTI)")
+    assert not names_no_nation("L'agence KCNA de Pyongyang a relayé le démenti.")
+    # a passage naming some nation may leave the one asked implicit
+    assert not names_no_nation("Le général Mark Milley s'est dit sceptique quant à la Russie.")
+    assert not names_no_nation("La Maison Blanche a dit.")
 
 
 def test_who_wrote_the_article_is_in_its_byline():

@@ -774,3 +774,57 @@ def test_an_aim_tells_no_reason_for_what_did_not_happen():
         "Pourquoi Kirby a-t-il refusé de détailler ses sources ?", "pour protéger les sources"
     )
     assert not why_not_aim("Pourquoi Milley s'est-il rendu à Oslo ?", "pour discuter de l'aide")
+
+
+def test_what_a_why_question_s_subject_is_joined_to_is_no_cause():
+    from qa.passagecheck import joined_to_asked
+
+    q = "Pourquoi les soldats russes manquaient-ils de fournitures essentielles ?"
+    sentence = (
+        "Les troupes russes de première ligne se plaignaient des lourdes pertes et du "
+        "manque de fournitures essentielles depuis juillet."
+    )
+    assert joined_to_asked(q, "lourdes pertes", sentence)
+    cause = "Les troupes manquaient de fournitures parce que les routes étaient coupées."
+    assert not joined_to_asked(q, "les routes étaient coupées", cause)
+    assert not joined_to_asked("Quelles pertes ?", "lourdes pertes", sentence)
+
+
+def test_an_acronym_stands_for_words_with_its_initials():
+    from qa.passagecheck import not_expanding
+
+    q = "Que signifie le sigle PTI, l’agence dont News18 reprend la dépêche ?"
+    assert not_expanding(q, "un fil d’agence de presse syndiqué")
+    rpdc = "Que signifie l’acronyme RPDC employé par Kirby ?"
+    assert not not_expanding(rpdc, "République populaire démocratique de Corée")
+    ist = "What does the abbreviation IST in the News18 article stand for?"
+    assert not not_expanding(ist, "Indian Standard Time")
+    assert not_expanding(ist, "23h23")
+    assert not not_expanding("Que signifie ce retard pour Kiev ?", "des pertes")
+
+
+def test_a_question_opened_by_someone_s_name_asks_their_words():
+    from qa.passagecheck import according_to, another_speaker
+
+    q = "Selon Stoltenberg, les forces de Kiev gagnent-elles du terrain ?"
+    assert according_to(q) == "stoltenberg"
+    assert according_to("D’après le général Milley, quel pays livre des obus ?") == "milley"
+    # an outlet, a city, a country or a body is no speaker
+    for q2 in (
+        "Selon News18, quelle armée a signalé le tir ?",
+        "Selon Washington, vers quelles régions vont les obus ?",
+        "According to the White House, what did Kim send?",
+        "Selon l’ATS, où se réunit le groupe ?",
+    ):
+        assert according_to(q2) == ""
+    bauer = (
+        "L’amiral Rob Bauer des Pays-Bas, président du Comité militaire de l’OTAN, a déclaré "
+        "samedi que l’Ukraine avance."
+    )
+    assert another_speaker("stoltenberg", bauer)
+    said = "Jens Stoltenberg a déclaré que les Ukrainiens progressent."
+    assert not another_speaker("stoltenberg", said)
+    # a quote whose speaker comes after its verb may be theirs
+    assert not another_speaker("kirby", "Les dirigeants ont échangé des lettres, a-t-il indiqué.")
+    quote = "Elle vient de commencer, mais les Ukrainiens progressent', a souligné le secrétaire."
+    assert not another_speaker("stoltenberg", quote)
