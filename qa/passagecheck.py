@@ -626,10 +626,12 @@ def joined_to_asked(question: str, span: str, sentence: str) -> bool:
 
 # "Que signifie le sigle PTI ?", "What does IST stand for?": the words the
 # letters stand for, one initial each
+# ("what does NATO plan?" asks no meaning: an English one says "stand for")
 _EXPANDS_Q = re.compile(
-    r"\b(?:que (?:signifie|veut dire)|what does|what do)\s+"
-    r"(?:le sigle |l'acronyme |l'abr[eé]viation |the (?:acronym|abbreviation|initials) )?"
+    r"\bque (?:signifie|veut dire)\s+(?:le sigle |l'acronyme |l'abr[eé]viation )?"
     r"(?P<a>(?-i:[A-Z]{2,6}))\b|"
+    r"\bwhat (?:does|do)\s+(?:the (?:acronym|abbreviation|initials) )?"
+    r"(?P<c>(?-i:[A-Z]{2,6}))\b[^?]*\b(?:stand for|mean)\b|"
     r"\b(?P<b>(?-i:[A-Z]{2,6})) (?:stands?|standing) for\b",
     re.I,
 )
@@ -641,7 +643,7 @@ def not_expanding(question: str, span: str) -> bool:
     m = _EXPANDS_Q.search(question.replace("’", "'"))
     if m is None:
         return False
-    letters = (m.group("a") or m.group("b")).lower()
+    letters = (m.group("a") or m.group("b") or m.group("c")).lower()
     initials = "".join(w[0] for w in _words(span))
     it = iter(initials)
     return not (initials[:1] == letters[0] and all(c in it for c in letters))

@@ -386,3 +386,24 @@ def test_a_description_from_another_article_is_read_without(real_retriever):
     ]
     for q in abstains:
         assert extractive_answer(q, real_retriever).abstained, q
+
+
+def test_a_role_of_another_nation_an_acronym_and_a_value_end_to_end(real_retriever):
+    # "quelle valeur" asks a principle here, not money
+    ans = extractive_answer(
+        "Quelle valeur Biden cite-t-il entre la souveraineté et la liberté parmi celles que "
+        "la future force ukrainienne devra défendre ?",
+        real_retriever,
+    )
+    assert not ans.abstained and "intégrité territoriale" in ans.span
+    abstains = [
+        # the articles name Russia's defence minister only
+        "What is the name of North Korea's defence minister?",
+        # the syndication line does not spell PTI out
+        "Que signifie le sigle PTI, l’agence dont News18 reprend la dépêche ?",
+        # a cause of the shortage is not what the calls complained of beside it
+        "Pourquoi les soldats russes de première ligne manquaient-ils de fournitures "
+        "essentielles, d’après les appels interceptés ?",
+    ]
+    for q in abstains:
+        assert extractive_answer(q, real_retriever).abstained, q

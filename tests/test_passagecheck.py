@@ -801,6 +801,8 @@ def test_an_acronym_stands_for_words_with_its_initials():
     assert not not_expanding(ist, "Indian Standard Time")
     assert not_expanding(ist, "23h23")
     assert not not_expanding("Que signifie ce retard pour Kiev ?", "des pertes")
+    assert not not_expanding("What does NATO plan for Vilnius?", "un sommet")
+    assert not_expanding("What does NATO mean?", "un sommet")
 
 
 def test_a_question_opened_by_someone_s_name_asks_their_words():
