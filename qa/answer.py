@@ -320,6 +320,8 @@ class Asks:
     about_article: bool
     negated: bool
     named: str
+    speaker: str  # the person a question opens with ("Selon Stoltenberg,")
+    nation: bool  # the role, body or city asked is one nation's
 
 
 def asks(query: str) -> Asks:
@@ -347,6 +349,8 @@ def asks(query: str) -> Asks:
         about_article=passagecheck.about_the_article(query),
         negated=passagecheck.asks_negated(query),
         named=passagecheck.named_kind(query),
+        speaker=passagecheck.according_to(query),
+        nation=answertype.nation_asked(asked, query),
     )
 
 
@@ -386,10 +390,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         ("purpose", lambda: not a.asked and answertype.only_purpose(query, span)),
         ("aim for a why-not", lambda: passagecheck.why_not_aim(query, span)),
         ("joined to the asked", lambda: passagecheck.joined_to_asked(query, span, sentence)),
-        (
-            "another speaker",
-            lambda: passagecheck.another_speaker(passagecheck.according_to(query), sentence),
-        ),
+        ("another speaker", lambda: passagecheck.another_speaker(a.speaker, sentence)),
         ("acronym", lambda: passagecheck.not_expanding(query, span)),
         ("described", lambda: answertype.only_described(query, span)),
         ("figures", lambda: bool(a.figures) and not answertype.names_numbers(a.figures, passage())),
@@ -477,12 +478,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             "role",
             lambda: a.asked == "holder" and not answertype.presents_role(query, span, passage()),
         ),
-        (
-            "nation",
-            lambda: (
-                answertype.nation_asked(a.asked, query) and answertype.names_no_nation(passage())
-            ),
-        ),
+        ("nation", lambda: a.nation and answertype.names_no_nation(passage())),
         (
             "complement",
             lambda: (

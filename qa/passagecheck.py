@@ -614,12 +614,12 @@ _WHY_Q = re.compile(r"^\W*(?:[^,?]*,\s*)?(?:pourquoi|why)\b")
 def joined_to_asked(question: str, span: str, sentence: str) -> bool:
     """For a why-question, does the sentence join the span by "et / and" to
     a word of the question (by its first five letters)?"""
-    q, s = straight(fold(question)), straight(fold(sentence))
-    at = s.find(straight(fold(span))) if span else -1
+    q, s, f = straight(fold(question)), straight(fold(sentence)), straight(fold(span))
+    at = s.find(f) if f else -1
     if not _WHY_Q.match(q) or at < 0:
         return False
     stems = {w[:5] for w in _words(q) if len(w) > 3 and w not in STOPWORDS}
-    after = _JOINED_AFTER.match(s[at + len(straight(fold(span))) :])
+    after = _JOINED_AFTER.match(s[at + len(f) :])
     before = _JOINED_BEFORE.search(s[:at])
     return any(m is not None and m.group("w")[:5] in stems for m in (after, before))
 
