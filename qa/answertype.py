@@ -379,7 +379,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "when",
         re.compile(
             r"^\W*(quand|when)\b(?! (asked|questioned|pressed)\b)|[,;:]\s*(quand|when)\b|"
-            r"depuis quand|since when"
+            r"depuis quand|since when|\ba quel moment\b|\b(at|in) what (moment|point)\b(?! of\b)"
         ),
     ),
     # a physical quantity, answered by a figure ("une altitude de 600 km")
@@ -414,7 +414,8 @@ _ASKED: list[tuple[str, re.Pattern]] = [
     (
         "share",
         re.compile(
-            r"\b(quelle (part|proportion|fraction)|what (share|proportion|portion)|how much of|"
+            r"\b(quelle ((est|etait) la )?(part|proportion|fraction)|"
+            r"what (is |was )?(the )?(share|proportion|portion)|how much of|"
             r"quel (est le |etait le )?pourcentage|what (is |was )?(the )?percentage)\b"
         ),
     ),
@@ -630,6 +631,9 @@ _SPAN_DATE: dict[str, re.Pattern] = {
         rf"\b({WEEKDAY}|{_DAY_WORDS}|{_MONTH})\b|\b\d{{3,4}}\b|\b(siecle|century|journee|epoque)\b|"
         # an event that dates: "depuis la Seconde Guerre mondiale"
         r"\b(guerres?|wars?|invasion|revolution|crises?|crisis)\b|"
+        # the moment of a journey: "à son arrivée en Norvège", "après la visite de Choïgou"
+        r"\b(arrivee|depart|retour|visite|voyage|arrival|departure|return|visit|trip)\b|"
+        r"\b(matin|soir|soiree|nuit|aube|morning|evening|night|dawn)\b|"
         r"\b(semaine|mois|annee|an|week|month|year)s? (dernier|derniere|prochain|prochaine|passee?|"
         r"precedent\w*|suivant\w*)\b|"
         r"\b(last|next|this|earlier this|later this) (week|month|year)\b|"
@@ -1120,6 +1124,27 @@ def _new_number(span: str, question: str) -> bool:
     return _fresh([m.group(0) for m in _NUMBER.finditer(fold(span))], question)
 
 
+# what stands between a whole and a figure listed beside it: "13,1 milliards
+# de dollars en aide militaire et de 8,5 milliards"; no "dont / of which"
+_BESIDE = re.compile(
+    r"^(?:(?!\b(?:dont|of which|including|soit|among them)\b)[^\d;.])*?\b(?:et|and)\b[^\d]*$"
+)
+
+
+def _beside_whole(span: str, question: str, sentence: str) -> bool:
+    """Does the sentence list the span's figure after the question's whole,
+    joined by "et / and", rather than as a part of it?"""
+    folded, f = fold(sentence), fold(span)
+    at = folded.find(f)
+    if at < 0:
+        return False
+    for m in _AMOUNT.finditer(_THOUSANDS.sub("", fold(question))):
+        whole = folded.rfind(m.group(1), 0, at)
+        if whole >= 0 and _BESIDE.match(folded[whole + len(m.group(1)) : at]):
+            return True
+    return False
+
+
 def _names_the_sum(question: str, sentence: str) -> bool:
     q = _words(question)
     need = [_PRICED[w] for w in q if w in _PRICED]
@@ -1172,6 +1197,21 @@ def _affiliation(span: str, sentence: str) -> bool:
     return bool(_ANY_ROLE.search(role) or _PROFESSION.search(role))
 
 
+# a group or meeting named after its name: "la réunion du groupe Ramstein",
+# "the Ramstein group", "le format Normandie"
+_GROUP_BEFORE = re.compile(r"\b(groupe|group|format|formation|coalition)( de| du| d')?\s*$")
+_GROUP_AFTER = re.compile(r"^\s*(group|format|coalition)\b")
+
+
+def _group_name(span: str, sentence: str) -> bool:
+    """Does the sentence name a group, a format or a coalition by the span?"""
+    at = sentence.find(span) if span and sentence else -1
+    if at < 0:
+        return False
+    before, after = fold(sentence[max(0, at - 20) : at]), fold(sentence[at + len(span) :])
+    return bool(_GROUP_BEFORE.search(before) or _GROUP_AFTER.match(after))
+
+
 def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     """Is the reader's span (in `sentence`) a fact of the kind `asked` found,
     beyond what the question already says?"""
@@ -1193,6 +1233,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_UNTIL.search(s) or (at >= 0 and _UNTIL.search(folded[max(0, at - 25) : at])))
     if kind == "date" and _EXACT_DATE_Q.search(q):
         return _fresh([m.group(0) for m in _EXACT_DATE.finditer(s)], question)
+    if kind == "when":  # "152 mm" is no year
+        s = _MEASURE.sub(" ", s)
     if kind in _SPAN_DATE:
         return _fresh([m.group(0) for m in _SPAN_DATE[kind].finditer(s)], question)
     if kind == "count":
@@ -1279,6 +1321,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "152 mm" measures, and is no part of anything
         if not whole and _MONEY.search(span):
             return False  # "1 milliard de dollars" of a budget the question gives no sum of
+        if whole and _beside_whole(span, question, sentence):
+            return False  # "13,1 milliards … et de 8,5 milliards": another sum, not part of it
         if any(c.isdigit() for c in s):
             return _new_number(span, question) and not (whole and part and min(part) >= max(whole))
         # in words, a part ("la moitié", "une grande partie", "tous"), not an
@@ -1300,6 +1344,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             return False  # "des PME" is a kind of firm, no one in particular
         if _affiliation(span, sentence):
             return False  # "chercheur au Woodrow Wilson … Center": where someone works
+        if _group_name(span, sentence):
+            return False  # "la réunion du groupe Ramstein": a group, no one
         return not CLAUSE.search(s) and not (words and all(_in_question(w, qwords) for w in words))
     if kind == "means":
         return _a_means(span, question)

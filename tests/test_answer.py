@@ -670,6 +670,41 @@ def test_porte_parole_names_no_nation():
         ("Quelle part des achats étaient des roquettes ?", "share", "la moitié", "", True),
         ("Quelle proportion de l'Occident s'est retirée ?", "share", "une grande partie", "", True),
         ("How much of Russia is suffering?", "share", "tout entière", "", True),
+        # a sum listed beside the whole ("… et de 8,5 milliards") is no part of it
+        (
+            "Quelle part des 13,1 milliards de dollars servirait aux stocks ?",
+            "share",
+            "8,5 milliards de dollars",
+            "Biden a proposé 13,1 milliards de dollars en aide militaire et de 8,5 milliards "
+            "de dollars en aide humanitaire.",
+            False,
+        ),
+        (
+            "Quelle part des 13,1 milliards de dollars servirait aux stocks ?",
+            "share",
+            "5 milliards",
+            "Sur les 13,1 milliards de dollars, 5 milliards serviraient aux stocks.",
+            True,
+        ),
+        # "152 mm" holds a number of three digits, and dates nothing
+        ("At what moment did Milley say so?", "when", "152 mm de l'ère soviétique", "", False),
+        ("At what moment did Milley say so?", "when", "à son arrivée en Norvège", "", True),
+        ("Quand la guerre a-t-elle commencé ?", "when", "en 1950", "", True),
+        # a group named by the span is no one
+        (
+            "Qui représentait la Lituanie à la réunion ?",
+            "person",
+            "Ramstein",
+            "Les industriels rencontreront les ministres après la réunion du groupe Ramstein.",
+            False,
+        ),
+        (
+            "Qui a présidé la réunion ?",
+            "person",
+            "Lloyd Austin",
+            "Lloyd Austin a présidé la réunion du groupe de contact.",
+            True,
+        ),
         # a measure is no part of anything
         (
             "Quelle part de sa production d'obus la Corée du Nord réserve-t-elle à la Russie ?",
@@ -2269,6 +2304,14 @@ def test_a_place_alone_does_not_name_a_thing_asked():
     assert place_for_thing(depot, "la Corée du Nord")
     assert place_for_thing("À quel stade en est la contre-offensive ?", "la Russie")
     assert not place_for_thing("Dans quelle ville le sommet a-t-il lieu ?", "Vilnius")
+
+
+def test_a_moment_and_a_share_are_asked_in_more_words():
+    assert asked("At what moment did Milley share his view?") == "when"
+    assert asked("À quel moment Milley l'a-t-il dit ?") == "when"
+    assert asked("At what point of the talks did he leave?") != "when"
+    assert asked("Quelle est la part des drones iraniens dans les frappes ?") == "share"
+    assert asked("What is the share of drones in the strikes?") == "share"
 
 
 def test_a_value_is_money_only_of_something():

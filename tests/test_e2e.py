@@ -72,10 +72,31 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
         # from the letters passage; the soup shipped since refuses it again
         "Qui dirigeait le groupe de responsables russes qui s’est rendu à Pyongyang après "
         "la visite de Choïgu ?",
+        # blind52, answered "152 mm" ("152" read as a year)
+        "At what moment did Milley share his view that North Korea might boost Russia's "
+        "artillery ammunition supply?",
+        # the 8,5 milliards are listed beside the 13,1, not part of them
+        "Quelle part des 13,1 milliards de dollars d’aide militaire proposés par Biden "
+        "servirait à reconstituer les stocks de l’armée américaine ?",
+        # "la réunion du groupe Ramstein" names a group, no one
+        "Qui représentait la Lituanie, pays hôte du sommet de l’Alliance, à la réunion des "
+        "ministres de la Défense à Bruxelles ?",
+        # "des centaines de drones" is no share
+        "Quelle est la part des drones de fabrication iranienne dans les frappes russes "
+        "contre Kiev ?",
     ],
 )
 def test_on_topic_questions_the_gate_refuses(real_retriever, question):
     assert extractive_answer(question, real_retriever).abstained
+
+
+def test_a_moment_is_answered_by_an_event_that_dates(real_retriever):
+    # "à quel moment" asks a time: an event ("après la visite de Choïgou") is one
+    ans = extractive_answer(
+        "À quel moment Poutine et Kim ont-ils échangé leurs lettres, d’après Kirby ?",
+        real_retriever,
+    )
+    assert not ans.abstained and "visite de Cho" in ans.span
 
 
 def test_a_vague_quantity_answers_what_quantity(real_retriever):
