@@ -1134,7 +1134,7 @@ _BESIDE = re.compile(
 def _beside_whole(span: str, question: str, sentence: str) -> bool:
     """Does the sentence list the span's figure after the question's whole,
     joined by "et / and", rather than as a part of it?"""
-    folded, f = fold(sentence), fold(span)
+    folded, f = _THOUSANDS.sub("", fold(sentence)), _THOUSANDS.sub("", fold(span))
     at = folded.find(f)
     if at < 0:
         return False
