@@ -65,6 +65,12 @@ def test_trim_and_squad_scores():
     s, e = trim(text, 11, 23)
     assert text[s:e] == "29,53 jours"
     assert text[slice(*trim(text, 11, 24))] == "(29,53 jours)"
+    # a half pair the token boundary cut off joins the span
+    text = "Le ministre (Oleksiy) Reznikov et un accord « vivres contre armes » conclu"
+    at = text.index("Oleksiy")
+    assert text[slice(*trim(text, at, at + 17))] == "(Oleksiy) Reznikov"
+    at = text.index("accord")
+    assert text[slice(*trim(text, at, at + 27))] == "accord « vivres contre armes »"
     # a span stopping on "au moins" takes the number it introduces
     text = "ont envoyé au moins un bombardier"
     s, e = trim(text, 11, 19)
