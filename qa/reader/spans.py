@@ -104,13 +104,13 @@ def _paired(text: str, start: int, end: int) -> tuple[int, int]:
     for opener, closer in _PAIRS.items():
         if span.count(closer) > span.count(opener):
             at = start
-            while at > 0 and text[at - 1] in _SPACES:
+            while at > 0 and text[at - 1].isspace():
                 at -= 1
             if at > 0 and text[at - 1] == opener:
                 start = at - 1
         elif span.count(opener) > span.count(closer):
             at = end
-            while at < len(text) and text[at] in _SPACES:
+            while at < len(text) and text[at].isspace():
                 at += 1
             if at < len(text) and text[at] == closer:
                 end = at + 1
@@ -145,7 +145,6 @@ def _word_end(text: str, end: int) -> int:
 
 _HYPHENS = "-‐‑"
 _PAIRS = {"(": ")", "[": "]", "«": "»", "“": "”"}
-_SPACES = " \u00a0\u202f"
 
 
 # "au moins", "plus de", "at least": a span that stops on one takes the
