@@ -490,7 +490,11 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"[\w-]+ ){0,2}(countr(y|ies)|nations?)|"
             # the Alliance's members and governments are countries ("which
             # government post" is not)
-            r"quels? (allies|gouvernements?)|(what|which) (allies|governments))\b"
+            r"quels? (allies|gouvernements?)|(what|which) (allies|governments)|"
+            # a member of the Alliance is a country ("which NATO member voted…")
+            r"quels? (etats? |pays )?membres? de l['’](otan|alliance)|"
+            r"(what|which) (nato|alliance) (members?|ally)|(what|which) members? of "
+            r"(nato|the alliance))\b"
         ),
     ),
     # a named body: "Russie" does not answer "quelle agence de presse", nor
@@ -1490,6 +1494,7 @@ class Complement:
     qualifiers: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     countries: frozenset[str] = frozenset()
+    role: str = ""  # the role's word, folded ("porte-parole")
 
 
 def role_complement(question: str) -> Complement | None:
@@ -1515,7 +1520,7 @@ def role_complement(question: str) -> Complement | None:
     nations = places.countries(original) | places.sure_demonym_nations(original)
     if not names and not qualifiers and not nations:
         return None
-    return Complement(qualifiers, names, frozenset(nations))
+    return Complement(qualifiers, names, frozenset(nations), holder.group("role"))
 
 
 def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
@@ -1535,7 +1540,28 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
         all(q[:5] in said for q in c.qualifiers)
         and c.countries <= nations
         and all(w[:5] in written or places.word_nations(w) & nations for w in c.names)
+        and _own_complement_nations(c, sentence)
     )
+
+
+_OWN_COMPLEMENT = re.compile(r"s?\s+(?P<c>(du|des|de la|de l['’]|d['’])\s*[^,;:()«»]*)")
+
+
+def _own_complement_nations(c: Complement, sentence: str) -> bool:
+    """Where the sentence gives the role a complement of its own ("le
+    porte-parole du Conseil de sécurité nationale, John Kirby"), it names the
+    question's nations: the Ukrainian army's spokesman is not the National
+    Security Council's, though the sentence speaks of Ukraine further on."""
+    if not c.countries or not c.role:
+        return True
+    own = []
+    for m in re.finditer(rf"\b{re.escape(c.role)}", fold(sentence)):
+        after = _OWN_COMPLEMENT.match(fold(sentence), m.end())
+        if not after:
+            return True  # "le porte-parole John Kirby": nothing says whose
+        text = sentence[after.start("c") : after.end("c")]
+        own.append(places.any_nations(text) | places.sure_demonym_nations(text))
+    return not own or any(c.countries <= n for n in own)
 
 
 # Roles any official holds besides a title: "quel responsable" -> "le

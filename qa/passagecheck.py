@@ -79,7 +79,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from . import places
+from . import places, speakers
 from .analyze import STOPWORDS, fold
 from .analyze import words as _words
 from .answertype import SPEECH_VERB, WEEKDAY, is_aim_span, months, new_names, straight
@@ -745,7 +745,9 @@ def _a_person(name: str) -> bool:
 
 def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     """Does the passage name the person (a word of the name), and the sentence
-    either name them before its verb of speech or have no named speaker? A
+    either name them before its verb of speech or have no named speaker,
+    nor one the passage names for it (qa/speakers.py), nor name them in what
+    is said only? A
     sentence with neither a verb of speech nor a quotation mark is the
     article's narration, even one that names them ("La guerre … a poussé …
     Volodymyr Zelensky à trouver tout soutien supplémentaire possible" is not
@@ -753,13 +755,21 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     words = name.split()
     if not set(words) & set(_words(passage)):
         return False
+    at = passage.find(sentence)
+    who = speakers.speaker(passage, at, at + len(sentence)) if at >= 0 else None
+    if who and not set(_words(who[0])) & set(words):
+        return False  # a quote the passage gives to Kirby, going on from his
     before = _before_speech(sentence)
     if before is None:
         spoken = SPEECH_VERB.search(straight(sentence)) or _QUOTE_MARK.search(sentence)
         return bool(spoken)
+    if set(_words(before)) & set(words):
+        return True
+    if set(_words(sentence[len(before) :])) & set(words):
+        return False  # "Les médias … ont rapporté que … offert à Kim": said of him
     # "…, a-t-il ajouté": a pronoun, the speaker of the passage's quote
     named = [w for w in new_names(before, "") if fold(w) not in STOPWORDS]
-    return bool(set(_words(before)) & set(words)) or not named
+    return not named
 
 
 # --- the question's day and month ----------------------------------------------------

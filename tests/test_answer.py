@@ -173,6 +173,9 @@ def test_the_role_window_counts_from_the_end_of_the_role_word():
         ("In which Russian city did they meet?", "city"),
         ("Par quel pays transitent les obus ?", "country"),
         ("Which Asian country sent its defence chief?", "country"),
+        # a member of the Alliance is a country, not its secretary general
+        ("Which NATO member voted against the credit line?", "country"),
+        ("Quel membre de l’Otan a voté contre ?", "country"),
         ("Quel modèle de bombardier a été envoyé ?", "model"),
         ("From which air base did the bomber take off?", "port"),
         ("Dans quel bâtiment le sommet se tient-il ?", "port"),
@@ -947,6 +950,13 @@ def test_the_role_s_complement_must_be_named():
     c = role_complement("Comment s’appelle le porte-parole de la diplomatie ukrainienne ?")
     assert c is not None and c.countries == {"UA"}
     assert not names_complement(c, kirby, kirby)
+    # the sentence's own complement of the role names another body: Kirby
+    # is no Ukrainian army spokesman, though the sentence speaks of Ukraine
+    c = role_complement("Comment s’appelle le porte-parole de l’armée ukrainienne ?")
+    ukraine = "Le porte-parole du Conseil de sécurité nationale, John Kirby, parle de l’Ukraine."
+    assert not names_complement(c, ukraine, ukraine)
+    ihnat = "Le porte-parole de l’armée ukrainienne, Iouri Ihnat, a déclaré."
+    assert names_complement(c, ihnat, ihnat)
     # a person of the complement may be named in the passage only
     c = role_complement("Qui est le directeur de la nouvelle équipe de Jean Stablinski ?")
     passage = "Jean Stablinski rejoint Saint-Raphaël. Il y retrouve Raoul Rémy, son directeur."

@@ -84,6 +84,15 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
         # "des centaines de drones" is no share
         "Quelle est la part des drones de fabrication iranienne dans les frappes russes "
         "contre Kiev ?",
+        # blind53: a quote that goes on from Kirby's sentence is not Choïgou's
+        "Qu’a déclaré Sergueï Choïgou à son retour de Pyongyang ?",
+        # what Russian media reported of Kim is not what he said
+        "Qu’a dit Kim Jong Un des drones que lui a offerts le gouverneur régional russe ?",
+        # the National Security Council's spokesman is not the Ukrainian army's
+        "Comment s’appelle le porte-parole de l’armée ukrainienne qui a commenté les "
+        "livraisons d’obus nord-coréens ?",
+        # a member of the Alliance is a country, not its secretary general
+        "Which NATO member voted against the $1 billion credit line for 155 mm ammunition?",
     ],
 )
 def test_on_topic_questions_the_gate_refuses(real_retriever, question):

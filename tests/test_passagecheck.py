@@ -39,6 +39,25 @@ from qa.passagecheck import (
 )
 
 
+def test_a_persons_words_are_not_a_quote_of_another_nor_what_is_said_of_them():
+    # the quote goes on from Kirby's sentence: his words, not Choïgou's
+    passage = (
+        "Kirby a déclaré que la Russie cherchait des obus. « Après la visite de "
+        "Choïgou, un autre groupe s’est rendu à Pyongyang. »"
+    )
+    quote = "« Après la visite de Choïgou, un autre groupe s’est rendu à Pyongyang. »"
+    (choigou,) = words_asked_of("Qu’a déclaré Sergueï Choïgou à son retour ?")
+    assert not reports_words_of(choigou, quote, passage)
+    (kirby,) = words_asked_of("Qu’a déclaré John Kirby de ce groupe ?")
+    assert reports_words_of(kirby, quote, passage)
+    # Kim is named in what the media reported, not as the one who speaks
+    media = "Les médias d’État russes ont rapporté qu’un gouverneur avait offert à Kim des drones."
+    (kim,) = words_asked_of("Qu’a dit Kim Jong Un des drones ?")
+    assert not reports_words_of(kim, media, media)
+    spoke = "Kim a déclaré que les drones étaient un cadeau."
+    assert reports_words_of(kim, spoke, spoke)
+
+
 @pytest.mark.parametrize(
     "question, codes",
     [
