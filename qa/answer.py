@@ -314,6 +314,7 @@ class Asks:
     aim: bool  # "dans quel but / to what end" (`answertype.asks_aim`)
     sequence: bool
     words_of: tuple[str, ...]
+    words_nations: frozenset[str]  # "qu'a déclaré le ministre chinois…"
     complement: answertype.Complement | None
     outcome: bool
     result: bool
@@ -342,6 +343,7 @@ def asks(query: str) -> Asks:
         aim=answertype.asks_aim(query),
         sequence=passagecheck.asks_sequence(query),
         words_of=tuple(passagecheck.words_asked_of(query)),
+        words_nations=passagecheck.words_of_nations(query),
         complement=answertype.role_complement(query),
         outcome=passagecheck.asks_outcome(query)
         and (asked in ("count", "paid", "sum") or kind == "money"),
@@ -463,6 +465,13 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
             "words of",
             lambda: (
                 not all(passagecheck.reports_words_of(n, sentence, passage()) for n in a.words_of)
+            ),
+        ),
+        (
+            "nation's words",
+            lambda: (
+                bool(a.words_nations)
+                and not passagecheck.nation_speaks(a.words_nations, sentence, passage())
             ),
         ),
         ("named kind", lambda: bool(a.named) and not passagecheck.says_kind(a.named, passage())),

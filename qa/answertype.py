@@ -893,6 +893,15 @@ def _part_of_sum(span: str, sentence: str) -> bool:
     return at >= 0 and bool(_SUM_AFTER.match(sentence, at + len(span)))
 
 
+# three things or more, each with an article of quantity: a list of what was
+# given or bought, which says no reason
+_THINGS_LISTED = re.compile(
+    r"^\W*(?:(?:des|d['’]autres|de|d['’]|un|une|les|some|other)\s[^,;]{2,60}?,\s*){2,}"
+    r"[^,;]*?\b(?:et|and)\s+(?:des|d['’]autres|de|d['’]|un|une|les|some|other)\b",
+    re.IGNORECASE,
+)
+
+
 def _fresh(found: list[str], question: str) -> bool:
     """Some match holds a word the question does not."""
     q = set(_words(question))
@@ -1316,6 +1325,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
             for w in re.findall(r"[^\W\d_][\w'’-]*", span)
             if fold(w) not in STOPWORDS and len(w) > 2
         ]
+        if _THINGS_LISTED.match(span):
+            return False  # "des armes antichar, des équipements…, des obus": what, not why
         return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
         whole, part = _amounts(question), _amounts(span)

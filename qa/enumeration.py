@@ -167,8 +167,9 @@ def item_in(position: Position, question: str, text: str) -> tuple[int, int] | N
 def _members(question: str, items: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     """The list's items in the part of the world the question names, less
     those it names itself ("Besides Australia, which Indo-Pacific country"):
-    one for "quel pays", the run of them for "quels pays" when nothing else
-    stands between them."""
+    one for "quel pays" (the first or last of them, where the question asks
+    that), the run of them for "quels pays" when nothing else stands between
+    them."""
     q = fold(question)
     aside = countries(question)
     at = [i for i, (_, _, c) in enumerate(items) if c not in aside and in_region({c}, q)]
@@ -176,6 +177,8 @@ def _members(question: str, items: list[tuple[int, int, str]]) -> tuple[int, int
         return None
     if _PLURAL.search(q.replace("’", "'")):
         return (items[at[0]][0], items[at[-1]][1]) if at[-1] - at[0] == len(at) - 1 else None
+    if len(at) > 1 and (_FIRST.search(q) or _LAST.search(q)):
+        at = [at[0]] if _FIRST.search(q) else [at[-1]]  # "quel pays d'Océanie, en premier"
     return (items[at[0]][0], items[at[0]][1]) if len(at) == 1 else None
 
 

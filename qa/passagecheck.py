@@ -705,6 +705,53 @@ def words_asked_of(question: str) -> list[str]:
     return out
 
 
+# "Qu'a déclaré le ministre chinois de la Défense…", "What did the Japanese
+# defence chief say…": the words of a role of one nation. A sentence whose
+# speaker is presented with another nation ("Le général de l'armée américaine
+# Mark Milley a déclaré") does not give them, nor a passage that never names
+# that nation.
+_WORDS_OF_ROLE = (
+    re.compile(
+        r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
+        r"affirmé|répondu|expliqué|estimé|annoncé|indiqué|confié) (?:le |la |les |l['’])"
+        r"(?P<r>[^?,]*)"
+    ),
+    re.compile(
+        r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?(?P<r>[^?,]*?) "
+        r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
+    ),
+)
+# where the role ends and the topic begins: "… au sujet des livraisons d'obus
+# nord-coréens" names North Korea as the topic, not the speaker's nation
+_ROLE_END = re.compile(
+    r"\s(?:à propos|au sujet|sur|lors|concernant|quant|après|avant|pendant|face|aux?|à|"
+    r"about|of|on|after|before|during|when|in)\b.*"
+)
+
+
+def words_of_nations(question: str) -> frozenset[str]:
+    """The nations of the role whose words the question asks, if it does."""
+    for pattern in _WORDS_OF_ROLE:
+        m = pattern.search(question)
+        if m:
+            role = _ROLE_END.sub("", m.group("r"))
+            if new_names(role, "") and not places.any_nations(role):
+                return frozenset()  # a person or a body by name: `words_asked_of`
+            return frozenset(places.any_nations(role))
+    return frozenset()
+
+
+def nation_speaks(nations: AbstractSet[str], sentence: str, passage: str) -> bool:
+    """Does the passage name one of the nations ("chinois" may be China, Hong
+    Kong or Macao), and the sentence's speaker (the words before its verb of
+    speech) none but those?"""
+    if not nations & places.any_nations(passage):
+        return False
+    before = _before_speech(sentence)
+    named = places.any_nations(before) if before else set()
+    return not named or bool(nations & named)
+
+
 def according_to(question: str) -> str:
     """The person a question opens with as its source ("Selon Stoltenberg,"),
     or "": not an outlet, a country, a city or a body."""

@@ -1192,6 +1192,10 @@ def test_a_measure_is_no_reason():
     q = "Pourquoi Pyongyang fournirait-il des obus de l'ère soviétique ?"
     assert not span_fits("why", "152 mm", q)
     assert span_fits("why", "pour sa guerre en Ukraine", q)
+    # a list of things given is what, not why; a list of causes may be a reason
+    things = "des armes antichar, des équipements de défense, des obus et d’autres équipements"
+    assert not span_fits("why", things, q)
+    assert span_fits("why", "la pénurie de munitions, de chars et d’avions", q)
 
 
 def test_a_pick_that_only_names_the_speaker_is_dropped():

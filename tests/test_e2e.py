@@ -91,6 +91,9 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
         # the National Security Council's spokesman is not the Ukrainian army's
         "Comment s’appelle le porte-parole de l’armée ukrainienne qui a commenté les "
         "livraisons d’obus nord-coréens ?",
+        # an American general's words are not the Chinese defence minister's
+        "Qu’a déclaré le ministre chinois de la Défense au sujet des livraisons d’obus "
+        "nord-coréens à Moscou ?",
         # a member of the Alliance is a country, not its secretary general
         "Which NATO member voted against the $1 billion credit line for 155 mm ammunition?",
     ],

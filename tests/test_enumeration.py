@@ -84,6 +84,11 @@ def test_the_members_of_a_list_in_a_part_of_the_world():
         "Outre la Norvège, quel autre pays nordique compte un chef de la défense dans le groupe ?"
     )
     assert _said(other) == "Danemark"
+    # one asked, several there, and the question says which of them
+    assert _said("Dans la liste de Milley, quel pays d'Océanie est cité en premier ?") == (
+        "Australie"
+    )
+    assert _said("Which Oceanian country is named last in Milley's list?") == "Nouvelle-Zélande"
     # one asked, several there; several asked, others between them
     assert _said("Quel pays européen compte un chef de la défense dans le groupe ?") is None
     assert _said("Quels pays européens comptent un chef de la défense dans le groupe ?") is None

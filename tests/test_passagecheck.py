@@ -17,6 +17,7 @@ from qa.passagecheck import (
     named_kind,
     names_actors,
     names_reactor,
+    nation_speaks,
     negates,
     only_announced,
     only_proposed,
@@ -36,7 +37,23 @@ from qa.passagecheck import (
     unstated_topic,
     without_outlet,
     words_asked_of,
+    words_of_nations,
 )
+
+
+def test_a_nations_role_speaks_where_its_nation_is_named():
+    q = "Qu’a déclaré le ministre chinois de la Défense au sujet des obus nord-coréens ?"
+    nations = words_of_nations(q)
+    assert "CN" in nations and "KP" not in nations  # the topic's nation is not the speaker's
+    milley = "Le général de l’armée américaine Mark Milley a déclaré que la Chine observait."
+    assert not nation_speaks(nations, milley, milley)  # an American speaks
+    assert not nation_speaks(nations, "Kirby a dit.", "Kirby a dit.")  # no China at all
+    li = "Le ministre chinois de la Défense, Li Shangfu, a déclaré que…"
+    assert nation_speaks(nations, li, li)
+    assert words_of_nations("What did the Japanese defence chief say about the shells?") == {"JP"}
+    # a named person's words are `words_asked_of`'s; a question asking no words, nothing
+    assert words_of_nations("Qu’a déclaré le général Milley à propos de la Chine ?") == set()
+    assert words_of_nations("Quel ministre chinois a parlé ?") == set()
 
 
 def test_a_persons_words_are_not_a_quote_of_another_nor_what_is_said_of_them():
