@@ -853,7 +853,7 @@ def extractive_answer(
     if short is not None:
         short_got, short_picks, short_conf = read(short.question)
         fits = bool(short_picks) and short.fits(short_picks[0].span, short_picks[0].hit.chunk.text)
-        if fits and (not picks or short_conf > conf):
+        if fits and (not picks or (short_conf > conf and not short.scene)):
             return compose(
                 question, lang, short_picks, short_got.hits[:k], short.question, short_conf
             )

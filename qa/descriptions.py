@@ -97,6 +97,10 @@ class Reduced:
     question: str  # "… le porte-parole a-t-il qualifié les lettres ?"
     description: str  # "qui accuse Pyongyang de faire passer ses obus …"
     nouns: tuple[str, ...]  # the described nouns the answer's passage holds: ("delegation",)
+    # a scene the question opens with: read without it only when the question
+    # read whole finds nothing (the whole of blind53 q33 read "secrètement";
+    # without its scene, "Pyongyang et Téhéran")
+    scene: bool = False
 
     def fits(self, span: str, passage: str) -> bool:
         """Does the answer agree with what the description says?"""
@@ -108,14 +112,30 @@ class Reduced:
         return set(self.nouns) <= content_stems(passage)
 
 
+# a clause that opens the question and sets a scene ("Alors que Milley
+# retrouve le Groupe de contact un mardi, quel jour …", "While Milley doubts
+# …,"): read with it, the reader answers from the scene's passage
+_SCENE = re.compile(
+    r"^\W*(?:alors que|tandis que|pendant que|bien que|quoique|(?:\w+ ){0,2}apres que|"
+    r"while|whereas|although|even though)\b(?P<scene>[^,?]{10,}),\s*(?=\w)"
+)
+
+
 def reduced(question: str) -> Reduced | None:
     """The question without the description of whom or what it asks about
     ("… le porte-parole qui accuse Pyongyang de … a-t-il qualifié les
-    lettres ?" -> "… le porte-parole a-t-il qualifié les lettres ?"), or None."""
+    lettres ?" -> "… le porte-parole a-t-il qualifié les lettres ?"), or
+    without the scene it opens with, or None."""
     question = question.strip()
     folded = straight(question)
     if len(folded) != len(question) or joins.split(question) is not None:
         return None
+    scene = _SCENE.match(folded)
+    if scene and not re.search(r"\b(quel\w*|which|what|who|qui)\b", scene.group("scene")):
+        rest = question[scene.end() :]
+        return Reduced(
+            rest[:1].upper() + rest[1:], question[: scene.end()].strip(" ,"), (), scene=True
+        )
     english = detect_language(question) == "en"
     for m in _PRONOUN.finditer(folded):
         head = _head(folded[: m.start()], m.group().split()[-1], english)

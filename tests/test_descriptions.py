@@ -97,6 +97,23 @@ def test_what_is_not_a_description_to_drop(question):
     assert reduced(question) is None
 
 
+def test_a_scene_the_question_opens_with_is_dropped():
+    q = (
+        "Alors que Milley retrouve le Groupe de contact un mardi, quel jour de la semaine "
+        "les ministres de la Défense devaient-ils recevoir leur homologue, selon l’ATS ?"
+    )
+    r = reduced(q)
+    assert r.scene and r.description == "Alors que Milley retrouve le Groupe de contact un mardi"
+    assert r.question.startswith("Quel jour de la semaine les ministres")
+    assert not r.fits("mardi", "… mardi …")  # the scene's day is no answer
+    assert reduced("While Milley doubts the aid will be decisive, how does Kirby say it?").scene
+    # a clause that asks ("Avant quelle année …") is the question itself
+    assert (
+        reduced("Avant quelle année les pays devaient-ils renvoyer les employés, selon l'ONU ?")
+        is None
+    )
+
+
 def test_the_answer_must_agree_with_the_description():
     summit = reduced(
         "Dans quelle ville s'est tenu le sommet de l'Otan qui a précédé celui de Vilnius ?"

@@ -133,6 +133,18 @@ def test_a_question_naming_someone_by_what_they_did_takes_two_hops(real_retrieve
     assert "325 millions" in ans.citations[-1].sentence
 
 
+def test_a_question_opening_on_a_scene_is_read_without_it(real_retriever):
+    # blind53: read whole, the reader answered from the scene's passage (Milley's Tuesday)
+    q = (
+        "Alors que Milley retrouve le Groupe de contact un mardi, quel jour de la semaine "
+        "les ministres de la Défense de l’Alliance devaient-ils recevoir leur homologue "
+        "ukrainien, selon l’ATS ?"
+    )
+    ans = extractive_answer(q, real_retriever)
+    assert not ans.abstained and "jeudi" in ans.span
+    assert ans.query.startswith("Quel jour de la semaine")
+
+
 def test_a_question_opening_on_a_description_takes_two_hops(real_retriever):
     q = (
         "Le pays qui a envoyé du personnel en Crimée pour faire fonctionner les drones "
