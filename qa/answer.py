@@ -474,6 +474,7 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
                 and not passagecheck.nation_speaks(a.words_nations, sentence, passage())
             ),
         ),
+        ("companion", lambda: passagecheck.companion_elsewhere(query, sentence)),
         ("named kind", lambda: bool(a.named) and not passagecheck.says_kind(a.named, passage())),
         (
             "intertitle",

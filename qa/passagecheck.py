@@ -1347,3 +1347,38 @@ def unnamed_in_passage(question: str, passage: str) -> bool:
     missing = {codes for codes in countries if not any(names_actors({c}, passage) for c in codes)}
     pair = len(set(countries)) == 2 and _THE_TWO.search(fold(passage))
     return len(missing) > (1 if pair else 0)
+
+
+# "Qui accompagnait Jens Stoltenberg lors de son déplacement à Washington ?",
+# "Who did Stoltenberg meet in Washington?": someone met or accompanied with
+# the person named; a sentence that does not name that person (nor stands for
+# them with a pronoun) tells of someone else's journey ("lorsque le président
+# ukrainien Volodymyr Zelensky se rendra à la Maison Blanche")
+_COMPANION = (
+    re.compile(
+        r"\b[Qq]ui (?:a |avait )?(?:accompagn\w*|rencontr\w*|reçu\w*|recu\w*) "
+        r"(?:le |la |l['’])?(?:\w+ ){0,2}?(?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
+    ),
+    re.compile(
+        r"\b[Qq]ui (?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}) (?:a|avait)-t-(?:il|elle) "
+        r"(?:rencontr|accompagn|reçu|recu)\w*"
+    ),
+    re.compile(
+        r"\b(?:[Ww]ho|[Ww]hom) (?:accompanied|met|escorted|joined|"
+        r"did (?P<d>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}) (?:meet|see|receive))\b"
+        r"(?: (?P<c>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}))?"
+    ),
+)
+_PRONOUN_SUBJECT = re.compile(r"\b(il|elle|he|she|him|lui)\b", re.IGNORECASE)
+
+
+def companion_elsewhere(question: str, sentence: str) -> bool:
+    """Does the question ask who met or went with someone it names, and the
+    sentence name neither them nor a pronoun that may stand for them?"""
+    for pattern in _COMPANION:
+        m = pattern.search(question)
+        name = m and (m.groupdict().get("c") or m.groupdict().get("d"))
+        if name and _a_person(name):
+            words = [w for w in _words(name) if len(w) >= 3]
+            return not (set(words) & set(_words(sentence)) or _PRONOUN_SUBJECT.search(sentence))
+    return False

@@ -94,6 +94,8 @@ def test_dense_and_hybrid_find_paraphrase(real_retriever):
         # an American general's words are not the Chinese defence minister's
         "Qu’a déclaré le ministre chinois de la Défense au sujet des livraisons d’obus "
         "nord-coréens à Moscou ?",
+        # Zelensky's journey to Washington is not Stoltenberg's
+        "Qui accompagnait Jens Stoltenberg lors de son déplacement à Washington ?",
         # a member of the Alliance is a country, not its secretary general
         "Which NATO member voted against the $1 billion credit line for 155 mm ammunition?",
     ],

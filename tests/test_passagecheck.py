@@ -12,6 +12,7 @@ from qa.passagecheck import (
     asks_result,
     asks_sequence,
     bare_line,
+    companion_elsewhere,
     givers,
     gives_to_others,
     named_kind,
@@ -39,6 +40,25 @@ from qa.passagecheck import (
     words_asked_of,
     words_of_nations,
 )
+
+
+def test_who_met_or_went_with_someone_is_told_where_they_are():
+    zelensky = (
+        "La question sera au centre des débats à Washington, lorsque le président ukrainien "
+        "Volodymyr Zelensky se rendra à la Maison Blanche lors de son voyage."
+    )
+    for q in (
+        "Qui accompagnait Jens Stoltenberg lors de son déplacement à Washington ?",
+        "Qui Jens Stoltenberg a-t-il rencontré lors de son déplacement à Washington ?",
+        "Who did Stoltenberg meet in Washington?",
+    ):
+        assert companion_elsewhere(q, zelensky), q
+        assert not companion_elsewhere(q, "Stoltenberg a rencontré Blinken mardi."), q
+        assert not companion_elsewhere(q, "Il a rencontré Blinken mardi."), q  # a pronoun
+    # the one met is named in the sentence; no one named, nothing to check
+    q = "Quels ministres ukrainiens accompagnaient Volodymyr Zelensky lors de son passage ?"
+    assert not companion_elsewhere(q, zelensky)
+    assert not companion_elsewhere("Qui accompagnait le président ?", zelensky)
 
 
 def test_a_nations_role_speaks_where_its_nation_is_named():
