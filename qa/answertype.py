@@ -1565,9 +1565,9 @@ def _own_complement_nations(c: Complement, sentence: str) -> bool:
     Security Council's, though the sentence speaks of Ukraine further on."""
     if not c.countries or not c.role:
         return True
-    own = []
-    for m in re.finditer(rf"\b{re.escape(c.role)}", fold(sentence)):
-        after = _OWN_COMPLEMENT.match(fold(sentence), m.end())
+    own, folded = [], fold(sentence)
+    for m in re.finditer(rf"\b{re.escape(c.role)}", folded):
+        after = _OWN_COMPLEMENT.match(folded, m.end())
         if not after:
             return True  # "le porte-parole John Kirby": nothing says whose
         text = sentence[after.start("c") : after.end("c")]

@@ -804,8 +804,8 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
         return False
     at = passage.find(sentence)
     who = speakers.speaker(passage, at, at + len(sentence)) if at >= 0 else None
-    if who and not set(_words(who[0])) & set(words):
-        return False  # a quote the passage gives to Kirby, going on from his
+    if who:  # "…», a déclaré Kirby", or a quote going on from his: his words
+        return bool(set(_words(who[0])) & set(words))
     before = _before_speech(sentence)
     if before is None:
         spoken = SPEECH_VERB.search(straight(sentence)) or _QUOTE_MARK.search(sentence)

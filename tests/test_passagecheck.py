@@ -93,6 +93,9 @@ def test_a_persons_words_are_not_a_quote_of_another_nor_what_is_said_of_them():
     assert not reports_words_of(kim, media, media)
     spoke = "Kim a déclaré que les drones étaient un cadeau."
     assert reports_words_of(kim, spoke, spoke)
+    # named after the verb as its speaker: his words
+    inverted = "Le pays « est prêt à aider », a déclaré Kim."
+    assert reports_words_of(kim, inverted, inverted)
 
 
 @pytest.mark.parametrize(
