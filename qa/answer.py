@@ -803,9 +803,7 @@ def attributed(picks: list[Pick], query: str) -> list[Pick]:
         return picks
     out = []
     for p in picks:
-        text = p.hit.chunk.text
-        at = text.find(p.sentence)
-        who = speakers.speaker(text, at, at + len(p.sentence)) if at >= 0 else None
+        who = speakers.of_sentence(p.hit.chunk.text, p.sentence)
         if who and not (p.start <= who[1] < p.end or who[1] <= p.start < who[2]):
             p = replace(p, span=who[0], start=who[1], end=who[2], others=())
         out.append(p)

@@ -1555,9 +1555,6 @@ def names_complement(c: Complement | None, sentence: str, passage: str) -> bool:
     )
 
 
-_OWN_COMPLEMENT = re.compile(r"s?\s+(?P<c>(du|des|de la|de l['’]|d['’])\s*[^,;:()«»]*)")
-
-
 def _own_complement_nations(c: Complement, sentence: str) -> bool:
     """Where the sentence gives the role a complement of its own ("le
     porte-parole du Conseil de sécurité nationale, John Kirby"), it names the
@@ -1566,11 +1563,11 @@ def _own_complement_nations(c: Complement, sentence: str) -> bool:
     if not c.countries or not c.role:
         return True
     own, folded = [], fold(sentence)
-    for m in re.finditer(rf"\b{re.escape(c.role)}", folded):
-        after = _OWN_COMPLEMENT.match(folded, m.end())
+    for m in re.finditer(rf"\b{re.escape(c.role)}s?\b", folded):
+        after = _COMPLEMENT.match(folded[m.end() :])  # as `role_complement` reads the question's
         if not after:
             return True  # "le porte-parole John Kirby": nothing says whose
-        text = sentence[after.start("c") : after.end("c")]
+        text = sentence[m.end() + after.start("c") : m.end() + after.end("c")]
         own.append(places.any_nations(text) | places.sure_demonym_nations(text))
     return not own or any(c.countries <= n for n in own)
 

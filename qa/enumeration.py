@@ -177,8 +177,10 @@ def _members(question: str, items: list[tuple[int, int, str]]) -> tuple[int, int
         return None
     if _PLURAL.search(q.replace("’", "'")):
         return (items[at[0]][0], items[at[-1]][1]) if at[-1] - at[0] == len(at) - 1 else None
-    if len(at) > 1 and (_FIRST.search(q) or _LAST.search(q)):
-        at = [at[0]] if _FIRST.search(q) else [at[-1]]  # "quel pays d'Océanie, en premier"
+    if _FIRST.search(q):  # "quel pays d'Océanie est cité en premier"
+        at = at[:1]
+    elif _LAST.search(q):
+        at = at[-1:]
     return (items[at[0]][0], items[at[0]][1]) if len(at) == 1 else None
 
 

@@ -671,16 +671,19 @@ def negates(sentence: str) -> bool:
 # must name that one ("…, a déclaré Kirby" is not Blinken's statement; "…,
 # a-t-il ajouté" may be).
 
+# "qu'a déclaré …", "what did … say": the asking of someone's words
+_WHAT_SAID_FR = (
+    r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
+    r"affirmé|écrit|répondu|expliqué|estimé|annoncé|indiqué|confié) "
+)
+_WHAT_SAID_EN = r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?"
+_SAY_EN = r" (?:say|said|tell|told|write|wrote|declare|announce|state)\b"
 _WORDS_OF = (
     re.compile(
-        r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
-        r"affirmé|écrit|expliqué|estimé|annoncé|indiqué|confié) (?:le |la |l['’])?(?:\w+ ){0,2}?"
+        _WHAT_SAID_FR + r"(?:le |la |l['’])?(?:\w+ ){0,2}?"
         r"(?P<c>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})"
     ),
-    re.compile(
-        r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?(?P<c>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}) "
-        r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
-    ),
+    re.compile(_WHAT_SAID_EN + r"(?P<c>[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2})" + _SAY_EN),
 )
 # "Selon Stoltenberg, les forces de Kiev gagnent-elles du terrain ?" asks his
 # words, not the admiral's; an outlet, a country or a body opening the
@@ -711,15 +714,8 @@ def words_asked_of(question: str) -> list[str]:
 # Mark Milley a déclaré") does not give them, nor a passage that never names
 # that nation.
 _WORDS_OF_ROLE = (
-    re.compile(
-        r"\b[Qq]u['’](?:a|ont|avait|avaient)(?:-t)?-?(?:il|elle|ils|elles)? (?:déclaré|dit|"
-        r"affirmé|répondu|expliqué|estimé|annoncé|indiqué|confié) (?:le |la |les |l['’])"
-        r"(?P<r>[^?,]*)"
-    ),
-    re.compile(
-        r"\b[Ww]hat (?:did|does|has|have|had) (?:the )?(?P<r>[^?,]*?) "
-        r"(?:say|said|tell|told|write|wrote|declare|announce|state)\b"
-    ),
+    re.compile(_WHAT_SAID_FR + r"(?:le |la |les |l['’])(?P<r>[^?,]*)"),
+    re.compile(_WHAT_SAID_EN + r"(?P<r>[^?,]*?)" + _SAY_EN),
 )
 # where the role ends and the topic begins: "… au sujet des livraisons d'obus
 # nord-coréens" names North Korea as the topic, not the speaker's nation
@@ -802,8 +798,7 @@ def reports_words_of(name: str, sentence: str, passage: str) -> bool:
     words = name.split()
     if not set(words) & set(_words(passage)):
         return False
-    at = passage.find(sentence)
-    who = speakers.speaker(passage, at, at + len(sentence)) if at >= 0 else None
+    who = speakers.of_sentence(passage, sentence)
     if who:  # "…», a déclaré Kirby", or a quote going on from his: his words
         return bool(set(_words(who[0])) & set(words))
     before = _before_speech(sentence)

@@ -102,6 +102,12 @@ def speaker(passage: str, start: int, end: int) -> tuple[str, int, int] | None:
     return full.group(0), full.start(), full.end()
 
 
+def of_sentence(passage: str, sentence: str) -> tuple[str, int, int] | None:
+    """`speaker` of a sentence of the passage, found by its text."""
+    at = passage.find(sentence)
+    return speaker(passage, at, at + len(sentence)) if at >= 0 else None
+
+
 def _said_by(passage: str, start: int, end: int) -> tuple[str, int, int] | None:
     sent = passage[start:end]
     folded = fold(sent).replace("’", "'")
