@@ -408,6 +408,11 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
                 and passagecheck.unstated_pledge(query, sentence)
             ),
         ),
+        (
+            "act counted",
+            lambda: a.asked == "count" and passagecheck.unstated_act(query, sentence),
+        ),
+        ("duration", lambda: passagecheck.duration_of_another(query, span, sentence)),
         ("motive", lambda: passagecheck.unreported_choice(query, sentence)),
         ("topic", lambda: passagecheck.unstated_topic(query, sentence)),
         (
@@ -464,7 +469,11 @@ def refusals(p: Pick, query: str, a: Asks) -> Iterator[str]:
         (
             "words of",
             lambda: (
-                not all(passagecheck.reports_words_of(n, sentence, passage()) for n in a.words_of)
+                # the chunk's context names who its unnamed quotes are by
+                not all(
+                    passagecheck.reports_words_of(n, sentence, p.hit.chunk.indexed_text)
+                    for n in a.words_of
+                )
             ),
         ),
         (

@@ -580,7 +580,8 @@ _ANYONE = frozenset(("dirigeant", "leader"))
 _ROLE_STEMS = {w: stems for words, stems in _ROLES.items() for w in words.split("|")}
 _HOLDER = re.compile(
     r"^\W*(quel(le)?s? |which |what |qui (est|etait|sont|etaient) (le |la |les |l['’])|"
-    r"comment s.appel\w* (le |la |les |l['’])|(what|which) (is|was) the name of (the )?|"
+    r"comment s.appel\w* (le |la |les |l['’])|comment se nomme (le |la |l['’])|"
+    r"quel est le nom (du |de la |de l['’]|des )|(what|which) (is|was) the name of (the )?|"
     # the words before the role qualify it ("which Fox News Digital reporter");
     # a verb or an article starts another phrase: "what position does General
     # Milley hold", "quel poste occupe le général" ask for the role, not its holder

@@ -50,6 +50,17 @@ _PRONOUN = re.compile(
     r"(?<![\w'-])(?:(?:pour|avec|chez|contre|sur|with|for|against)\s+(?:qui|lequel|laquelle|"
     r"lesquels|lesquelles|whom)|qui|que|qu'|dont|who|whom|whose|that|which)(?![\w-])",
 )
+# a participle that describes like a relative clause: "quel pays présenté
+# comme l'une des principales sources d'armement de la Russie a dépêché…";
+# it holds no verb of its own, so it ends at the question's first one
+_PARTICIPLE = re.compile(
+    r"(?<![\w'-])(?:(?:presente|decrit|considere|designe|cite)(?:e|s|es)?\s+comme|"
+    r"qualifie(?:e|s|es)?\s+d[e']|(?:described|presented|seen|regarded)\s+as)(?![\w-])"
+)
+_FINITE = re.compile(
+    r"(?<![\w'-])(?:a|ont|avait|avaient|aurait|est|sont|etait|etaient|va|vont|doit|peut|"
+    r"has|have|had|is|was|were|did|does|will|would)\s"
+)
 _DET = r"(?:l'|(?:les|le|la|du|des|aux|au|the|quelle|quel|which|what)(?![\w-]))"
 _DETS = re.compile(rf"(?:^|(?<=[\s,(])){_DET}")
 # the noun phrase before it: "le pays ", "l'amiral néerlandais ",
@@ -137,9 +148,15 @@ def reduced(question: str) -> Reduced | None:
             rest[:1].upper() + rest[1:], question[: scene.end()].strip(" ,"), (), scene=True
         )
     english = detect_language(question) == "en"
-    for m in _PRONOUN.finditer(folded):
-        head = _head(folded[: m.start()], m.group().split()[-1], english)
-        cut = _cut(folded, m, head, english) if head else None
+    found = [*_PRONOUN.finditer(folded), *_PARTICIPLE.finditer(folded)]
+    for m in sorted(found, key=lambda m: m.start()):
+        participle = m.re is _PARTICIPLE
+        head = _head(folded[: m.start()], "qui" if participle else m.group().split()[-1], english)
+        if participle:  # of the noun asked only: "que l'ATS décrit comme" is a verb
+            asked = head is not None and head.group("det") in _ASKED
+            cut = _participle_cut(folded, m) if asked else None
+        else:
+            cut = _cut(folded, m, head, english) if head else None
         if cut is None:
             continue
         start, end, aside = cut
@@ -202,6 +219,15 @@ def _cut(folded: str, m: re.Match, head: re.Match, english: bool):
     if _NAMING.search(folded, m.end(), end) or len(folded[m.end() : end].split()) < _MIN_CLAUSE:
         return None  # "le forum que l'ATS appelle « groupe de Ramstein »" names it
     return start, end, start < m.start()
+
+
+def _participle_cut(folded: str, m: re.Match):
+    """(start, end, False) of a participle's description: up to the
+    question's first verb; None when it has none."""
+    verb = _FINITE.search(folded, m.end()) or _INVERTED.search(folded, m.end())
+    if verb is None or len(folded[m.end() : verb.start()].split()) < _MIN_CLAUSE:
+        return None
+    return m.start(), verb.start(), False
 
 
 def _clause_end(rest: str) -> int:

@@ -316,6 +316,9 @@ def _party_words(phrase: str) -> list[str]:
     return [w for w in _words(phrase) if len(w) >= 3 and w not in STOPWORDS and w not in _NOT_PARTY]
 
 
+_QUOTE_END = re.compile(r"[»”\"']\s*,\s*$")
+
+
 def _before_speech(sentence: str) -> str | None:
     """The sentence up to its first verb of speech, where its speaker is named
     (after it comes what was said), or None: no verb of speech, or the
@@ -323,7 +326,10 @@ def _before_speech(sentence: str) -> str | None:
     spoke = SPEECH_VERB.search(straight(sentence))
     if not spoke or re.match(r"\W*[«\"“']", sentence.strip()):
         return None
-    return sentence[: spoke.start()]  # folding keeps the length, but for ligatures
+    before = sentence[: spoke.start()]  # folding keeps the length, but for ligatures
+    # "…des territoires', a souligné le secrétaire général": the end of a
+    # quote the sentence splitter cut at a full stop inside it
+    return None if _QUOTE_END.search(before) else before
 
 
 _QUOTE_CLOSE = re.compile(r"[»”\"]")
@@ -338,6 +344,9 @@ def _speaker_part(sentence: str) -> str:
     before = _before_speech(sentence)
     if before is not None:
         return before
+    spoke = SPEECH_VERB.search(straight(sentence))
+    if spoke and _QUOTE_END.search(sentence[: spoke.start()]):
+        return sentence[spoke.start() :]  # "…territoires', a souligné le secrétaire général"
     stripped = sentence.strip()
     if re.match(r"\W*[«“]", stripped):
         closes = list(_QUOTE_CLOSE.finditer(stripped))
@@ -1206,6 +1215,63 @@ def unstated_pledge(question: str, sentence: str) -> bool:
         return False
     text = straight(sentence)
     return not (_PLEDGE.search(text) or _FUTURE.search(text))
+
+
+# "Combien de drones l'armée russe a-t-elle tirés en août ?" is not told by
+# "centaines de drones" delivered in August, nor "How many drones has Ukraine
+# shot down?": a count of what was fired or downed comes from a sentence
+# that tells that act.
+_ACTS = (
+    (  # fired, launched at
+        re.compile(
+            r"\b(tir(e|es|ee|ees|ent|s)?|tire-t|fired?|fires|firing|"
+            r"(lance\w*|launch\w*) (contre|sur|vers|against|at|on|toward))\b"
+        ),
+        re.compile(r"\b(tir\w*|lanc\w*|fir(e|ed|es|ing)|launch\w*|shot|shoot\w*|frapp\w*)\b"),
+    ),
+    (  # shot down, intercepted
+        re.compile(r"\b(abattu\w*|shot down|shoot down|downed|intercept\w*)\b"),
+        re.compile(r"\b(abatt\w*|intercept\w*|shot down|downed|detrui\w*|destroy\w*)\b"),
+    ),
+)
+
+
+# what is fired: "Poutine tire-t-il son soutien de…" fires nothing
+_PROJECTILES = re.compile(
+    r"\b(drones?|missiles?|obus|roquettes?|projectiles?|munitions?|balles?|bombes?|"
+    r"shells?|rockets?|rounds?|bullets?|bombs?|ammunition)\b"
+)
+
+
+def unstated_act(question: str, sentence: str) -> bool:
+    """The question asks how many drones, shells… were fired or shot down,
+    and the sentence tells no such act."""
+    q, text = straight(question), straight(sentence)
+    if not _PROJECTILES.search(q):
+        return False
+    return any(asked.search(q) and not told.search(text) for asked, told in _ACTS)
+
+
+# "Combien de temps Poutine et Kim se sont-ils entretenus en tête-à-tête ?" is
+# not told by "la fin du voyage de six jours": a duration given as a noun's
+# ("voyage de six jours") is how long that lasted, and the question must ask
+# about that noun, or about a visit when it is one.
+_HOW_LONG = re.compile(
+    r"\b(combien de temps|pendant combien|how long|quelle duree|what duration)\b"
+)
+_VISIT = frozenset(("voyag", "visit", "sejou", "depla", "tourn", "trip", "stay"))
+
+
+def duration_of_another(question: str, span: str, sentence: str) -> bool:
+    """The question asks how long, and the span is the length of a thing the
+    question does not name ("voyage de six jours" for a talk)."""
+    if not span or not _HOW_LONG.search(straight(question)):
+        return False
+    m = re.search(rf"([^\W\d_]+)\s+(?:de|d'|d’)\s*{re.escape(span)}", sentence)
+    if m is None or not (noun := content_stems(m.group(1))):
+        return False
+    asked = content_stems(question)
+    return not (noun & asked or (noun & _VISIT and asked & _VISIT))
 
 
 # --- a stance's topic -------------------------------------------------------------------

@@ -1904,6 +1904,21 @@ def test_the_byline_answers_only_questions_about_the_article():
             "Le ministre sud-coréen de la Défense Lee Jong-sup l'a dit.",
             True,
         ),
+        # "quel est le nom du ministre …" asks the holder too
+        (
+            "Quel est le nom du ministre nord-coréen de la Défense ?",
+            "holder",
+            "Sergueï Choïgu",
+            "Il a reçu le ministre russe de la Défense Sergueï Choïgu.",
+            False,
+        ),
+        (
+            "Quel est le nom de l'ambassadeur de Corée du Nord à Moscou ?",
+            "holder",
+            "Sin Hong Chol",
+            "L'ambassadeur de Corée du Nord à Moscou, Sin Hong Chol, les a reçus.",
+            True,
+        ),
         # one country, not only a region
         ("Par quel pays transitent les obus ?", "country", "pays d'Afrique du Nord", "", False),
         ("Par quel pays transitent les obus ?", "country", "la Biélorussie", "", True),

@@ -47,6 +47,12 @@ from qa.descriptions import reduced
             "The spokesman declined to provide what about the munitions sent to back Russia's "
             "war effort?",
         ),
+        # a participle of the noun asked, up to the question's verb
+        (
+            "Selon l'administration Biden, quel pays présenté comme l'une des principales "
+            "sources d'armement de la Russie a dépêché du personnel en Crimée ?",
+            "Selon l'administration Biden, quel pays a dépêché du personnel en Crimée ?",
+        ),
         # an aside that holds one goes whole
         (
             "Quelle capitale, dont le pays est décrit par News18 comme isolé pour son programme "

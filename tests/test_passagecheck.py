@@ -13,6 +13,7 @@ from qa.passagecheck import (
     asks_sequence,
     bare_line,
     companion_elsewhere,
+    duration_of_another,
     givers,
     gives_to_others,
     named_kind,
@@ -32,6 +33,7 @@ from qa.passagecheck import (
     tells_reaction,
     unnamed_in_passage,
     unreported_choice,
+    unstated_act,
     unstated_birth,
     unstated_condition,
     unstated_pledge,
@@ -715,6 +717,54 @@ def test_a_pledge_is_answered_by_a_sentence_that_tells_one():
         "Combien de soldats sont engagés dans la contre-offensive ?", delivered
     )
     assert not unstated_pledge("How many members sit on NATO's Military Committee?", delivered)
+
+
+def test_a_count_of_what_was_fired_or_downed_is_told_by_a_sentence_that_tells_it():
+    q = "Combien de drones kamikazes l'armée russe a-t-elle tirés sur l'Ukraine en août ?"
+    delivered = "L'armée russe avait pris livraison de centaines de drones iraniens en août."
+    assert unstated_act(q, delivered)
+    assert not unstated_act(q, "L'armée russe a tiré 40 drones sur Kiev en août.")
+    assert not unstated_act(q, "La Russie a lancé des centaines de drones sur l'Ukraine.")
+    assert unstated_act("How many drones did Russia fire at Kyiv?", delivered)
+    assert unstated_act("How many drones has Russia launched against Ukrainian cities?", delivered)
+    # shot down
+    q = "Combien de drones la défense ukrainienne a-t-elle abattus ?"
+    assert unstated_act(q, delivered)
+    assert not unstated_act(q, "L'Ukraine a abattu 30 drones iraniens.")
+    # a count of what was delivered, and a launched counteroffensive, are no such act
+    assert not unstated_act("Combien de drones l'armée russe a-t-elle reçus ?", delivered)
+    assert not unstated_act(
+        "Combien de soldats sont engagés dans la contre-offensive lancée en juin ?", delivered
+    )
+    # support drawn from a country is nothing fired
+    assert not unstated_act("De combien de pays Poutine tire-t-il son soutien ?", delivered)
+
+
+def test_a_duration_is_how_long_the_noun_it_follows_lasted():
+    trip = "Kim n'a signé aucun accord à la fin du voyage de six jours."
+    talk = "Combien de temps Poutine et Kim se sont-ils entretenus en tête-à-tête ?"
+    assert duration_of_another(talk, "six jours", trip)
+    # the question asks about that noun, or about a visit
+    assert not duration_of_another("Combien de temps a duré le voyage de Kim ?", "six jours", trip)
+    assert not duration_of_another("How long did Kim's visit to Russia last?", "six jours", trip)
+    # a duration that follows no noun, and a question that asks no duration
+    assert not duration_of_another(talk, "deux heures", "Ils ont parlé deux heures.")
+    assert not duration_of_another("Combien d'obus ?", "six jours", trip)
+
+
+def test_the_end_of_a_quote_cut_at_a_full_stop_is_its_speakers():
+    # the splitter cut the quote at its full stop; the chunk's context names
+    # who its unnamed quotes are by
+    sentence = (
+        "Elle vient de commencer et nous ne savons pas si elle constituera un tournant, "
+        "mais les Ukrainiens progressent', a souligné le secrétaire général de l'Otan."
+    )
+    passage = f"Jens Stoltenberg\n'Les forces ukrainiennes mènent une contre-offensive. {sentence}"
+    (stoltenberg,) = words_asked_of("What does Stoltenberg say is still unknown?")
+    assert reports_words_of(stoltenberg, sentence, passage)
+    # not a speaker the passage never names
+    (kirby,) = words_asked_of("Qu'a déclaré Kirby ?")
+    assert not reports_words_of(kirby, sentence, passage)
 
 
 def test_a_stance_is_quoted_from_a_sentence_naming_what_it_is_on():
