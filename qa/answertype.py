@@ -647,6 +647,10 @@ _SPAN_DATE: dict[str, re.Pattern] = {
         r"during|after|before|since|until|when|once)\b|\b(debut|fin|mi|courant|early|late|mid)[- ]"
     ),
 }
+# a clause that dates by another event: "quand la France redevient royaliste"
+_WHEN_CLAUSE = re.compile(
+    r"^\W*(?:(?:quand|lorsque|des que|when|once|as soon as)\s+|lorsqu['’])(?=\S+\s+\S)"
+)
 # "à quelle date précise": a day of a month, not the month alone ("août")
 _EXACT_DATE_Q = re.compile(r"\bdates? (precises?|exactes?)\b|\b(exact|precise|specific) dates?\b")
 _EXACT_DATE = re.compile(rf"{_DAY_OF_MONTH}|{_NUMERIC_DATE}")
@@ -1247,6 +1251,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         return bool(_UNTIL.search(s) or (at >= 0 and _UNTIL.search(folded[max(0, at - 25) : at])))
     if kind == "date" and _EXACT_DATE_Q.search(q):
         return _fresh([m.group(0) for m in _EXACT_DATE.finditer(s)], question)
+    if kind == "when" and (clause := _WHEN_CLAUSE.match(s)):
+        return _fresh([s[clause.end() :]], question)  # "quand la France redevient royaliste"
     if kind == "when":  # "152 mm" is no year
         s = _MEASURE.sub(" ", s)
     if kind in _SPAN_DATE:

@@ -329,6 +329,15 @@ def test_asked_kind_of_span(question, kind):
         ("when", "Quand la ville a-t-elle été saccagée ?", "au XIVe siècle", True),
         ("when", "Quand le rite est-il pratiqué ?", "lors de la fondation des villes", True),
         ("when", "Quand Choïgu s'est-il rendu à Pyongyang ?", "récent", False),
+        # a clause that dates by another event, if it says more than the question
+        (
+            "when",
+            "Quand la dette est-elle dépréciée ?",
+            "quand la France redevient royaliste",
+            True,
+        ),
+        ("when", "Quand la dette est-elle dépréciée ?", "quand la dette est dépréciée", False),
+        ("when", "Quand la dette est-elle dépréciée ?", "lorsqu'un roi revient au pouvoir", True),
         ("city", "Dans quelle ville russe se sont-ils rencontrés ?", "la Corée du Nord", False),
         ("city", "Dans quelle ville se tiendra le sommet ?", "à Vilnius", True),
         ("country", "Par quel pays transitent les obus ?", "Moscou", False),
