@@ -191,6 +191,8 @@ _DISTANCE = re.compile(
 
 def expected(question: str) -> str:
     """The exact kind of fact the question asks for, or "" if it does not say."""
+    if asks_if_told(question):
+        return ""
     for kind, pattern in _GATES:
         if pattern.search(question):
             return kind
@@ -854,9 +856,29 @@ def _contradicts(kind: str, span: str, question: str) -> bool:
     return False
 
 
+# "La Maison Blanche a-t-elle précisé par quel mode de transport…", "Did the
+# White House say how the shells are transported?": asked yes or no, whether
+# someone told; "n'a pas précisé le mode de transport" answers, and the
+# embedded question names no kind the span must be
+_TOLD_Q = re.compile(
+    r"^[^?]*?\w-t-(il|elle|ils|elles) (\w+ )?(precise|indique|dit|revele|explique|detaille|"
+    r"chiffre|communique|divulgue)\s+(si|comment|quel\w*|combien|ou|quand|pourquoi|par quel\w*)\b|"
+    r"^\W*(did|does|has|have|do) [^?]*?\b(say|said|specify|specified|reveal|revealed|explain|"
+    r"explained|detail|detailed|disclose|disclosed|indicate|indicated)\s+(how|which|what|whether|"
+    r"where|when|why|if)\b"
+)
+
+
+def asks_if_told(question: str) -> bool:
+    """Is the question asked yes or no, whether someone told something?"""
+    return bool(_TOLD_Q.search(straight(question)))
+
+
 def asked(question: str) -> str:
     """The kind of fact the question asks the reader's span to be, or ""."""
     q = fold(question)
+    if asks_if_told(question):
+        return ""
     # "Which official … declined to estimate how much…" asks for the official:
     # a kind named after the question's own "which X / qui" is another clause's
     first = _HOLDER.search(q) or re.match(r"\W*(qui|who)\b", q)

@@ -2393,3 +2393,22 @@ def test_who_wrote_the_article_is_in_its_byline():
     assert signs("Jane Doe", "Par Jane Doe. Le porte-parole John Kirby a déclaré…")
     # an author of something else is not asked here
     assert not asks_author("Qui est l'auteur du logo du club ?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "La Maison Blanche a-t-elle précisé par quel mode de transport les obus sont acheminés ?",
+        "Kirby a-t-il expliqué comment les responsables avaient obtenu ces renseignements ?",
+        "Did the White House say how the North Korean shells are being transported to Russia?",
+    ],
+)
+def test_whether_someone_told_asks_no_kind_of_span(question):
+    # "n'a pas précisé le mode de transport" answers: the embedded question's
+    # kind (a means, a method) is not what the span must be
+    assert asked(question) == "" and expected(question) == ""
+
+
+def test_the_embedded_question_of_a_fact_asked_keeps_its_kind():
+    assert asked("Par quel mode de transport les obus sont-ils acheminés ?") != ""
+    assert asked("Comment les obus sont-ils acheminés vers la Russie ?") != ""

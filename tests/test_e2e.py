@@ -165,6 +165,17 @@ def test_a_participle_describing_the_noun_asked_is_dropped(real_retriever):
     assert "Crimée" in ans.citations[0].sentence
 
 
+def test_whether_someone_told_is_answered_by_what_they_did_not_tell(real_retriever):
+    # blind53: the span's kind was read from "par quel mode de transport"
+    ans = extractive_answer(
+        "La Maison Blanche a-t-elle précisé par quel mode de transport les obus "
+        "nord-coréens sont acheminés vers la Russie ?",
+        real_retriever,
+    )
+    assert not ans.abstained
+    assert "n’a pas précisé le mode de transport" in ans.citations[0].sentence
+
+
 def test_the_end_of_a_quote_is_read_as_its_speakers(real_retriever):
     # blind54: "…', a souligné le secrétaire général de l'Otan": Stoltenberg's words
     ans = extractive_answer(
