@@ -861,7 +861,10 @@ def _contradicts(kind: str, span: str, question: str) -> bool:
 # someone told; "n'a pas précisé le mode de transport" answers, and the
 # embedded question names no kind the span must be
 _TOLD_Q = re.compile(
-    r"^[^?]*?\w-t-(il|elle|ils|elles) (\w+ )?(precise|indique|dit|revele|explique|detaille|"
+    # not "Quand Kirby a-t-il dit si …": a fact asked before the verb
+    r"^(?!\W*(quand|comment|combien|pourquoi|ou|qui|que|qu'|quel\w*|lequel|laquelle|d'ou|"
+    r"(a|de|par|dans|en|pour|sur|selon) (quel\w*|qui|quoi)))"
+    r"[^?]*?\w-t-(il|elle|ils|elles) (\w+ )?(precise|indique|dit|revele|explique|detaille|"
     r"chiffre|communique|divulgue)\s+(si|comment|quel\w*|combien|ou|quand|pourquoi|par quel\w*)\b|"
     r"^\W*(did|does|has|have|do) [^?]*?\b(say|said|specify|specified|reveal|revealed|explain|"
     r"explained|detail|detailed|disclose|disclosed|indicate|indicated)\s+(how|which|what|whether|"

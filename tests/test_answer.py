@@ -2412,3 +2412,5 @@ def test_whether_someone_told_asks_no_kind_of_span(question):
 def test_the_embedded_question_of_a_fact_asked_keeps_its_kind():
     assert asked("Par quel mode de transport les obus sont-ils acheminés ?") != ""
     assert asked("Comment les obus sont-ils acheminés vers la Russie ?") != ""
+    # a fact asked before the verb of telling
+    assert asked("Quand la Maison Blanche a-t-elle précisé comment les obus voyagent ?") != ""
