@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from . import (
     answertype,
+    compare,
     dating,
     descriptions,
     enumeration,
@@ -846,6 +847,10 @@ def extractive_answer(
     def spans_of(q: str) -> list[Pick]:
         return read_spans(q, retrieve(q), retriever, settings, mode, filters)[:JOIN_SPANS]
 
+    compared = _compared(query, read)
+    if compared is not None:
+        got, picks, conf, asked = compared
+        return compose(question, lang, picks, got.hits[:k], asked, conf)
     # a question that names someone by a description asks the description
     # first: read at once, it was answered with the description's own facts
     # (the 41 sets: two wrong answers cited, none worse; docs/answers.md)
@@ -879,6 +884,41 @@ def extractive_answer(
             confidence=conf,
         )
     return compose(question, lang, picks, got.hits[:k], query, conf)
+
+
+def _compared(query: str, read):
+    """For a question that compares two options ("… le plus élevé : A ou
+    B ?", qa/compare.py): (retrieval, picks, confidence, query) of the winning
+    option's reading, its sentence first and the other option's cited after;
+    None when the question compares nothing or the readings cannot be told
+    apart, and the question is read as asked."""
+    c = compare.split(query)
+    if c is None:
+        return None
+    readings = []
+    for option in c.options:
+        asked = c.asked(option)
+        got, picks, conf = read(asked)
+        if not picks:
+            return None
+        p = picks[0]
+        told = compare.Told(p.span, p.sentence, p.hit.chunk.date, p.hit.chunk.doc_id)
+        readings.append((option, asked, got, p, conf, told))
+    first = compare.first_wins(c, readings[0][5], readings[1][5])
+    if first is None:
+        return None
+    win, lose = readings if first else readings[::-1]
+    option, asked, got, lead, conf, _ = win
+    conf = min(conf, lose[4])
+    picks = [lead] if lose[3].sentence == lead.sentence else [lead, lose[3]]
+    if c.who:
+        asked = c.holder(option)
+        got, who, who_conf = read(asked)
+        if not who:
+            return None
+        conf = min(conf, who_conf)
+        picks = [who[0], *(p for p in picks if p.sentence != who[0].sentence)]
+    return got, picks, conf, asked
 
 
 def _second_hop(query: str, read):

@@ -462,7 +462,10 @@ _ASKED: list[tuple[str, re.Pattern]] = [
             r"by what (means|route)|(what|which) (means|mode) of transport|"
             r"comment ([\w-]+ ){0,4}(sont|est|ont ete|a ete)(-(ils|elles|il|elle))? "
             r"(transporte|achemine|expedie|livre|transmis)\w*|"
-            r"how (are|is|were|was) ([\w-]+ ){0,5}?(transported|shipped|moved|delivered|sent))\b"
+            r"how (are|is|were|was) ([\w-]+ ){0,5}?(transported|shipped|moved|delivered|sent)|"
+            r"how (would|will|does|did|do|could|can|might) ([\w-]+ ){1,3}?"
+            r"(ship|transport|move|deliver|send)|"
+            r"comment ([\w-]+ ){1,3}?(achemin|transport|expedi|livr)\w*-(t-)?(il|elle|ils|elles))\b"
         ),
     ),
     (
@@ -825,7 +828,7 @@ _SCALE = {
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(" + "|".join(_SCALE) + r")?\b")
 
 
-def _amounts(text: str) -> list[float]:
+def amounts(text: str) -> list[float]:
     """The figures of the text with their scale ("8,5 milliards" -> 8.5e9)."""
     return [
         float(m.group(1).replace(",", ".")) * _SCALE.get(m.group(2) or "", 1.0)
@@ -898,6 +901,12 @@ def asked(question: str) -> str:
 _LEADS_Q = re.compile(
     r"^\W*(qui|who) (dirige\w*|presid\w*|occup\w*|command\w*|chair\w*|head\w*|lead\w*|led|"
     r"runs?|ran)\b"
+)
+# what a sentence calls whoever leads, chairs or commands something
+_LEADER = re.compile(
+    r"\b(presid\w*|dirig\w*|direct\w*|chef\w*|command\w*|chair\w*|head\w*|lead\w*|"
+    r"secretaire general|secretary general|ministre|minister|patron\w*|a la tete|at the head|"
+    r"gouverneur|governor|maire|mayor|roi|king|premier|chancel\w*|amiral|admiral|general)\b"
 )
 # "Qui / who …": someone, which a clause ("Maison Blanche a affirmé avoir
 # déterminé que…") is not. 2 of PIAF's 344 "qui" gold spans hold one.
@@ -1359,9 +1368,11 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         ]
         if _THINGS_LISTED.match(span):
             return False  # "des armes antichar, des équipements…, des obus": what, not why
+        if _FIGURE_ONLY.match(s.strip()):
+            return False  # "1 milliard de dollars": how much, not why
         return bool(words) and not all(w[:1].isupper() for w in words)
     if kind == "share":  # a new figure, and a part is less than the whole
-        whole, part = _amounts(question), _amounts(span)
+        whole, part = amounts(question), amounts(span)
         if _PERCENT_Q.search(q) and not (_PERCENT.search(s) or _PART.search(s)):
             return False  # "quel pourcentage" -> "15 %", "la moitié"; not "8,5 milliards"
         if _MEASURE.search(s):
@@ -1380,6 +1391,8 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
     if kind == "person":  # someone, not a clause nor the question's own name
         words = [w for w in _words(places.without_countries(span)) if len(w) > 3]
         qwords = set(_words(question))
+        if _LEADS_Q.search(q) and sentence and not _LEADER.search(fold(sentence)):
+            return False  # "qui préside le comité" -> not the spokesman the sentence names
         if _LEADS_Q.search(q) and (
             not _new_place_names(span, question)
             or (places.any_nations(span) and all(places.any_nations(w) for w in words))
@@ -1454,6 +1467,11 @@ _PART = re.compile(
 _PERCENT_Q = re.compile(r"\b(pourcentage|percentage)\b")
 _PERCENT = re.compile(r"%|\b(pour ?cents?|pourcent|percent|per cent|points?)\b")
 # "des millions", "centaines", "plusieurs milliers de": how many, not what sort
+# a figure with its scale and unit, and nothing else: "1 milliard de dollars"
+_FIGURE_ONLY = re.compile(
+    rf"^(pres de |environ |plus de |moins de |about |nearly |over )?(\$|€|£)?\s?[\d\s.,]+\s?"
+    rf"((millions?|milliards?|billions?|mille|thousand)\s?)?((de |d'|of )?({_CURRENCY}|mm|km|%))?$"
+)
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"

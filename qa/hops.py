@@ -36,8 +36,10 @@ _DESCRIBED = re.compile(
     r"^(?P<main>.*\S)\s+"
     r"(?P<head>(?:le|la|l'|au|du|the)\s*(?:[\w-]+\s+)?"
     rf"(?P<noun>(?:{PERSON_NOUNS}|{COUNTRY_NOUNS})\b)"
-    rf"(?:\s+(?!qui\b|who\b|(?:{_PREPOSITIONS})\b)[\w'-]+){{0,2}})"
-    rf"(?P<rel>\s*,?\s+(?:(?P<prep>{_PREPOSITIONS})\s+(?:qui|lequel|laquelle|whom)|qui|who)\b)"
+    rf"(?:\s+(?!qui\b|who\b|que\b|that\b|(?:{_PREPOSITIONS})\b)[\w'-]+){{0,2}})"
+    # "le pays que Kirby accuse…" asks "Quel pays Kirby accuse… ?"
+    rf"(?P<rel>\s*,?\s+(?:(?P<prep>{_PREPOSITIONS})\s+(?:qui|lequel|laquelle|whom)|qui|who|que|"
+    r"that)\b)"
     r"(?P<clause>[^?]+)\?\s*$",
     re.IGNORECASE,
 )
@@ -105,6 +107,10 @@ def splits(question: str) -> tuple[Hop, ...]:
     return (closing,) if closing else _opening(question, folded)
 
 
+# an English question's auxiliary before the subject: the main verb follows
+_AUXILIARY_END = re.compile(
+    r"\b(did|does|do|will|would|can|could|has|have|had|is|was|are|were)\s*$", re.IGNORECASE
+)
 # (English, a country) -> who is asked, alone and after a preposition
 _ASKERS = {
     (False, False): ("Qui", "qui"),
@@ -134,7 +140,9 @@ def _closing(question: str, folded: str) -> Hop | None:
         return question[m.start(group) : m.end(group)]
 
     relative = m.group("rel").strip(" ,").lower().split()[-1]
-    english = relative in ("who", "whom")
+    if relative == "that" and _AUXILIARY_END.search(m.group("main")):
+        return None  # "What did the country that Kirby names fire…": its verb comes after
+    english = relative in ("who", "whom", "that")
     asker = _asker(m.group("noun"), english, (m.group("prep") or "").lower())
     first = _first(asker, original("clause").strip(), english)
     return Hop(first, f"{original('main')} {original('head')}", "", english)
@@ -171,7 +179,9 @@ def is_name(span: str) -> bool:
 
 
 # a title or an article before the name the reader's span ends with
-_TITLED = re.compile(r"^(?:[a-zà-ÿ’'-]+\s+){1,2}(?P<name>[A-ZÀ-Ý].*)$")
+_TITLED = re.compile(
+    r"^(?:(?i:le|la|les|the)\s+|(?i:l)['’])?(?:[a-zà-ÿ’'-]+\s+){0,2}(?P<name>[A-ZÀ-Ý].*)$"
+)
 
 
 def name_in(span: str) -> str | None:

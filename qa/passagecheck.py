@@ -1100,7 +1100,9 @@ _NAMED_KINDS = {
     r"hotels?": r"hotel",
     r"hopita(l|ux)|hospitals?": r"hopita|hospital",
     r"stadiums?": r"stade|stadium",  # not "à quel stade en est…" (a stage)
-    r"ecoles?|schools?": r"ecole|school",
+    r"ecoles?|schools?|academies?|academ(y|ies)|universites?|universit(y|ies)|colleges?": (
+        r"ecole|school|academ|universit|college"
+    ),
 }
 _KIND_ASKED = re.compile(
     r"\b(quel(le)?s?|which|what)\s+(autres?\s+|other\s+|(est|etait|sont|etaient|is|was|were)"
@@ -1247,7 +1249,9 @@ def unstated_act(question: str, sentence: str) -> bool:
     """The question asks how many drones, shells… were fired or shot down,
     and the sentence tells no such act."""
     q, text = straight(question), straight(sentence)
-    if not _PROJECTILES.search(q):
+    # "combien de temps entre l'envoi du bombardier et le tir de missile"
+    # counts hours, not what was fired
+    if not _PROJECTILES.search(q) or _HOW_LONG.search(q):
         return False
     return any(asked.search(q) and not told.search(text) for asked, told in _ACTS)
 

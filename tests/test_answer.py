@@ -1205,6 +1205,18 @@ def test_a_measure_is_no_reason():
     things = "des armes antichar, des équipements de défense, des obus et d’autres équipements"
     assert not span_fits("why", things, q)
     assert span_fits("why", "la pénurie de munitions, de chars et d’avions", q)
+    # a sum is how much, not why
+    assert not span_fits("why", "1 milliard de dollars", q)
+    assert not span_fits("why", "près de 2 millions de dollars", q)
+
+
+def test_who_leads_something_is_someone_the_sentence_says_leads():
+    q = "Qui préside le comité des sanctions du Conseil de sécurité ?"
+    kirby = "Le porte-parole du Conseil de sécurité nationale, John Kirby, a affirmé que…"
+    assert asked(q) == "person"
+    assert not span_fits("person", "John Kirby", q, kirby)
+    bauer = "L’amiral Rob Bauer, président du Comité militaire de l’OTAN, a déclaré…"
+    assert span_fits("person", "Rob Bauer", "Qui préside le Comité militaire ?", bauer)
 
 
 def test_a_pick_that_only_names_the_speaker_is_dropped():
@@ -1850,6 +1862,9 @@ def test_the_byline_answers_only_questions_about_the_article():
             False,
         ),
         ("Par quel moyen le journal est-il acheminé ?", "means", "par hibou", "", True),
+        # asked with an active verb: a way, not a place
+        ("How would Moscow ship the food to Pyongyang?", "means", "au Nord", "", False),
+        ("How would Moscow ship the food to Pyongyang?", "means", "by rail", "", True),
         # a sum paid: money, not a count of drones
         ("How much money did Iran receive for the drones?", "paid", "centaines", "", False),
         (

@@ -176,6 +176,26 @@ def test_whether_someone_told_is_answered_by_what_they_did_not_tell(real_retriev
     assert "n’a pas précisé le mode de transport" in ans.citations[0].sentence
 
 
+def test_a_comparison_reads_each_option_and_leads_with_the_one_that_wins(real_retriever):
+    # blind55: the reader quoted Milley's 152 mm, whichever calibre was larger
+    ans = extractive_answer(
+        "Entre les obus soviétiques que Pyongyang fournirait à Moscou selon Milley et les "
+        "munitions visées par la ligne de crédits rappelée par Stoltenberg, lesquelles ont "
+        "le plus gros calibre ?",
+        real_retriever,
+    )
+    assert not ans.abstained and ans.span == "155 mm"
+    assert any("152 mm" in c.sentence for c in ans.citations[1:])
+    # two months of one undated article
+    ans = extractive_answer(
+        "Dans l'article sur les obus, quel mois correspond au plus ancien de ces deux "
+        "événements : l'annonce américaine sur les drones iraniens livrés à l'armée russe ou "
+        "la reconnaissance de Donetsk et de Lougansk par Pyongyang ?",
+        real_retriever,
+    )
+    assert not ans.abstained and "juillet" in ans.span.lower()
+
+
 def test_the_end_of_a_quote_is_read_as_its_speakers(real_retriever):
     # blind54: "…', a souligné le secrétaire général de l'Otan": Stoltenberg's words
     ans = extractive_answer(

@@ -55,6 +55,18 @@ def test_a_title_before_the_name_is_left_out():
     assert name_in("le président Joe Biden") == "Joe Biden"
     assert name_in("Zelensky") == "Zelensky"
     assert name_in("les autorités occidentales") is None
+    assert name_in("Le président Joe Biden") == "Joe Biden"  # opening the sentence
+    assert name_in("Le porte-parole") is None
+
+
+def test_a_description_by_what_someone_did_to_it_asks_who_did_it():
+    shipper = hop(
+        "Que recevrait de Moscou le pays que Kirby accuse d'expédier secrètement des obus ?"
+    )
+    assert shipper.first == "Quel pays Kirby accuse d'expédier secrètement des obus ?"
+    assert shipper.then("Corée du Nord") == "Que recevrait de Moscou le pays Corée du Nord ?"
+    english = hop("Which diplomat met the envoys of the country that received a delegation?")
+    assert english.first == "Which country received a delegation?"
 
 
 def test_a_description_opening_the_question_ends_where_its_verb_begins():

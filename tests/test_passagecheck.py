@@ -646,6 +646,13 @@ def test_a_meetings_result_is_not_read_from_its_preview():
             True,
         ),
         ("Which factory did Kim visit?", "Kim a visité le cosmodrome Vostotchny.", False),
+        # a school: a role is no academy
+        (
+            "De quelle académie militaire Milley est-il diplômé ?",
+            "Mark Milley, président des chefs d’état-major interarmées, a déclaré…",
+            True,
+        ),
+        ("Which university did he attend?", "Il a étudié à l'université de Princeton.", False),
         # a building: a ski resort is no airport
         (
             "At which airport did Milley land in Norway?",
