@@ -725,12 +725,14 @@ def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:
         body = " ".join(f"{s.text} [{s.n}]" for s in sentences)
     lead = picks[0] if picks else None
     # the short answer first, unless it is (nearly) the whole sentence already
-    # or the question asks yes or no (the sentence answers it, not a fact of it)
+    # or the question asks yes or no, or whether someone told (the sentence
+    # answers it: "n'a pas précisé le mode de transport", not a fact of it)
     if (
         lead
         and lead.span
         and len(lead.span) < 0.8 * len(lead.sentence)
         and not answertype.asks_yes_no(question)
+        and not answertype.asks_if_told(question)
     ):
         body = f"{dating.lead(lead.span, lead.hit.chunk.date, lang)} — {body}"
     return Answer(

@@ -381,6 +381,7 @@ _ASKED: list[tuple[str, re.Pattern]] = [
         "when",
         re.compile(
             r"^\W*(quand|when)\b(?! (asked|questioned|pressed)\b)|[,;:]\s*(quand|when)\b|"
+            r"^\W*a quand\b|"
             r"depuis quand|since when|\ba quel moment\b|\b(at|in) what (moment|point)\b(?! of\b)"
         ),
     ),
@@ -1276,7 +1277,9 @@ def span_fits(kind: str, span: str, question: str, sentence: str = "") -> bool:
         found = [m.group(0) for m in _NUMBER.finditer(s) if not _ONE.search(m.group(0))]
         return _fresh(found, question)
     if kind in ("when", "day", "date") and (
-        _said_that_day(span, sentence, question) or _other_tense(span, question)
+        _said_that_day(span, sentence, question)
+        or _other_tense(span, question)
+        or _verb_of_another_tense(span, sentence, question)
     ):
         return False
     if kind == "until":  # the span, or the words just before it, tell an end
@@ -1918,6 +1921,33 @@ _FUTURE_Q = re.compile(
 )
 _PAST = re.compile(r"\b(dernier|derniere|derniers|dernieres|hier|last|yesterday|ago|il y a)\b")
 _FUTURE = re.compile(r"\b(prochain|prochaine|prochains|prochaines|demain|next|tomorrow)\b")
+
+
+# the verb just before a time: "Milley assistera mardi", "a été adoptée cette
+# année"; a question about what happened ("À quand remonte la dernière
+# rencontre") is not answered by what will, nor "doivent-elles arriver" by
+# what was done
+_REMOTE_Q = re.compile(r"\b(remonte|remontent|remontait|derniere fois|last time)\b")
+_FUTURE_BEFORE = re.compile(r"\b(\w{3,}(ra|ront)|(va|vont|doit|doivent|will) \w+)\s+$")
+_PAST_BEFORE = re.compile(
+    r"\b((a|ont|avait|avaient) (ete )?\w+(e|es|s|i|is|u|us|t)|(has|have|had) (been )?\w+ed|"
+    r"(was|were) \w+ed)\s+$"
+)
+
+
+def _verb_of_another_tense(span: str, sentence: str, question: str) -> bool:
+    """The verb just before the span is in the future for a question about
+    the past, or in the past for one about the future."""
+    text, q = fold(sentence), fold(question)
+    at = text.find(fold(span))
+    if at < 0:
+        return False
+    before = text[max(0, at - 40) : at]
+    past = bool(_PAST_Q.search(q) or _REMOTE_Q.search(q))
+    future = bool(_FUTURE_Q.search(q))
+    return (past and not future and bool(_FUTURE_BEFORE.search(before))) or (
+        future and not past and bool(_PAST_BEFORE.search(before))
+    )
 
 
 def _other_tense(span: str, question: str) -> bool:

@@ -2,7 +2,7 @@
 élevé : l'aide militaire proposée par Biden ou la ligne de crédits de
 l'Otan ?", "Entre les obus soviétiques … et les munitions visées par la ligne
 de crédits, lesquelles ont le plus gros calibre ?", "Quel mois correspond au
-plus ancien de ces deux événements : A ou B ?".
+plus ancien de ces deux événements : A ou B ?", "Which came first, A or B?".
 
 Each option is told by its own passage, often of another article, and the
 reader, reading one passage at a time, quotes one option's figure whichever
@@ -167,6 +167,11 @@ def split(question: str) -> Comparison | None:
         elif _measure(after):
             # "l'aide militaire ou l'aide humanitaire : laquelle pèse le plus lourd"
             stem, options = after, _options(before.rsplit(",", 1)[-1])
+    elif "," in text:
+        # "Which came first, the visit or the letters?"
+        before, after = text.split(",", 1)
+        if _measure(before):
+            stem, options = before, _options(after)
     found = _measure(stem) if options else None
     if found is None or options is None:
         return None

@@ -2019,6 +2019,16 @@ def test_the_day_someone_spoke_and_the_tense_of_when():
     assert not span_fits(
         "when", "la semaine dernière", "Quand la question doit-elle dominer les débats ?"
     )
+    # the verb before the time: what will be is not what was, nor the reverse
+    will = "De là, Milley assistera mardi à la réunion du Groupe de contact."
+    remote = "À quand remonte la dernière rencontre entre Milley et le commandant ukrainien ?"
+    assert asked(remote) == "when"
+    assert not span_fits("when", "mardi", remote, will)
+    assert span_fits("when", "mardi", "Quand Milley doit-il assister à la réunion ?", will)
+    adopted = "Une ligne de crédits a été adoptée cette année pour des munitions."
+    arrive = "Quand les munitions doivent-elles arriver en Ukraine ?"
+    assert not span_fits("when", "cette année", arrive, adopted)
+    assert span_fits("when", "cette année", "Quand la ligne a-t-elle été adoptée ?", adopted)
 
 
 def test_one_holder_is_not_a_group():

@@ -54,6 +54,12 @@ def test_a_setting_clause_is_kept_and_a_who_question_asks_the_holder():
     assert who.holder(who.options[0]) == "Who is NATO's Secretary General?"
 
 
+def test_options_after_a_comma():
+    c = split("Which came first, Shoigu's visit to Pyongyang or Kim's trip to Russia?")
+    assert (c.measure, c.most, c.english) == ("time", False, True)
+    assert c.asked(c.options[1]) == "When was Kim's trip to Russia?"
+
+
 def test_a_gap_between_two_events_is_asked_as_time_passed_between_them():
     c = split(
         "Quel intervalle est le plus court : celui entre l'envoi du bombardier et le tir, "

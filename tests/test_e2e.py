@@ -174,6 +174,8 @@ def test_whether_someone_told_is_answered_by_what_they_did_not_tell(real_retriev
     )
     assert not ans.abstained
     assert "n’a pas précisé le mode de transport" in ans.citations[0].sentence
+    # the sentence answers: no fact of it ("ni si les États-Unis…") leads
+    assert ans.answer.startswith("La Maison Blanche n’a pas précisé")
 
 
 def test_a_comparison_reads_each_option_and_leads_with_the_one_that_wins(real_retriever):
