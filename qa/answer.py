@@ -888,6 +888,21 @@ def extractive_answer(
     return compose(question, lang, picks, got.hits[:k], query, conf)
 
 
+@dataclass(frozen=True)
+class _OptionRead:
+    """One option of a comparison, read alone."""
+
+    option: str
+    asked: str
+    got: object  # the retrieval, for the hits shown
+    pick: Pick
+    confidence: float
+
+    def told(self) -> compare.Told:
+        p = self.pick
+        return compare.Told(p.span, p.sentence, p.hit.chunk.date, p.hit.chunk.doc_id)
+
+
 def _compared(query: str, read):
     """For a question that compares two options ("… le plus élevé : A ou
     B ?", qa/compare.py): (retrieval, picks, confidence, query) of the winning
@@ -903,18 +918,15 @@ def _compared(query: str, read):
         got, picks, conf = read(asked)
         if not picks:
             return None
-        p = picks[0]
-        told = compare.Told(p.span, p.sentence, p.hit.chunk.date, p.hit.chunk.doc_id)
-        readings.append((option, asked, got, p, conf, told))
-    first = compare.first_wins(c, readings[0][5], readings[1][5])
+        readings.append(_OptionRead(option, asked, got, picks[0], conf))
+    first = compare.first_wins(c, readings[0].told(), readings[1].told())
     if first is None:
         return None
     win, lose = readings if first else readings[::-1]
-    option, asked, got, lead, conf, _ = win
-    conf = min(conf, lose[4])
-    picks = [lead] if lose[3].sentence == lead.sentence else [lead, lose[3]]
+    got, asked, conf = win.got, win.asked, min(win.confidence, lose.confidence)
+    picks = [win.pick] if lose.pick.sentence == win.pick.sentence else [win.pick, lose.pick]
     if c.who:
-        asked = c.holder(option)
+        asked = c.holder(win.option)
         got, who, who_conf = read(asked)
         if not who:
             return None

@@ -10,7 +10,8 @@ question again with the name in it ("… le dirigeant Zelensky ?").
 
 A description of a person or a country is split where it closes the
 question ("… le NOUN qui / who …?", "… le NOUN avec lequel / with whom
-…?", asked "Avec qui …?") or where it opens it ("Le pays qui a
+…?", asked "Avec qui …?"; "… le pays que Kirby accuse …?", asked "Quel
+pays Kirby accuse … ?") or where it opens it ("Le pays qui a
 envoyé du personnel en Crimée a aussi entraîné qui ?"). One that opens it
 ends where the question's own verb begins, which only a parser could tell:
 the split is tried at the verbs and auxiliaries that begin the question's
