@@ -698,7 +698,21 @@ def _refused_for_kind_alone(p: Pick, query: str, a: Asks) -> bool:
     )
 
 
+def _told_clause(p: Pick) -> Pick:
+    """For a question asking whether someone told: the pick's span is the
+    clause telling what was not ("n'a pas précisé le mode de transport ni
+    si …"), the fact the chat marks, not the reader's span inside it."""
+    found = answertype.not_told(p.sentence)
+    at = p.hit.chunk.text.find(p.sentence) if found else -1
+    if at < 0:
+        return p
+    start, end = at + found[0], at + found[1]
+    return replace(p, span=p.hit.chunk.text[start:end], start=start, end=end)
+
+
 def compose(question, lang, picks: list[Pick], hits, query, conf) -> Answer:
+    if picks and answertype.asks_if_told(question):
+        picks = [_told_clause(picks[0]), *picks[1:]]
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []

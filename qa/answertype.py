@@ -881,6 +881,21 @@ def asks_if_told(question: str) -> bool:
     return bool(_TOLD_Q.search(straight(question)))
 
 
+# what a sentence says was not told: "n'a pas précisé le mode de transport",
+# "a refusé de détailler comment…", "declined to say which…"
+_NOT_TOLD = re.compile(
+    r"\b(n['’](a|ont|avait|avaient) pas|(a|ont) refus[ée] de|s['’]est refus[ée] à|"
+    r"declined to|refused to|did not|didn['’]t|would not|wouldn['’]t)\s+[^,;.]*",
+    re.IGNORECASE,
+)
+
+
+def not_told(sentence: str) -> tuple[int, int] | None:
+    """(start, end) in the sentence of the clause telling what was not told."""
+    m = _NOT_TOLD.search(sentence)
+    return m.span() if m else None
+
+
 def asked(question: str) -> str:
     """The kind of fact the question asks the reader's span to be, or ""."""
     q = fold(question)

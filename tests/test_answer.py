@@ -3,7 +3,15 @@
 import pytest
 
 from qa.answer import QuestionError, check_question
-from qa.answertype import asked, expected, fits, only_source, only_speakers, span_fits
+from qa.answertype import (
+    asked,
+    expected,
+    fits,
+    not_told,
+    only_source,
+    only_speakers,
+    span_fits,
+)
 from qa.answertype import cue as _cue
 from qa.config import Settings
 from qa.lang import detect_language
@@ -1208,6 +1216,15 @@ def test_a_measure_is_no_reason():
     # a sum is how much, not why
     assert not span_fits("why", "1 milliard de dollars", q)
     assert not span_fits("why", "près de 2 millions de dollars", q)
+
+
+def test_what_was_not_told_is_the_clause_that_says_so():
+    sent = "La Maison Blanche n’a pas précisé le mode de transport ni si Washington agirait."
+    start, end = not_told(sent)
+    assert sent[start:end] == "n’a pas précisé le mode de transport ni si Washington agirait"
+    refused = "Kirby a refusé de détailler comment ils avaient recueilli ces renseignements."
+    assert refused[slice(*not_told(refused))].startswith("a refusé de détailler comment")
+    assert not_told("La Maison Blanche a précisé que les obus passent par le rail.") is None
 
 
 def test_who_leads_something_is_someone_the_sentence_says_leads():

@@ -176,6 +176,10 @@ def test_whether_someone_told_is_answered_by_what_they_did_not_tell(real_retriev
     assert "n’a pas précisé le mode de transport" in ans.citations[0].sentence
     # the sentence answers: no fact of it ("ni si les États-Unis…") leads
     assert ans.answer.startswith("La Maison Blanche n’a pas précisé")
+    # and what the chat marks is what was not told
+    assert ans.span.startswith("n’a pas précisé le mode de transport")
+    c = ans.citations[0]
+    assert c.hit.chunk.text[c.start : c.end] == ans.span
 
 
 def test_a_comparison_reads_each_option_and_leads_with_the_one_that_wins(real_retriever):
