@@ -1484,12 +1484,12 @@ _PART = re.compile(
 # "quel pourcentage" is told as one or as a part ("la moitié"), not as a sum
 _PERCENT_Q = re.compile(r"\b(pourcentage|percentage)\b")
 _PERCENT = re.compile(r"%|\b(pour ?cents?|pourcent|percent|per cent|points?)\b")
-# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
 # a figure with its scale and unit, and nothing else: "1 milliard de dollars"
 _FIGURE_ONLY = re.compile(
     rf"^(pres de |environ |plus de |moins de |about |nearly |over )?(\$|€|£)?\s?[\d\s.,]+\s?"
     rf"((millions?|milliards?|billions?|mille|thousand)\s?)?((de |d'|of )?({_CURRENCY}|mm|km|%))?$"
 )
+# "des millions", "centaines", "plusieurs milliers de": how many, not what sort
 _QUANTITY_ONLY = re.compile(
     r"^((des|de|plusieurs|quelques|several|hundreds|thousands|millions)\s+)?"
     r"([\d\s.,]+|millions?|milliers?|centaines?|dizaines?|douzaines?|hundreds?|thousands?)"
