@@ -717,7 +717,7 @@ _TIME_UNIT = {
 }
 _UNIT_ASKED = re.compile(r"\b(combien d(e |['’])|how many )(?P<unit>\w+)")
 # (not English "may": "on what date may the summit open")
-_MONTHS = {
+MONTHS = {  # folded month name -> 0 (January) to 11
     name: i % 12
     for i, name in enumerate(
         "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
@@ -842,7 +842,7 @@ def _units(text: str) -> set[str]:
 
 
 def months(text: str) -> set[int]:
-    return {_MONTHS[w] for w in _words(text) if w in _MONTHS}
+    return {MONTHS[w] for w in _words(text) if w in MONTHS}
 
 
 def _contradicts(kind: str, span: str, question: str) -> bool:

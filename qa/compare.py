@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .analyze import fold
-from .answertype import amounts
+from .answertype import MONTHS, amounts
 from .lang import detect_language
 
 # (measure, most): what is compared, and whether the larger or later wins
@@ -187,13 +187,9 @@ def split(question: str) -> Comparison | None:
 
 # --- reading a figure ------------------------------------------------------------------
 
-_MONTH_NAMES = (
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
-    "january february march april may june july august september october november december"
-).split()
 _MONTH = re.compile(
     r"\b(?:(?P<day>\d{1,2})(?:er)?\s+)?(?P<month>"
-    + "|".join(m for m in _MONTH_NAMES if m != "may")
+    + "|".join(MONTHS)
     + r")\b(?:\s+(?P<year>(?:19|20)\d{2}))?"
 )
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?\b")
@@ -222,7 +218,7 @@ def when(span: str, sentence: str, article_date: str) -> When | None:
                 year, month, day = (int(iso.group(g) or 0) for g in ("year", "month", "day"))
                 return When(year, month, day)
             continue
-        month = _MONTH_NAMES.index(m.group("month")) % 12 + 1
+        month = MONTHS[m.group("month")] + 1
         year = int(m.group("year")) if m.group("year") else None
         if year is None and art_year is not None:
             # "en novembre" in a piece of September 2023 is November 2022
